@@ -1,0 +1,2 @@
+import Parquet
+public enum StrongroomCLIPlaceholder {}
