@@ -1,1 +1,3 @@
 import StrongroomCLI
+
+StrongroomMain.run()

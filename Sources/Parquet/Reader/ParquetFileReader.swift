@@ -1,0 +1,156 @@
+import Columnar
+import StrongroomCrypto
+
+public struct ParquetReadOptions: Sendable {
+    /// Keys for encrypted files; nil reads plaintext files and the plaintext columns of
+    /// plaintext-footer files.
+    public var keys: (any ParquetKeyProvider)?
+    /// AAD prefix for files written with "supply AAD prefix" (not stored in the file).
+    public var aadPrefix: [UInt8]?
+    public var verifyPageChecksums: Bool
+
+    public init(keys: (any ParquetKeyProvider)? = nil, aadPrefix: [UInt8]? = nil, verifyPageChecksums: Bool = true) {
+        self.keys = keys
+        self.aadPrefix = aadPrefix
+        self.verifyPageChecksums = verifyPageChecksums
+    }
+}
+
+/// What the footer says about encryption, for `inspect`.
+public struct FileEncryptionInfo: Sendable, Hashable {
+    public var algorithm: EncryptionAlgorithm
+    public var footerEncrypted: Bool
+    public var footerKeyMetadata: [UInt8]?
+    /// For plaintext footers: whether the signature was checked (false when no footer key was available).
+    public var footerSignatureVerified: Bool
+}
+
+/// Reads a Parquet file, plaintext or PME-encrypted, one row group at a time. Row groups
+/// can be read concurrently from several threads.
+public final class ParquetFileReader: Sendable {
+    public let source: FileSource
+    public let metadata: FileMetaData
+    public let schema: ParquetSchema
+    public let encryption: FileEncryptionInfo?
+    let decryptor: FileDecryptor?
+    let options: ParquetReadOptions
+
+    public convenience init(path: String, options: ParquetReadOptions = .init()) throws {
+        try self.init(source: FileSource(path: path), options: options)
+    }
+
+    public init(source: FileSource, options: ParquetReadOptions = .init()) throws {
+        self.source = source
+        self.options = options
+        let footer = try FooterReader(source: source, options: options).read()
+        self.metadata = footer.metadata
+        self.encryption = footer.encryption
+        self.decryptor = footer.decryptor
+        do {
+            self.schema = try ParquetSchema(elements: footer.metadata.schema)
+        } catch let error as ParquetError {
+            throw ParquetError(error.code, "\(source.path): \(error.message)")
+        }
+        try validateRowGroups()
+    }
+
+    public var path: String { source.path }
+    public var numRows: Int64 { metadata.numRows }
+    public var rowGroupCount: Int { metadata.rowGroups.count }
+
+    private func validateRowGroups() throws {
+        for (index, group) in metadata.rowGroups.enumerated() {
+            guard group.columns.count == schema.columns.count else {
+                throw ParquetError(.malformed, "\(path): row group \(index) has \(group.columns.count) column chunks, the schema has \(schema.columns.count) columns")
+            }
+            guard group.numRows >= 0 else {
+                throw ParquetError(.malformed, "\(path): row group \(index) has a negative row count")
+            }
+        }
+    }
+
+    /// The column's metadata, decrypted with the column key when the footer does not carry it.
+    public func columnMetaData(rowGroup: Int, column: Int) throws -> ColumnMetaData {
+        let chunk = metadata.rowGroups[rowGroup].columns[column]
+        let descriptor = schema.columns[column]
+        if let encrypted = chunk.encryptedColumnMetadata, case .columnKey = chunk.cryptoMetadata {
+            guard let decryptor else {
+                throw ParquetError(.missingKey, "\(path): column '\(descriptor.dottedPath)' is encrypted and no keys were given")
+            }
+            let crypto = try decryptor.columnCrypto(for: chunk, descriptor: descriptor, rowGroup: rowGroup, column: column)
+            return try crypto.decryptColumnMetaData(encrypted, context: "\(path): column '\(descriptor.dottedPath)'")
+        }
+        guard let meta = chunk.metaData else {
+            throw ParquetError(.malformed, "\(path): column chunk '\(descriptor.dottedPath)' in row group \(rowGroup) has no metadata")
+        }
+        return meta
+    }
+
+    /// Reads the top-level `fields` (all when nil) of one row group.
+    public func readRowGroup(_ index: Int, fields: [Int]? = nil) throws -> RecordBatch {
+        guard index >= 0, index < metadata.rowGroups.count else {
+            throw ParquetError(.invalidArgument, "\(path): no row group \(index) (file has \(metadata.rowGroups.count))")
+        }
+        let group = metadata.rowGroups[index]
+        let selected = fields ?? Array(schema.schema.fields.indices)
+        var leaves: [Int: LeafData] = [:]
+        for field in selected {
+            for leaf in schema.fieldLeaves[field] {
+                leaves[leaf] = try readColumnChunk(rowGroup: index, column: leaf)
+            }
+        }
+        let allLeaves = (0..<schema.columns.count).map {
+            leaves[$0] ?? LeafData(definitionLevels: nil, repetitionLevels: nil, values: .int32([]), entryCount: 0)
+        }
+        let assembler = RecordAssembler(leaves: allLeaves, descriptors: schema.columns)
+        var columns: [Column] = []
+        for field in selected {
+            let column = try assembler.assemble(schema.shapes[field], type: schema.schema.fields[field].type)
+            guard column.count == Int(group.numRows) else {
+                throw ParquetError(.malformed, "\(path): column '\(schema.schema.fields[field].name)' in row group \(index) has \(column.count) rows, the row group \(group.numRows)")
+            }
+            columns.append(column)
+        }
+        let fieldsOut = selected.map { schema.schema.fields[$0] }
+        return RecordBatch(schema: Schema(fieldsOut), columns: columns, rowCount: Int(group.numRows))
+    }
+
+    func readColumnChunk(rowGroup: Int, column: Int) throws -> LeafData {
+        let descriptor = schema.columns[column]
+        let chunk = metadata.rowGroups[rowGroup].columns[column]
+        let context = "\(path): column '\(descriptor.dottedPath)' in row group \(rowGroup)"
+        if chunk.filePath != nil {
+            throw ParquetError(.unsupported, "\(context) lives in another file (file_path); external column chunks are not supported")
+        }
+        let meta = try columnMetaData(rowGroup: rowGroup, column: column)
+        guard meta.type == descriptor.physicalType else {
+            throw ParquetError(.malformed, "\(context): chunk type \(meta.type.name) differs from schema type \(descriptor.physicalType.name)")
+        }
+        var crypto: ColumnCrypto?
+        if chunk.cryptoMetadata != nil {
+            guard let decryptor else {
+                throw ParquetError(.missingKey, "\(context) is encrypted and no keys were given")
+            }
+            crypto = try decryptor.columnCrypto(for: chunk, descriptor: descriptor, rowGroup: rowGroup, column: column)
+        }
+        let hasDictionary = (meta.dictionaryPageOffset ?? 0) > 0 && meta.dictionaryPageOffset! < meta.dataPageOffset
+        let start = hasDictionary ? meta.dictionaryPageOffset! : meta.dataPageOffset
+        let length = meta.totalCompressedSize
+        guard start >= 4, length >= 0, start <= Int64(source.size), length <= Int64(source.size) - start else {
+            throw ParquetError(.malformed, "\(context): chunk range \(start)+\(length) lies outside the file (\(source.size) bytes)")
+        }
+        let bytes = try source.read(offset: Int(start), count: Int(length), what: context)
+        do {
+            return try ColumnChunkReader(descriptor: descriptor, metadata: meta, crypto: crypto,
+                                         verifyChecksums: options.verifyPageChecksums, rowGroup: rowGroup,
+                                         hasDictionaryPage: hasDictionary).read(chunk: bytes)
+        } catch let error as ParquetError {
+            throw ParquetError(error.code, "\(path): \(error.message)", cause: error.cause)
+        }
+    }
+
+    /// Reads all row groups into batches (one per row group).
+    public func readAll(fields: [Int]? = nil) throws -> [RecordBatch] {
+        try (0..<rowGroupCount).map { try readRowGroup($0, fields: fields) }
+    }
+}

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Buffered standard output; flushes in large writes.
+struct OutputSink {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    mutating func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 {
+                    if errno == EINTR { continue }
+                    // Reader went away (e.g. `| head`): stop quietly.
+                    exit(errno == EPIPE ? 0 : 1)
+                }
+                offset += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Progress on a terminal (stderr), silent when stderr is not a TTY.
+struct Progress {
+    let enabled = isatty(2) == 1
+    let label: String
+    private var lastLength = 0
+
+    init(_ label: String) { self.label = label }
+
+    mutating func update(_ text: String) {
+        guard enabled else { return }
+        let line = "\r\(label): \(text)"
+        let padded = line + String(repeating: " ", count: max(0, lastLength - line.count))
+        lastLength = line.count
+        _ = padded.withCString { fputs($0, stderr) }
+    }
+
+    mutating func finish() {
+        guard enabled, lastLength > 0 else { return }
+        fputs("\r" + String(repeating: " ", count: lastLength) + "\r", stderr)
+        lastLength = 0
+    }
+}
+
+enum CSVText {
+    /// RFC 4180: quote fields with comma, quote, CR or LF; double the quotes.
+    static func field(_ text: String?) -> String {
+        guard let text else { return "" }
+        if text.isEmpty { return "\"\"" }
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+}

@@ -1,2 +1,0 @@
-import Parquet
-public enum StrongroomCLIPlaceholder {}

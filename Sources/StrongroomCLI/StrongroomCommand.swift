@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+
+public struct StrongroomCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "strongroom",
+        abstract: "Confidential analytics over encrypted Parquet.",
+        subcommands: [ParquetCommand.self, BenchCommand.self])
+
+    public init() {}
+}
+
+/// Runs the CLI with the exit-code contract: 0 success, 2 usage error, 1 any other failure
+/// (with one line on stderr).
+public enum StrongroomMain {
+    public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        var command: any ParsableCommand
+        do {
+            command = try StrongroomCommand.parseAsRoot(arguments)
+        } catch {
+            let code = StrongroomCommand.exitCode(for: error)
+            if code == .success {
+                print(StrongroomCommand.fullMessage(for: error))
+                exit(0)
+            }
+            FileHandle.standardError.write(Data((StrongroomCommand.fullMessage(for: error) + "\n").utf8))
+            exit(2)
+        }
+        do {
+            try command.run()
+            exit(0)
+        } catch let error as CleanExit {
+            _ = error
+            exit(0)
+        } catch let error as ExitCode {
+            exit(error.rawValue)
+        } catch let error as ValidationError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            exit(2)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(ErrorText.oneLine(error))\n".utf8))
+            exit(1)
+        }
+    }
+}
+
+enum ErrorText {
+    static func oneLine(_ error: any Error) -> String {
+        String(describing: error).replacingOccurrences(of: "\n", with: " ")
+    }
+}
+
+/// Errors of the CLI layer (bad option values found after parsing, output failures).
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

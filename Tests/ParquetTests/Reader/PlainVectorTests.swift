@@ -1,0 +1,82 @@
+import Columnar
+import Foundation
+import Parquet
+import Testing
+
+/// Every plain file of apache/parquet-testing against its expectation (../shared/vectors/parquet/expected).
+@Suite("parquet-testing plain files")
+struct PlainVectorTests {
+    static let expectationFiles: [String] = {
+        let dir = Vectors.parquet.appendingPathComponent("expected")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.filter { $0.hasSuffix(".expected.json") }.sorted()
+    }()
+
+    /// Files whose pages carry a wrong CRC on purpose: reading must fail with a checksum error.
+    static let corruptChecksum: Set<String> = [
+        "datapage_v1-corrupt-checksum.parquet", "rle-dict-uncompressed-corrupt-checksum.parquet",
+    ]
+
+    @Test("vector files exist") func vectorsPresent() {
+        #expect(Self.expectationFiles.count >= 50, "expected the parquet-testing expectations under \(Vectors.parquet.path)")
+    }
+
+    @Test("values and metadata match", arguments: expectationFiles)
+    func matches(expectationFile: String) throws {
+        let expected = try #require(try Vectors.json("expected/\(expectationFile)") as? [String: Any])
+        let name = try #require(expected["file"] as? String)
+        let path = Vectors.parquet.appendingPathComponent("plain/\(name)").path
+        let reader = try ParquetFileReader(path: path)
+        #expect(reader.numRows == (expected["num_rows"] as? Int64 ?? Int64(expected["num_rows"] as! Int)))
+        #expect(reader.rowGroupCount == expected["num_row_groups"] as? Int)
+        #expect(reader.metadata.createdBy == expected["created_by"] as? String)
+
+        if Self.corruptChecksum.contains(name) {
+            #expect(throws: ParquetError.self) { _ = try reader.readAll() }
+            let lenient = try ParquetFileReader(path: path, options: .init(verifyPageChecksums: false))
+            _ = try lenient.readAll()
+            return
+        }
+        try checkRowGroup0(reader, expected)
+        let batches = try reader.readAll()
+        let rows = batches.reduce(0) { $0 + $1.rowCount }
+        #expect(Int64(rows) == reader.numRows)
+        try checkSampleRows(batches, expected, file: name)
+    }
+
+    private func checkRowGroup0(_ reader: ParquetFileReader, _ expected: [String: Any]) throws {
+        guard let group = expected["row_group_0"] as? [String: Any],
+              let columns = group["columns"] as? [[String: Any]] else { return }
+        #expect(columns.count == reader.schema.columns.count)
+        for (i, column) in columns.enumerated() where i < reader.schema.columns.count {
+            let meta = try reader.columnMetaData(rowGroup: 0, column: i)
+            #expect(meta.type.name == column["physical_type"] as? String, "column \(i)")
+            #expect(meta.codec.name == column["compression"] as? String, "column \(i)")
+            if let encodings = column["encodings"] as? [String] {
+                #expect(Set(meta.encodings.map(\.name)) == Set(encodings), "column \(i)")
+            }
+        }
+    }
+
+    private func checkSampleRows(_ batches: [RecordBatch], _ expected: [String: Any], file: String) throws {
+        guard let indices = expected["sample_rows_index"] as? [Int],
+              let rows = expected["sample_rows"] as? [[String: Any]] else { return }
+        var located: [(RecordBatch, Int)] = []
+        for index in indices {
+            var remaining = index
+            for batch in batches {
+                if remaining < batch.rowCount { located.append((batch, remaining)); break }
+                remaining -= batch.rowCount
+            }
+        }
+        try #require(located.count == indices.count, "\(file): sample row beyond the data")
+        for ((batch, row), (index, expectedRow)) in zip(located, zip(indices, rows)) {
+            for (name, value) in expectedRow {
+                let field = try #require(batch.schema.fields.firstIndex { $0.name == name }, "\(file): no column \(name)")
+                let actual = ExpectedShape.cell(batch.columns[field], row)
+                let wanted = ExpectedShape.parse(value)
+                #expect(actual == wanted, "\(file) row \(index) column \(name)")
+            }
+        }
+    }
+}
