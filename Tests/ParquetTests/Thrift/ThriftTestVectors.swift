@@ -1,0 +1,59 @@
+import Foundation
+@testable import Parquet
+
+/// Locates ../shared/vectors from the package root (worktrees live elsewhere, hence the fallback).
+enum ThriftTestVectors {
+    static var root: URL {
+        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while dir.path != "/" {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+                let candidate = dir.deletingLastPathComponent().appendingPathComponent("shared/vectors")
+                if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+                break
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: "/work/shared/vectors")
+    }
+
+    static var parquet: URL { root.appendingPathComponent("parquet") }
+
+    /// Names of plain/*.parquet, sorted.
+    static func plainFileNames() -> [String] {
+        let dir = parquet.appendingPathComponent("plain")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.filter { $0.hasSuffix(".parquet") }.sorted()
+    }
+
+    static func bytes(_ relativePath: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: parquet.appendingPathComponent(relativePath)))
+    }
+
+    /// The footer bytes: [len-8-footerLen, len-8), and the trailing magic.
+    static func footer(of file: [UInt8]) throws -> (bytes: ArraySlice<UInt8>, magic: String) {
+        guard file.count >= 12 else { throw ParquetError(.truncated, "file shorter than 12 bytes") }
+        let n = file.count
+        let length = Int(file[n - 8]) | Int(file[n - 7]) << 8 | Int(file[n - 6]) << 16 | Int(file[n - 5]) << 24
+        guard length <= n - 8 else { throw ParquetError(.malformed, "footer length beyond file") }
+        let magic = String(decoding: file[(n - 4)...], as: UTF8.self)
+        return (file[(n - 8 - length) ..< (n - 8)], magic)
+    }
+
+    static func expected(_ name: String) throws -> [String: Any] {
+        let url = parquet.appendingPathComponent("expected/\(name).expected.json")
+        return try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
+    }
+}
+
+/// Deterministic generator so random-input tests are reproducible (SplitMix64).
+struct ThriftTestRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
