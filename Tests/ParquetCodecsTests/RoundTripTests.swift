@@ -58,6 +58,26 @@ import Testing
         }
     }
 
+    @Test func decodesOnManyThreadsAtOnce() async throws {
+        // zstd keeps one context per thread; a page decoded after a failure on the same thread must still work.
+        let pages = (0..<8).map { Samples.compressible(20_000 + $0 * 3000, seed: 100 + UInt64($0)) }
+        let compressed = try pages.map { try Codecs.compress(.zstd, $0) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask { () async throws -> Void in
+                    for round in 0..<50 {
+                        let i = (worker + round) % pages.count
+                        if round % 7 == 0 {
+                            _ = try? decompress(.zstd, Array(compressed[i].dropLast(3)), size: pages[i].count)
+                        }
+                        #expect(try decompress(.zstd, compressed[i], size: pages[i].count) == pages[i])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     @Test func thriftIDsMatchParquetThrift() {
         let expected: [PageCodec: Int32] = [.snappy: 1, .gzip: 2, .brotli: 4, .lz4Hadoop: 5, .zstd: 6, .lz4Raw: 7]
         for (codec, id) in expected {
