@@ -92,18 +92,18 @@ struct FooterReader {
 public enum KeyMetadataText {
     public static func describe(_ metadata: [UInt8]?) -> String {
         guard let metadata, !metadata.isEmpty else { return "(no key metadata)" }
-        if let text = String(validating: metadata, as: UTF8.self) {
-            if let id = masterKeyID(inKeyMaterial: text) { return "'\(id)' (key material)" }
-            if text.count <= 64, text.allSatisfy({ $0.isASCII && !$0.isNewline }) { return "'\(text)'" }
+        if KeyMetadata.isKeyMaterialJSON(metadata) {
+            switch try? KeyMetadata(bytes: metadata) {
+            case .internalMaterial(let material)?: return "'\(material.masterKeyID)' (key material)"
+            case .externalReference(let reference)?: return "'\(reference)' (external key material)"
+            case nil: return "(unreadable key material)"
+            }
+        }
+        if let text = String(validating: metadata, as: UTF8.self),
+           text.count <= 64, text.allSatisfy({ $0.isASCII && !$0.isNewline }) {
+            return "'\(text)'"
         }
         return "(\(metadata.count)-byte key metadata)"
-    }
-
-    static func masterKeyID(inKeyMaterial text: String) -> String? {
-        guard text.hasPrefix("{"), let range = text.range(of: "\"masterKeyID\":\"") else { return nil }
-        let rest = text[range.upperBound...]
-        guard let end = rest.firstIndex(of: "\"") else { return nil }
-        return String(rest[..<end])
     }
 }
 
