@@ -15,7 +15,7 @@ public enum BooleanRLE {
             let n = min(left, scratch.count)
             var failure: ParquetError?
             scratch.withUnsafeMutableBufferPointer { buffer in
-                do throws(ParquetError) { try decoder.decode(into: buffer.baseAddress!, count: n) } catch { failure = error }
+                do throws(ParquetError) { try decoder.decode(into: UnsafeMutableBufferPointer(rebasing: buffer[0..<n])) } catch { failure = error }
             }
             if let failure { throw failure }
             for i in 0..<n { out.append(scratch[i] != 0) }

@@ -94,7 +94,7 @@ public struct DeltaBinaryPackedDecoder {
         var failure: ParquetError?
         out.withUnsafeMutableBufferPointer { buffer in
             do throws(ParquetError) {
-                try decode(into: buffer.baseAddress! + start, count: count)
+                try decode(into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
             } catch {
                 failure = error
             }
@@ -105,8 +105,13 @@ public struct DeltaBinaryPackedDecoder {
         }
     }
 
-    /// Writes `count` (≤ `remaining`) values; `T` is Int32 or Int64.
-    mutating func decode<T: FixedWidthInteger>(into out: UnsafeMutablePointer<T>, count: Int) throws(ParquetError) {
+    /// Fills `buffer` (at most `remaining` values); `T` is Int32 or Int64.
+    mutating func decode<T: FixedWidthInteger>(into buffer: UnsafeMutableBufferPointer<T>) throws(ParquetError) {
+        guard let out = buffer.baseAddress else { return }
+        let count = buffer.count
+        guard count <= remaining else {
+            throw ParquetError(.malformed, "DELTA_BINARY_PACKED: \(count) values requested, \(remaining) left in the run")
+        }
         var written = 0
         if firstPending && count > 0 {
             out.pointee = T(truncatingIfNeeded: Int64(bitPattern: last))

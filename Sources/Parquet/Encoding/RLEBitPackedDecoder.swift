@@ -62,7 +62,7 @@ public struct RLEBitPackedDecoder {
         var failure: ParquetError?
         out.withUnsafeMutableBufferPointer { buffer in
             do throws(ParquetError) {
-                try decode(into: buffer.baseAddress! + start, count: count)
+                try decode(into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
             } catch {
                 failure = error
             }
@@ -73,8 +73,11 @@ public struct RLEBitPackedDecoder {
         }
     }
 
-    /// Writes `count` values to `out`, which must have room for them.
-    public mutating func decode(into out: UnsafeMutablePointer<Int32>, count: Int) throws(ParquetError) {
+    /// Fills `buffer` with the next `buffer.count` values. (A buffer, not a pointer, so `&array`
+    /// can never be converted into an unchecked destination by mistake.)
+    public mutating func decode(into buffer: UnsafeMutableBufferPointer<Int32>) throws(ParquetError) {
+        guard let out = buffer.baseAddress else { return }
+        let count = buffer.count
         var written = 0
         while written < count {
             if rleRemaining > 0 {
