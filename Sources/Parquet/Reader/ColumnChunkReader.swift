@@ -31,6 +31,11 @@ struct ColumnChunkReader {
             }
             let header = try readHeader(chunk, at: &position, dataPageOrdinal: dataPageOrdinal)
             let isDataPage = header.type == .dataPage || header.type == .dataPageV2
+            // Bound memory by the chunk's declared value count before decoding anything.
+            let pageValues = Int(header.dataPageHeader?.numValues ?? header.dataPageHeaderV2?.numValues ?? 0)
+            if isDataPage && (pageValues < 0 || pageValues > numValues - state.entries) {
+                throw ParquetError(.malformed, "\(context): a page claims \(pageValues) values, only \(numValues - state.entries) remain in the chunk")
+            }
             var page = try readBody(chunk, at: &position, header: header,
                                     dataPageOrdinal: isDataPage ? dataPageOrdinal : nil)
             if verifyChecksums, let crc = header.crc {

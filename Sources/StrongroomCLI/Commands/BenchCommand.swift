@@ -36,9 +36,8 @@ struct ScanBenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = try keyOptions.readOptions()
         let start = DispatchTime.now()
-        let readers = try files.map { try ParquetFileReader(path: $0, options: options) }
+        let readers = try files.map { try ParquetFileReader(path: $0, options: keyOptions.readOptions(for: $0)) }
         var units: [(reader: Int, group: Int, field: Int)] = []
         for (r, reader) in readers.enumerated() {
             for g in 0..<reader.rowGroupCount {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Columnar
+import Foundation
 import Parquet
 
 struct CatCommand: ParsableCommand {
@@ -26,13 +27,12 @@ struct CatCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = try keyOptions.readOptions()
         let wanted = columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         var sink = OutputSink()
         var remaining = limit ?? Int.max
         var headerWritten = false
         for path in files where remaining > 0 {
-            let reader = try ParquetFileReader(path: path, options: options)
+            let reader = try ParquetFileReader(path: path, options: keyOptions.readOptions(for: path))
             let fields = try wanted.map { try $0.map { name in
                 guard let index = reader.schema.schema.index(of: name) else {
                     throw CLIError("\(path): no column '\(name)'")
@@ -62,7 +62,7 @@ struct CatCommand: ParsableCommand {
             }
         }
         if format == .csv && !headerWritten, let first = files.first {
-            let reader = try ParquetFileReader(path: first, options: options)
+            let reader = try ParquetFileReader(path: first, options: keyOptions.readOptions(for: first))
             sink.write(reader.schema.schema.fields.map { CSVText.field($0.name) }.joined(separator: ",") + "\n")
         }
         sink.flush()
@@ -70,9 +70,9 @@ struct CatCommand: ParsableCommand {
 }
 
 extension KeyOptions {
-    func readOptions() throws -> ParquetReadOptions {
-        ParquetReadOptions(keys: try keys.map { try KeysFileLoader.load(path: $0) },
-                           aadPrefix: aadPrefix.map { Array($0.utf8) },
-                           verifyPageChecksums: !noVerifyChecksums)
+    func readOptions(for file: String) throws -> ParquetReadOptions {
+        let provider = try keys.map { try KeysFileLoader.provider(keys: KeysFileLoader.load(path: $0), forParquetFile: file) }
+        return ParquetReadOptions(keys: provider, aadPrefix: aadPrefix.map { Array($0.utf8) },
+                                  verifyPageChecksums: !noVerifyChecksums)
     }
 }

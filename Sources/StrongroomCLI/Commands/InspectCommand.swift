@@ -14,7 +14,7 @@ struct InspectCommand: ParsableCommand {
     @OptionGroup var keyOptions: KeyOptions
 
     func run() throws {
-        let reader = try ParquetFileReader(path: file, options: try keyOptions.readOptions())
+        let reader = try ParquetFileReader(path: file, options: try keyOptions.readOptions(for: file))
         var sink = OutputSink()
         sink.write(FileReport(reader: reader).value.json + "\n")
         sink.flush()
@@ -121,7 +121,7 @@ enum KeyText {
             var members: [(String, CellValue)] = [("key_material", .text(json["keyMaterialType"] as? String ?? "unknown"))]
             if let master = json["masterKeyID"] as? String { members.append(("master_key_id", .text(master))) }
             if let double = json["doubleWrapping"] as? Bool { members.append(("double_wrapping", .bool(double))) }
-            if let internal = json["internalStorage"] as? Bool { members.append(("internal_storage", .bool(internal))) }
+            if let stored = json["internalStorage"] as? Bool { members.append(("internal_storage", .bool(stored))) }
             if let reference = json["keyReference"] as? String { members.append(("key_reference", .text(reference))) }
             return .object(members)
         }

@@ -44,12 +44,12 @@ struct Progress {
         let line = "\r\(label): \(text)"
         let padded = line + String(repeating: " ", count: max(0, lastLength - line.count))
         lastLength = line.count
-        _ = padded.withCString { fputs($0, stderr) }
+        StandardError.write(padded)
     }
 
     mutating func finish() {
         guard enabled, lastLength > 0 else { return }
-        fputs("\r" + String(repeating: " ", count: lastLength) + "\r", stderr)
+        StandardError.write("\r" + String(repeating: " ", count: lastLength) + "\r")
         lastLength = 0
     }
 }
@@ -63,5 +63,19 @@ enum CSVText {
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return text
+    }
+}
+
+enum StandardError {
+    static func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(2, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
     }
 }

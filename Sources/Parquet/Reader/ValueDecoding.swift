@@ -1,0 +1,128 @@
+import Columnar
+
+/// Decodes the values section of a page with its encoding, appending to the chunk's buffer.
+enum ValueDecoding {
+    static func decode(encoding: Encoding, _ bytes: UnsafeRawBufferPointer, count: Int, descriptor: ColumnDescriptor,
+                       dictionary: ValueBuffer?, into buffer: inout ValueBuffer, context: String) throws {
+        if count == 0 { return }
+        do {
+            switch encoding {
+            case .plain:
+                try decodePlain(bytes, count: count, physical: descriptor.physicalType, into: &buffer)
+            case .plainDictionary, .rleDictionary:
+                guard let dictionary else {
+                    throw ParquetError(.malformed, "dictionary-encoded page without a dictionary page")
+                }
+                try decodeDictionary(bytes, count: count, dictionary: dictionary, into: &buffer)
+            case .rle:
+                guard case .boolean(var values) = buffer else { throw unsupported(encoding, descriptor) }
+                buffer = .boolean([])
+                _ = try BooleanRLE.decode(bytes, count: count, into: &values)
+                buffer = .boolean(values)
+            case .deltaBinaryPacked:
+                var decoder = try DeltaBinaryPackedDecoder(bytes)
+                switch buffer {
+                case .int32(var v): buffer = .int32([]); try decoder.decode(into: &v, count: count); buffer = .int32(v)
+                case .int64(var v) where descriptor.physicalType == .int64:
+                    buffer = .int64([]); try decoder.decode(into: &v, count: count); buffer = .int64(v)
+                default: throw unsupported(encoding, descriptor)
+                }
+            case .deltaLengthByteArray:
+                guard case .bytes(var v) = buffer else { throw unsupported(encoding, descriptor) }
+                buffer = .bytes(ByteArrays())
+                _ = try DeltaLengthByteArray.decode(bytes, count: count, into: &v)
+                buffer = .bytes(v)
+            case .deltaByteArray:
+                switch buffer {
+                case .bytes(var v):
+                    buffer = .bytes(ByteArrays()); _ = try DeltaByteArray.decode(bytes, count: count, into: &v); buffer = .bytes(v)
+                case .fixed(let w, var d):
+                    buffer = .fixed(width: w, data: [])
+                    _ = try DeltaByteArray.decodeFixed(bytes, width: w, count: count, into: &d)
+                    buffer = .fixed(width: w, data: d)
+                default: throw unsupported(encoding, descriptor)
+                }
+            case .byteStreamSplit:
+                try decodeByteStreamSplit(bytes, count: count, descriptor: descriptor, into: &buffer)
+            case .bitPacked:
+                throw unsupported(encoding, descriptor)
+            }
+        } catch let error as ParquetError {
+            throw ParquetError(error.code, "\(context): \(encoding.name) values: \(error.message)", cause: error.cause)
+        }
+    }
+
+    private static func unsupported(_ encoding: Encoding, _ descriptor: ColumnDescriptor) -> ParquetError {
+        ParquetError(.unsupported, "encoding \(encoding.name) is not valid for \(descriptor.physicalType.name)")
+    }
+
+    static func decodePlain(_ bytes: UnsafeRawBufferPointer, count: Int, physical: PhysicalType,
+                            into buffer: inout ValueBuffer) throws {
+        switch buffer {
+        case .boolean(var v): buffer = .boolean([]); _ = try PlainDecoding.decodeBooleans(bytes, count: count, into: &v); buffer = .boolean(v)
+        case .int32(var v): buffer = .int32([]); _ = try PlainDecoding.decodeInt32(bytes, count: count, into: &v); buffer = .int32(v)
+        case .int64(var v):
+            buffer = .int64([])
+            if physical == .int96 {
+                _ = try PlainDecoding.decodeInt96Timestamps(bytes, count: count, into: &v)
+            } else {
+                _ = try PlainDecoding.decodeInt64(bytes, count: count, into: &v)
+            }
+            buffer = .int64(v)
+        case .float(var v): buffer = .float([]); _ = try PlainDecoding.decodeFloat(bytes, count: count, into: &v); buffer = .float(v)
+        case .double(var v): buffer = .double([]); _ = try PlainDecoding.decodeDouble(bytes, count: count, into: &v); buffer = .double(v)
+        case .bytes(var v): buffer = .bytes(ByteArrays()); _ = try PlainDecoding.decodeByteArrays(bytes, count: count, into: &v); buffer = .bytes(v)
+        case .fixed(let w, var d):
+            buffer = .fixed(width: w, data: [])
+            _ = try PlainDecoding.decodeFixed(bytes, width: w, count: count, into: &d)
+            buffer = .fixed(width: w, data: d)
+        }
+    }
+
+    private static func decodeDictionary(_ bytes: UnsafeRawBufferPointer, count: Int, dictionary: ValueBuffer,
+                                         into buffer: inout ValueBuffer) throws {
+        var indices = [Int32]()
+        indices.reserveCapacity(count)
+        var decoder = try RLEBitPackedDecoder.dictionaryIndices(bytes)
+        try decoder.decode(into: &indices, count: count)
+        switch (buffer, dictionary) {
+        case (.boolean(var v), .boolean(let d)):
+            buffer = .boolean([]); try DictionaryGather.gather(d, indices: indices, into: &v); buffer = .boolean(v)
+        case (.int32(var v), .int32(let d)):
+            buffer = .int32([]); try DictionaryGather.gather(d, indices: indices, into: &v); buffer = .int32(v)
+        case (.int64(var v), .int64(let d)):
+            buffer = .int64([]); try DictionaryGather.gather(d, indices: indices, into: &v); buffer = .int64(v)
+        case (.float(var v), .float(let d)):
+            buffer = .float([]); try DictionaryGather.gather(d, indices: indices, into: &v); buffer = .float(v)
+        case (.double(var v), .double(let d)):
+            buffer = .double([]); try DictionaryGather.gather(d, indices: indices, into: &v); buffer = .double(v)
+        case (.bytes(var v), .bytes(let d)):
+            buffer = .bytes(ByteArrays())
+            try indices.withUnsafeBufferPointer { try DictionaryGather.gather(d, indices: $0, into: &v) }
+            buffer = .bytes(v)
+        case (.fixed(let w, var v), .fixed(_, let d)):
+            buffer = .fixed(width: w, data: [])
+            try indices.withUnsafeBufferPointer { try DictionaryGather.gatherFixed(d, width: w, indices: $0, into: &v) }
+            buffer = .fixed(width: w, data: v)
+        default:
+            throw ParquetError(.malformed, "dictionary type does not match the column")
+        }
+    }
+
+    private static func decodeByteStreamSplit(_ bytes: UnsafeRawBufferPointer, count: Int, descriptor: ColumnDescriptor,
+                                              into buffer: inout ValueBuffer) throws {
+        switch buffer {
+        case .float(var v): buffer = .float([]); try ByteStreamSplit.decode(bytes, count: count, into: &v); buffer = .float(v)
+        case .double(var v): buffer = .double([]); try ByteStreamSplit.decode(bytes, count: count, into: &v); buffer = .double(v)
+        case .int32(var v): buffer = .int32([]); try ByteStreamSplit.decode(bytes, count: count, into: &v); buffer = .int32(v)
+        case .int64(var v) where descriptor.physicalType == .int64:
+            buffer = .int64([]); try ByteStreamSplit.decode(bytes, count: count, into: &v); buffer = .int64(v)
+        case .fixed(let w, var d):
+            buffer = .fixed(width: w, data: [])
+            try ByteStreamSplit.decode(bytes, width: w, count: count, into: &d)
+            buffer = .fixed(width: w, data: d)
+        default:
+            throw unsupported(.byteStreamSplit, descriptor)
+        }
+    }
+}
