@@ -22,7 +22,7 @@ public indirect enum DataType: Sendable, Hashable {
     case date
     /// Time of day; millis stored as int32, micros/nanos as int64.
     case time(TimeUnit, utc: Bool)
-    /// Since the Unix epoch, stored as int64 (INT96 is converted to nanos).
+    /// Since the Unix epoch, stored as int64 (INT96 is read as micros).
     case timestamp(TimeUnit, utc: Bool)
     case uuid
     case list(Field)

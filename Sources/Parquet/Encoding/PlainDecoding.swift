@@ -71,6 +71,23 @@ public enum PlainDecoding {
         return needed
     }
 
+    /// INT96 as microseconds since the epoch, like Spark: exact for every Julian day an Int32
+    /// holds (nanosecond Int64 would wrap for years outside 1677...2262).
+    @discardableResult
+    public static func decodeInt96Microseconds(_ bytes: UnsafeRawBufferPointer, count: Int, into out: inout [Int64]) throws(ParquetError) -> Int {
+        let needed = try requiredBytes(count: count, bitsEach: 96, available: bytes.count, "PLAIN INT96")
+        let start = ByteSink.grow(&out, by: count)
+        out.withUnsafeMutableBufferPointer { dst in
+            guard let src = bytes.baseAddress else { return }
+            for i in 0..<count {
+                let nanosOfDay = Int64(littleEndian: src.loadUnaligned(fromByteOffset: i &* 12, as: Int64.self))
+                let julianDay = Int32(littleEndian: src.loadUnaligned(fromByteOffset: i &* 12 &+ 8, as: Int32.self))
+                dst[start &+ i] = Int96Timestamp.microseconds(julianDay: julianDay, nanosOfDay: nanosOfDay)
+            }
+        }
+        return needed
+    }
+
     /// BYTE_ARRAY: each value is a 4-byte little-endian length and the bytes.
     @discardableResult
     public static func decodeByteArrays(_ bytes: UnsafeRawBufferPointer, count: Int, into out: inout ByteArrays) throws(ParquetError) -> Int {
@@ -174,6 +191,14 @@ public enum Int96Timestamp {
     @inline(__always)
     public static func nanoseconds(julianDay: Int32, nanosOfDay: Int64) -> Int64 {
         (Int64(julianDay) &- unixEpochJulianDay) &* nanosecondsPerDay &+ nanosOfDay
+    }
+
+    /// Days times 86.4e9 µs stays far inside Int64 for any Int32 day; the floor division keeps
+    /// pre-epoch times ordered.
+    @inline(__always)
+    public static func microseconds(julianDay: Int32, nanosOfDay: Int64) -> Int64 {
+        let micros = nanosOfDay >= 0 ? nanosOfDay / 1000 : (nanosOfDay - 999) / 1000
+        return (Int64(julianDay) &- unixEpochJulianDay) &* 86_400_000_000 &+ micros
     }
 
     /// Splits nanoseconds since the epoch into (Julian day, nanoseconds of day >= 0).

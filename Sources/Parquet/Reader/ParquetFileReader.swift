@@ -133,6 +133,13 @@ public final class ParquetFileReader: Sendable {
             }
             crypto = try decryptor.columnCrypto(for: chunk, descriptor: descriptor, rowGroup: rowGroup, column: column)
         }
+        if meta.numValues == 0 {
+            return LeafData(definitionLevels: descriptor.maxDefinitionLevel > 0 ? [] : nil,
+                            repetitionLevels: descriptor.maxRepetitionLevel > 0 ? [] : nil,
+                            values: ValueBuffer(physical: descriptor.physicalType, typeLength: descriptor.typeLength,
+                                                capacity: 0).columnValues,
+                            entryCount: 0)
+        }
         let hasDictionary = (meta.dictionaryPageOffset ?? 0) > 0 && meta.dictionaryPageOffset! < meta.dataPageOffset
         let start = hasDictionary ? meta.dictionaryPageOffset! : meta.dataPageOffset
         let length = meta.totalCompressedSize

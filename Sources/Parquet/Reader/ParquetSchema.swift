@@ -268,7 +268,7 @@ struct SchemaTreeBuilder {
         case .boolean: return .boolean
         case .int32: return .int32
         case .int64: return .int64
-        case .int96: return .timestamp(.nanos, utc: false)
+        case .int96: return .timestamp(.micros, utc: true)  // Spark's reading: exact for all dates
         case .float: return .float32
         case .double: return .float64
         case .byteArray: return .binary

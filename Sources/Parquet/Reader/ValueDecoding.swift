@@ -64,7 +64,7 @@ enum ValueDecoding {
         case .int64(var v):
             buffer = .int64([])
             if physical == .int96 {
-                _ = try PlainDecoding.decodeInt96Timestamps(bytes, count: count, into: &v)
+                _ = try PlainDecoding.decodeInt96Microseconds(bytes, count: count, into: &v)
             } else {
                 _ = try PlainDecoding.decodeInt64(bytes, count: count, into: &v)
             }
