@@ -68,6 +68,11 @@ struct ColumnChunkReader {
                 throw ParquetError(.malformed, "\(context): pages hold \(state.entries) values, metadata says \(numValues)")
             }
         }
+        // A chunk starts a new record: a first repetition level above 0 would attach its values
+        // to a record of another chunk.
+        if let rep = state.repetitionLevels, let first = rep.first, first != 0 {
+            throw ParquetError(.malformed, "\(context): the first repetition level is \(first), not 0")
+        }
         return LeafData(definitionLevels: state.definitionLevels, repetitionLevels: state.repetitionLevels,
                         values: state.values.columnValues, entryCount: state.entries)
     }
