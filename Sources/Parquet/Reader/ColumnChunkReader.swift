@@ -36,10 +36,13 @@ struct ColumnChunkReader {
             if isDataPage && (pageValues < 0 || pageValues > numValues - state.entries) {
                 throw ParquetError(.malformed, "\(context): a page claims \(pageValues) values, only \(numValues - state.entries) remain in the chunk")
             }
+            let bodyStart = position
             var page = try readBody(chunk, at: &position, header: header,
                                     dataPageOrdinal: isDataPage ? dataPageOrdinal : nil)
+            // parquet.thrift: the CRC covers the page "as written to disk", i.e. after
+            // compression and, in encrypted files, after encryption.
             if verifyChecksums, let crc = header.crc {
-                try verifyCRC(page, expected: UInt32(bitPattern: crc), pageType: header.type)
+                try verifyCRC(chunk[bodyStart..<position], expected: UInt32(bitPattern: crc), pageType: header.type)
             }
             switch header.type {
             case .dictionaryPage:
@@ -111,7 +114,7 @@ struct ColumnChunkReader {
         return Array(chunk[position..<position + size])
     }
 
-    private func verifyCRC(_ page: [UInt8], expected: UInt32, pageType: PageType) throws {
+    private func verifyCRC(_ page: ArraySlice<UInt8>, expected: UInt32, pageType: PageType) throws {
         let actual = page.withUnsafeBytes { buffer -> UInt32 in
             guard let base = buffer.baseAddress else { return UInt32(crc32(0, nil, 0)) }
             return UInt32(crc32(0, base.assumingMemoryBound(to: UInt8.self), uInt(buffer.count)))

@@ -17,7 +17,7 @@ enum Vectors {
 
     static var parquet: URL { root.appendingPathComponent("parquet") }
 
-    static func json(_ relative: String) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: parquet.appendingPathComponent(relative)))
+    static func json(_ relative: String) throws -> JSONValue {
+        try JSONValue.load(parquet.appendingPathComponent(relative))
     }
 }
