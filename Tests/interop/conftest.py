@@ -109,14 +109,6 @@ def strongroom():
 
 
 @pytest.fixture(scope="session")
-def shared():
-    d = shared_dir()
-    if d is None:
-        pytest.fail("shared/ (test vectors) not found beside the repository; set STRONGROOM_SHARED")
-    return d
-
-
-@pytest.fixture(scope="session")
 def master_keys_file(tmp_path_factory):
     """KEYS.json with the development master keys kf, k1, k2."""
     return pme_kms.write_keys_file(tmp_path_factory.mktemp("keys") / "keys.json")

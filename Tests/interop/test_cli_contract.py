@@ -1,10 +1,12 @@
 """Exit codes and error lines: 0 success, 2 usage error, 1 any other failure with one stderr line."""
+import json
 import os
 import random
 
 import pyarrow.parquet as pq
 import pytest
 
+import contract_json
 import pme_kms
 import sample_tables
 from conftest import assert_clean_failure, key_leak_forms, shared_dir
@@ -103,6 +105,8 @@ def test_corrupt_vectors(strongroom, path):
         assert r.returncode in (0, 1), r.describe()  # no crash, no hang
         if r.returncode == 1:
             assert_clean_failure(r)
+        else:  # if we read it, we read what pyarrow reads
+            contract_json.assert_rows_match(contract_json.parse_jsonl(r.stdout), pq.read_table(path))
     else:
         assert_clean_failure(r)
 
@@ -152,6 +156,8 @@ def test_damaged_files_fail_cleanly(strongroom, plain_file, tmp_path, kind, comm
     r = strongroom.run("parquet", command, path, timeout=60)
     if command == "inspect" and kind == "pages-scrambled":
         assert r.returncode in (0, 1), r.describe()  # metadata is intact; pages need not be read
+        if r.returncode == 0:
+            json.loads(r.stdout)
     else:
         assert_clean_failure(r)
 
@@ -170,6 +176,9 @@ def test_random_bit_flips_never_crash(strongroom, plain_file, tmp_path, seed):
     assert r.returncode in (0, 1), f"crash or unexpected exit\n{r.describe()}"
     if r.returncode == 1:
         assert_clean_failure(r)
+    else:  # the flip hit something unchecked (a value, slack): output is still well formed
+        rows = contract_json.parse_jsonl(r.stdout)
+        assert rows and all(set(row) == set(sample_tables.SAMPLE_COLUMNS) for row in rows), r.describe()
 
 
 def test_encrypted_file_without_keys(strongroom, tmp_path):
