@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The test command (README, CI): system and python dependencies, Swift unit tests (debug),
+# the release CLI, then the interop tests against it (pyarrow, DuckDB, Spark).
+# Idempotent; fast when everything is already installed. Exits non-zero if any step fails.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
+  export PATH="/opt/swift/usr/bin:$PATH"
+fi
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
+WORK=.test-work
+mkdir -p "$WORK"
+step() { printf '\n==> %s\n' "$*"; }
+started=$SECONDS
+
+step "System packages"
+bash scripts/install-deps.sh
+# Java 17 for Spark; the JDK (not only the JRE) because the interop tests compile a small
+# KmsClient with javac (InMemoryKMS is not in Spark's jars).
+if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+  echo "installing openjdk-17-jdk-headless"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless
+fi
+
+step "Python packages"
+bash scripts/python-deps.sh
+
+step "swift build (debug)"
+swift build
+
+step "swift test"
+swift_rc=0
+swift test 2>&1 | tee "$WORK/swift-test.log" || swift_rc=$?
+# The closing summaries (swift-testing and XCTest), in case they scrolled past.
+echo "--- swift test summary (full log: $WORK/swift-test.log)"
+grep -E "Test run with [0-9]+ tests?|Executed [0-9]+ tests?" "$WORK/swift-test.log" | tail -n 4 || true
+if [ "$swift_rc" -ne 0 ]; then
+  echo "swift test FAILED (exit $swift_rc); running the interop tests anyway" >&2
+fi
+
+step "swift build -c release --product strongroom"
+swift build -c release --product strongroom
+STRONGROOM_BIN="$(swift build -c release --show-bin-path)/strongroom"
+export STRONGROOM_BIN
+
+step "interop tests (pytest Tests/interop, STRONGROOM_BIN=$STRONGROOM_BIN) after $((SECONDS - started))s"
+pytest_rc=0
+python3 -m pytest Tests/interop -ra -o cache_dir="$WORK/pytest-cache" || pytest_rc=$?
+
+[ "$swift_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ]
