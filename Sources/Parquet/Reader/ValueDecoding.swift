@@ -85,27 +85,35 @@ enum ValueDecoding {
         indices.reserveCapacity(count)
         var decoder = try RLEBitPackedDecoder.dictionaryIndices(bytes)
         try decoder.decode(into: &indices, count: count)
-        switch (buffer, dictionary) {
-        case (.boolean(var v), .boolean(let d)):
+        // Bind the buffer's array and clear the enum before appending, so the array stays
+        // uniquely referenced (a tuple switch would keep a second reference and copy it).
+        let mismatch = ParquetError(.malformed, "dictionary type does not match the column")
+        switch dictionary {
+        case .boolean(let d):
+            guard case .boolean(var v) = buffer else { throw mismatch }
             buffer = .boolean([]); try DictionaryGather.gather(d, indices: indices, into: &v); buffer = .boolean(v)
-        case (.int32(var v), .int32(let d)):
+        case .int32(let d):
+            guard case .int32(var v) = buffer else { throw mismatch }
             buffer = .int32([]); try DictionaryGather.gather(d, indices: indices, into: &v); buffer = .int32(v)
-        case (.int64(var v), .int64(let d)):
+        case .int64(let d):
+            guard case .int64(var v) = buffer else { throw mismatch }
             buffer = .int64([]); try DictionaryGather.gather(d, indices: indices, into: &v); buffer = .int64(v)
-        case (.float(var v), .float(let d)):
+        case .float(let d):
+            guard case .float(var v) = buffer else { throw mismatch }
             buffer = .float([]); try DictionaryGather.gather(d, indices: indices, into: &v); buffer = .float(v)
-        case (.double(var v), .double(let d)):
+        case .double(let d):
+            guard case .double(var v) = buffer else { throw mismatch }
             buffer = .double([]); try DictionaryGather.gather(d, indices: indices, into: &v); buffer = .double(v)
-        case (.bytes(var v), .bytes(let d)):
+        case .bytes(let d):
+            guard case .bytes(var v) = buffer else { throw mismatch }
             buffer = .bytes(ByteArrays())
             try indices.withUnsafeBufferPointer { try DictionaryGather.gather(d, indices: $0, into: &v) }
             buffer = .bytes(v)
-        case (.fixed(let w, var v), .fixed(_, let d)):
+        case .fixed(_, let d):
+            guard case .fixed(let w, var v) = buffer else { throw mismatch }
             buffer = .fixed(width: w, data: [])
             try indices.withUnsafeBufferPointer { try DictionaryGather.gatherFixed(d, width: w, indices: $0, into: &v) }
             buffer = .fixed(width: w, data: v)
-        default:
-            throw ParquetError(.malformed, "dictionary type does not match the column")
         }
     }
 
