@@ -29,16 +29,19 @@ public enum StrongroomMain {
         do {
             try command.run()
             exit(0)
-        } catch let error as CleanExit {
-            _ = error
-            exit(0)
-        } catch let error as ExitCode {
-            exit(error.rawValue)
-        } catch let error as ValidationError {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            exit(2)
         } catch {
-            FileHandle.standardError.write(Data("error: \(ErrorText.oneLine(error))\n".utf8))
+            // ArgumentParser reports help and usage problems as errors too.
+            let code = StrongroomCommand.exitCode(for: error)
+            if code == .success {
+                print(StrongroomCommand.fullMessage(for: error))
+                exit(0)
+            }
+            if code == .validationFailure {
+                StandardError.write(StrongroomCommand.fullMessage(for: error) + "\n")
+                exit(2)
+            }
+            if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }
+            StandardError.write("error: \(ErrorText.oneLine(error))\n")
             exit(1)
         }
     }

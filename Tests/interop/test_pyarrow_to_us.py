@@ -12,7 +12,8 @@ CODECS = ["snappy", "zstd", "gzip", "brotli", "lz4", "none"]
 
 
 def check_cat(strongroom, path, columns=None, context=""):
-    truth = pq.read_table(path)
+    # INT96 read as microseconds, like Spark and strongroom (nanoseconds would wrap past 2262).
+    truth = pq.read_table(path, coerce_int96_timestamp_unit="us")
     rows = strongroom.cat_jsonl(path, columns=columns)
     contract_json.assert_rows_match(rows, truth, columns=columns, context=context or str(path.name))
 
@@ -78,7 +79,8 @@ def test_nested(strongroom, tmp_path, codec, page_version):
 def test_column_projection_and_limit(strongroom, tmp_path):
     path = tmp_path / "flat.parquet"
     pq.write_table(sample_tables.flat_table(500), path, row_group_size=100)
-    truth = pq.read_table(path)
+    # INT96 read as microseconds, like Spark and strongroom (nanoseconds would wrap past 2262).
+    truth = pq.read_table(path, coerce_int96_timestamp_unit="us")
     cols = ["s", "i64", "dec38"]
     rows = strongroom.cat_jsonl(path, columns=cols, limit=123)
     contract_json.assert_rows_match(rows, truth.slice(0, 123), columns=cols)
@@ -137,7 +139,8 @@ def _has_contract_form(field, column):
 def test_shared_plain_vectors(strongroom, path):
     """apache/parquet-testing files that pyarrow reads must read the same with strongroom."""
     assert path is not None, "shared/vectors not found beside the repository; set STRONGROOM_SHARED"
-    truth = pq.read_table(path)
+    # INT96 read as microseconds, like Spark and strongroom (nanoseconds would wrap past 2262).
+    truth = pq.read_table(path, coerce_int96_timestamp_unit="us")
     columns = [f.name for f in truth.schema if _has_contract_form(f, truth.column(f.name))]
     if not columns:  # values unchecked, but every row must be there with every column
         rows = strongroom.cat_jsonl(path)
