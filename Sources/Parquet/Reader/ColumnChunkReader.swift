@@ -1,8 +1,13 @@
 import Columnar
 import CZlib
+import ParquetCodecs
 
 /// Decodes the pages of one column chunk (already read from the file) into level streams
 /// and values. Encrypted chunks are decrypted module by module as the spec lays them out.
+///
+/// Flat columns (no repetition, at most one optional level) are decoded straight into dense
+/// row-aligned arrays with a validity mask; nested ones keep their level streams for record
+/// assembly.
 struct ColumnChunkReader {
     let descriptor: ColumnDescriptor
     let metadata: ColumnMetaData
@@ -12,17 +17,17 @@ struct ColumnChunkReader {
     let hasDictionaryPage: Bool
 
     private var context: String { "column '\(descriptor.dottedPath)' in row group \(rowGroup)" }
+    private var isFlat: Bool { descriptor.maxRepetitionLevel == 0 && descriptor.maxDefinitionLevel <= 1 }
 
     func read(chunk: [UInt8]) throws -> LeafData {
         let numValues = Int(clamping: metadata.numValues)
         guard numValues >= 0 else { throw ParquetError(.malformed, "\(context): negative num_values") }
-        let maxDef = descriptor.maxDefinitionLevel
-        let maxRep = descriptor.maxRepetitionLevel
         var state = PageDecodingState(
             values: ValueBuffer(physical: descriptor.physicalType, typeLength: descriptor.typeLength,
                                 capacity: min(numValues, 1 << 20)),
-            definitionLevels: maxDef > 0 ? [] : nil,
-            repetitionLevels: maxRep > 0 ? [] : nil)
+            definitionLevels: !isFlat && descriptor.maxDefinitionLevel > 0 ? [] : nil,
+            repetitionLevels: descriptor.maxRepetitionLevel > 0 ? [] : nil)
+        let scratch = PageScratch()
         var position = 0
         var dataPageOrdinal = 0
         while state.entries < numValues {
@@ -37,38 +42,48 @@ struct ColumnChunkReader {
                 throw ParquetError(.malformed, "\(context): a page claims \(pageValues) values, only \(numValues - state.entries) remain in the chunk")
             }
             let bodyStart = position
-            var page = try readBody(chunk, at: &position, header: header,
-                                    dataPageOrdinal: isDataPage ? dataPageOrdinal : nil)
+            let decrypted = try crypto.map {
+                try $0.decryptModule(chunk, at: &position, module: isDataPage ? .dataPage : .dictionaryPage,
+                                     pageOrdinal: isDataPage ? dataPageOrdinal : nil, context: context)
+            }
+            if decrypted == nil {
+                let size = Int(header.compressedPageSize)
+                guard size <= chunk.count - position else {
+                    throw ParquetError(.truncated, "\(context): page of \(size) bytes at chunk offset \(position) runs past the chunk (\(chunk.count) bytes)")
+                }
+                position += size
+            }
             // parquet.thrift: the CRC covers the page "as written to disk", i.e. after
             // compression and, in encrypted files, after encryption.
             if verifyChecksums, let crc = header.crc {
                 try verifyCRC(chunk[bodyStart..<position], expected: UInt32(bitPattern: crc), pageType: header.type)
             }
-            switch header.type {
-            case .dictionaryPage:
-                guard let dictHeader = header.dictionaryPageHeader else {
-                    throw ParquetError(.malformed, "\(context): dictionary page without its header")
+            try withBody(decrypted, chunk: chunk, range: bodyStart..<position) { body in
+                switch header.type {
+                case .dictionaryPage:
+                    guard let dictHeader = header.dictionaryPageHeader else {
+                        throw ParquetError(.malformed, "\(context): dictionary page without its header")
+                    }
+                    let page = try scratch.decompress(body, codec: metadata.codec,
+                                                      uncompressedSize: Int(header.uncompressedPageSize), context: context)
+                    state.dictionary = try decodeDictionary(page, header: dictHeader)
+                case .dataPage:
+                    guard let v1 = header.dataPageHeader else {
+                        throw ParquetError(.malformed, "\(context): data page without its header")
+                    }
+                    let page = try scratch.decompress(body, codec: metadata.codec,
+                                                      uncompressedSize: Int(header.uncompressedPageSize), context: context)
+                    try decodeV1(page, header: v1, into: &state, scratch: &scratch.levels)
+                    dataPageOrdinal += 1
+                case .dataPageV2:
+                    guard let v2 = header.dataPageHeaderV2 else {
+                        throw ParquetError(.malformed, "\(context): data page v2 without its header")
+                    }
+                    try decodeV2(body, pageHeader: header, header: v2, into: &state, scratch: scratch)
+                    dataPageOrdinal += 1
+                case .indexPage:
+                    break
                 }
-                page = try decompress(page, header: header)
-                state.dictionary = try decodeDictionary(page, header: dictHeader)
-            case .dataPage:
-                guard let v1 = header.dataPageHeader else {
-                    throw ParquetError(.malformed, "\(context): data page without its header")
-                }
-                page = try decompress(page, header: header)
-                try decodeV1(page, header: v1, into: &state)
-                dataPageOrdinal += 1
-            case .dataPageV2:
-                guard let v2 = header.dataPageHeaderV2 else {
-                    throw ParquetError(.malformed, "\(context): data page v2 without its header")
-                }
-                try decodeV2(page, pageHeader: header, header: v2, into: &state)
-                dataPageOrdinal += 1
-            case .indexPage:
-                continue
-            }
-            if state.entries > numValues {
-                throw ParquetError(.malformed, "\(context): pages hold \(state.entries) values, metadata says \(numValues)")
             }
         }
         // A chunk starts a new record: a first repetition level above 0 would attach its values
@@ -77,7 +92,15 @@ struct ColumnChunkReader {
             throw ParquetError(.malformed, "\(context): the first repetition level is \(first), not 0")
         }
         return LeafData(definitionLevels: state.definitionLevels, repetitionLevels: state.repetitionLevels,
-                        values: state.values.columnValues, entryCount: state.entries)
+                        values: state.values.columnValues, entryCount: state.entries,
+                        denseValidity: isFlat ? .some(state.validity) : nil)
+    }
+
+    /// Runs `body` on the page bytes: the decrypted module, or the range of the chunk.
+    private func withBody(_ decrypted: [UInt8]?, chunk: [UInt8], range: Range<Int>,
+                          _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        if let decrypted { return try decrypted.withUnsafeBytes(body) }
+        try chunk.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
     // MARK: - Page framing
@@ -85,33 +108,17 @@ struct ColumnChunkReader {
     private func readHeader(_ chunk: [UInt8], at position: inout Int, dataPageOrdinal: Int) throws -> PageHeader {
         if let crypto {
             // A dictionary page, when the chunk has one, is the first page.
-            let start = position
-            let moduleType: ModuleType = (start == 0 && hasDictionaryPage) ? .dictionaryPageHeader : .dataPageHeader
+            let moduleType: ModuleType = (position == 0 && hasDictionaryPage) ? .dictionaryPageHeader : .dataPageHeader
             let plain = try crypto.decryptModule(
                 chunk, at: &position, module: moduleType,
                 pageOrdinal: moduleType == .dataPageHeader ? dataPageOrdinal : nil, context: context)
-            let (header, _) = try plain.withUnsafeBytes { try PageHeader.decode(from: $0) }
-            return header
+            return try plain.withUnsafeBytes { try PageHeader.decode(from: $0) }.value
         }
         let (header, length) = try chunk.withUnsafeBytes { buffer in
             try PageHeader.decode(from: UnsafeRawBufferPointer(rebasing: buffer[position...]))
         }
         position += length
         return header
-    }
-
-    private func readBody(_ chunk: [UInt8], at position: inout Int, header: PageHeader, dataPageOrdinal: Int?) throws -> [UInt8] {
-        if let crypto {
-            return try crypto.decryptModule(
-                chunk, at: &position, module: dataPageOrdinal == nil ? .dictionaryPage : .dataPage,
-                pageOrdinal: dataPageOrdinal, context: context)
-        }
-        let size = Int(header.compressedPageSize)
-        guard size >= 0, size <= chunk.count - position else {
-            throw ParquetError(.truncated, "\(context): page of \(header.compressedPageSize) bytes at chunk offset \(position) runs past the chunk (\(chunk.count) bytes)")
-        }
-        defer { position += size }
-        return Array(chunk[position..<position + size])
     }
 
     private func verifyCRC(_ page: ArraySlice<UInt8>, expected: UInt32, pageType: PageType) throws {
@@ -124,88 +131,119 @@ struct ColumnChunkReader {
         }
     }
 
-    private func decompress(_ page: [UInt8], header: PageHeader) throws -> [UInt8] {
-        try PageDecompression.decompress(page, codec: metadata.codec,
-                                         uncompressedSize: Int(header.uncompressedPageSize), context: context)
-    }
-
     // MARK: - Pages
 
-    private func decodeDictionary(_ page: [UInt8], header: DictionaryPageHeader) throws -> ValueBuffer {
+    private func decodeDictionary(_ page: UnsafeRawBufferPointer, header: DictionaryPageHeader) throws -> ValueBuffer {
         guard header.encoding == .plain || header.encoding == .plainDictionary else {
             throw ParquetError(.unsupported, "\(context): dictionary page encoding \(header.encoding.name)")
         }
         let count = Int(header.numValues)
         guard count >= 0 else { throw ParquetError(.malformed, "\(context): negative dictionary size") }
         var dictionary = ValueBuffer(physical: descriptor.physicalType, typeLength: descriptor.typeLength, capacity: 0)
-        try page.withUnsafeBytes { bytes in
-            try ValueDecoding.decode(encoding: .plain, bytes, count: count, descriptor: descriptor,
-                                     dictionary: nil, into: &dictionary, context: context)
-        }
+        try ValueDecoding.decode(encoding: .plain, page, count: count, descriptor: descriptor,
+                                 dictionary: nil, into: &dictionary, context: context)
         return dictionary
     }
 
-    private func decodeV1(_ page: [UInt8], header: DataPageHeader, into state: inout PageDecodingState) throws {
+    private func decodeV1(_ bytes: UnsafeRawBufferPointer, header: DataPageHeader, into state: inout PageDecodingState,
+                          scratch levels: inout [Int32]) throws {
         let count = Int(header.numValues)
-        guard count >= 0 else { throw ParquetError(.malformed, "\(context): negative value count in data page") }
-        try page.withUnsafeBytes { bytes in
-            var offset = 0
-            if state.repetitionLevels != nil {
-                offset += try LevelDecoding.decodeV1(
-                    bytes, from: offset, encoding: header.repetitionLevelEncoding, maxLevel: descriptor.maxRepetitionLevel,
-                    count: count, into: &state.repetitionLevels!, context: "\(context): repetition levels")
-            }
-            var present = count
-            if state.definitionLevels != nil {
-                let before = state.definitionLevels!.count
-                offset += try LevelDecoding.decodeV1(
-                    bytes, from: offset, encoding: header.definitionLevelEncoding, maxLevel: descriptor.maxDefinitionLevel,
-                    count: count, into: &state.definitionLevels!, context: "\(context): definition levels")
-                present = LevelDecoding.countEqual(state.definitionLevels!, from: before, to: descriptor.maxDefinitionLevel)
-            }
-            try ValueDecoding.decode(encoding: header.encoding, UnsafeRawBufferPointer(rebasing: bytes[offset...]),
-                                     count: present, descriptor: descriptor, dictionary: state.dictionary,
-                                     into: &state.values, context: context)
+        var offset = 0
+        if state.repetitionLevels != nil {
+            offset += try LevelDecoding.decodeV1(
+                bytes, from: offset, encoding: header.repetitionLevelEncoding, maxLevel: descriptor.maxRepetitionLevel,
+                count: count, into: &state.repetitionLevels!, context: "\(context): repetition levels")
         }
+        if isFlat {
+            var present = count
+            if descriptor.maxDefinitionLevel > 0 {
+                levels.removeAll(keepingCapacity: true)
+                offset += try LevelDecoding.decodeV1(
+                    bytes, from: offset, encoding: header.definitionLevelEncoding, maxLevel: 1,
+                    count: count, into: &levels, context: "\(context): definition levels")
+                present = LevelDecoding.countEqual(levels, from: 0, to: 1)
+            }
+            try appendFlat(UnsafeRawBufferPointer(rebasing: bytes[offset...]), encoding: header.encoding,
+                           count: count, present: present, levels: levels, into: &state)
+            return
+        }
+        var present = count
+        if state.definitionLevels != nil {
+            let before = state.definitionLevels!.count
+            offset += try LevelDecoding.decodeV1(
+                bytes, from: offset, encoding: header.definitionLevelEncoding, maxLevel: descriptor.maxDefinitionLevel,
+                count: count, into: &state.definitionLevels!, context: "\(context): definition levels")
+            present = LevelDecoding.countEqual(state.definitionLevels!, from: before, to: descriptor.maxDefinitionLevel)
+        }
+        try ValueDecoding.decode(encoding: header.encoding, UnsafeRawBufferPointer(rebasing: bytes[offset...]),
+                                 count: present, descriptor: descriptor, dictionary: state.dictionary,
+                                 into: &state.values, context: context)
         state.entries += count
     }
 
-    private func decodeV2(_ page: [UInt8], pageHeader: PageHeader, header: DataPageHeaderV2,
-                          into state: inout PageDecodingState) throws {
+    private func decodeV2(_ page: UnsafeRawBufferPointer, pageHeader: PageHeader, header: DataPageHeaderV2,
+                          into state: inout PageDecodingState, scratch: PageScratch) throws {
         let count = Int(header.numValues)
         let repLength = Int(header.repetitionLevelsByteLength)
         let defLength = Int(header.definitionLevelsByteLength)
-        guard count >= 0, repLength >= 0, defLength >= 0, repLength + defLength <= page.count else {
+        guard repLength + defLength <= page.count else {
             throw ParquetError(.malformed, "\(context): data page v2 level lengths (\(repLength), \(defLength)) do not fit the page (\(page.count) bytes)")
         }
-        var present = count
-        try page.withUnsafeBytes { bytes in
-            if state.repetitionLevels != nil {
-                try LevelDecoding.decodeHybrid(
-                    UnsafeRawBufferPointer(rebasing: bytes[0..<repLength]), maxLevel: descriptor.maxRepetitionLevel,
-                    count: count, into: &state.repetitionLevels!, context: "\(context): repetition levels")
-            }
-            if state.definitionLevels != nil {
-                let before = state.definitionLevels!.count
-                try LevelDecoding.decodeHybrid(
-                    UnsafeRawBufferPointer(rebasing: bytes[repLength..<repLength + defLength]),
-                    maxLevel: descriptor.maxDefinitionLevel, count: count, into: &state.definitionLevels!,
-                    context: "\(context): definition levels")
-                present = LevelDecoding.countEqual(state.definitionLevels!, from: before, to: descriptor.maxDefinitionLevel)
-            }
+        if state.repetitionLevels != nil {
+            try LevelDecoding.decodeHybrid(
+                UnsafeRawBufferPointer(rebasing: page[0..<repLength]), maxLevel: descriptor.maxRepetitionLevel,
+                count: count, into: &state.repetitionLevels!, context: "\(context): repetition levels")
         }
-        let valueBytes = Array(page[(repLength + defLength)...])
+        let definitionBytes = UnsafeRawBufferPointer(rebasing: page[repLength..<repLength + defLength])
+        var present = count
+        if isFlat {
+            scratch.levels.removeAll(keepingCapacity: true)
+            if descriptor.maxDefinitionLevel > 0 {
+                try LevelDecoding.decodeHybrid(definitionBytes, maxLevel: 1, count: count, into: &scratch.levels,
+                                               context: "\(context): definition levels")
+                present = LevelDecoding.countEqual(scratch.levels, from: 0, to: 1)
+            }
+        } else if state.definitionLevels != nil {
+            let before = state.definitionLevels!.count
+            try LevelDecoding.decodeHybrid(definitionBytes, maxLevel: descriptor.maxDefinitionLevel, count: count,
+                                           into: &state.definitionLevels!, context: "\(context): definition levels")
+            present = LevelDecoding.countEqual(state.definitionLevels!, from: before, to: descriptor.maxDefinitionLevel)
+        }
+        let valueBytes = UnsafeRawBufferPointer(rebasing: page[(repLength + defLength)...])
         let uncompressedValues = Int(pageHeader.uncompressedPageSize) - repLength - defLength
-        let values: [UInt8]
+        let values: UnsafeRawBufferPointer
         if header.isCompressed && metadata.codec != .uncompressed && !valueBytes.isEmpty {
-            values = try PageDecompression.decompress(valueBytes, codec: metadata.codec,
-                                                      uncompressedSize: uncompressedValues, context: context)
+            values = try scratch.decompress(valueBytes, codec: metadata.codec, uncompressedSize: uncompressedValues,
+                                            context: context)
         } else {
             values = valueBytes
         }
-        try values.withUnsafeBytes { bytes in
-            try ValueDecoding.decode(encoding: header.encoding, bytes, count: present, descriptor: descriptor,
+        if isFlat {
+            try appendFlat(values, encoding: header.encoding, count: count, present: present,
+                           levels: scratch.levels, into: &state)
+            return
+        }
+        try ValueDecoding.decode(encoding: header.encoding, values, count: present, descriptor: descriptor,
+                                 dictionary: state.dictionary, into: &state.values, context: context)
+        state.entries += count
+    }
+
+    /// Flat columns: values go to their row slots directly; nulls get placeholders and a
+    /// validity flag (the mask is created at the first null).
+    private func appendFlat(_ bytes: UnsafeRawBufferPointer, encoding: Encoding, count: Int, present: Int,
+                            levels: [Int32], into state: inout PageDecodingState) throws {
+        if present == count {
+            try ValueDecoding.decode(encoding: encoding, bytes, count: count, descriptor: descriptor,
                                      dictionary: state.dictionary, into: &state.values, context: context)
+            if state.validity != nil { state.validity!.append(contentsOf: repeatElement(true, count: count)) }
+        } else {
+            var compact = ValueBuffer(physical: descriptor.physicalType, typeLength: descriptor.typeLength, capacity: present)
+            try ValueDecoding.decode(encoding: encoding, bytes, count: present, descriptor: descriptor,
+                                     dictionary: state.dictionary, into: &compact, context: context)
+            state.values.appendScattered(compact, levels: levels)
+            if state.validity == nil { state.validity = [Bool](repeating: true, count: state.entries) }
+            state.validity!.reserveCapacity(state.entries + count)
+            for level in levels { state.validity!.append(level == 1) }
         }
         state.entries += count
     }
@@ -215,6 +253,46 @@ struct PageDecodingState {
     var values: ValueBuffer
     var definitionLevels: [Int32]?
     var repetitionLevels: [Int32]?
+    /// Flat columns only: nil while every row so far is present.
+    var validity: [Bool]?
     var dictionary: ValueBuffer?
     var entries = 0
+}
+
+/// Buffers reused from page to page of a chunk. A class so the decompression buffer is
+/// plain owned memory whose address stays valid between calls.
+final class PageScratch {
+    private var buffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    var levels: [Int32] = []
+
+    deinit { buffer.deallocate() }
+
+    /// The page decompressed into the reused buffer (or the input itself when uncompressed).
+    /// The result is valid until the next call.
+    func decompress(_ input: UnsafeRawBufferPointer, codec: CompressionCodec, uncompressedSize: Int,
+                    context: String) throws -> UnsafeRawBufferPointer {
+        if codec == .uncompressed {
+            guard input.count == uncompressedSize else {
+                throw ParquetError(.malformed, "\(context): uncompressed page has \(input.count) bytes, header says \(uncompressedSize)")
+            }
+            return input
+        }
+        guard uncompressedSize >= 0, uncompressedSize <= PageDecompression.maxPageSize else {
+            throw ParquetError(.malformed, "\(context): page claims \(uncompressedSize) uncompressed bytes")
+        }
+        guard let pageCodec = PageCodec(thriftID: codec.rawValue) else {
+            throw ParquetError(.unsupported, "\(context): compression codec \(codec.name) is not supported")
+        }
+        if buffer.count < uncompressedSize {
+            buffer.deallocate()
+            buffer = .allocate(byteCount: max(uncompressedSize, buffer.count * 2), alignment: 16)
+        }
+        let output = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<uncompressedSize])
+        do {
+            try Codecs.decompress(pageCodec, input, into: output)
+        } catch {
+            throw ParquetError(.malformed, "\(context): \(error.description)", cause: error)
+        }
+        return UnsafeRawBufferPointer(output)
+    }
 }

@@ -10,10 +10,13 @@ struct LeafData: Sendable {
     var values: ColumnValues
     /// Number of level entries (values + nulls + empty lists).
     var entryCount: Int
+    /// Flat columns: `values` are already row-aligned, and this is their validity (inner nil:
+    /// no nulls). Nil for columns that need record assembly.
+    var denseValidity: [Bool]?? = nil
 }
 
 extension ColumnValues {
-    /// An empty value array of the same case, for placeholders.
+    /// Placeholder-filled copy for flat columns: `compact` holds the values whose level is 1.
     var emptyLike: ColumnValues {
         switch self {
         case .boolean: .boolean([])

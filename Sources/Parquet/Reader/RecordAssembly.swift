@@ -62,6 +62,8 @@ struct RecordAssembler {
     }
 
     private func presence(leaf: Int, slotRep: Int, slotDef: Int, presentDef: Int) -> [Bool]? {
+        // A flat leaf has at most one optional level, which is then this node's.
+        if let validity = leaves[leaf].denseValidity { return validity }
         guard let def = leaves[leaf].definitionLevels else { return nil }
         return slots(of: leaf, slotRep: slotRep, slotDef: slotDef).map { Int(def[$0]) >= presentDef }
     }
@@ -69,6 +71,9 @@ struct RecordAssembler {
     private func primitive(leaf: Int, type: DataType, presentDef: Int, nullable: Bool,
                            slotRep: Int, slotDef: Int) throws -> Column {
         let data = leaves[leaf]
+        if let validity = data.denseValidity {
+            return Column(type: type, values: data.values, validity: validity)
+        }
         // Flat fast path: every entry is a slot.
         if data.repetitionLevels == nil && slotDef == 0 {
             guard let def = data.definitionLevels else {

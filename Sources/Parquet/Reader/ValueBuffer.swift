@@ -45,4 +45,67 @@ enum ValueBuffer {
         case .fixed(let w, let d): .fixed(width: w, data: d)
         }
     }
+
+    /// Appends one slot per level: the next compact value where the level is 1 (present),
+    /// a zero / empty placeholder where it is 0 (null).
+    mutating func appendScattered(_ compact: ValueBuffer, levels: [Int32]) {
+        switch (compact) {
+        case .boolean(let c):
+            guard case .boolean(var v) = self else { return }
+            self = .boolean([]); Self.scatter(c, levels, into: &v, zero: false); self = .boolean(v)
+        case .int32(let c):
+            guard case .int32(var v) = self else { return }
+            self = .int32([]); Self.scatter(c, levels, into: &v, zero: 0); self = .int32(v)
+        case .int64(let c):
+            guard case .int64(var v) = self else { return }
+            self = .int64([]); Self.scatter(c, levels, into: &v, zero: 0); self = .int64(v)
+        case .float(let c):
+            guard case .float(var v) = self else { return }
+            self = .float([]); Self.scatter(c, levels, into: &v, zero: 0); self = .float(v)
+        case .double(let c):
+            guard case .double(var v) = self else { return }
+            self = .double([]); Self.scatter(c, levels, into: &v, zero: 0); self = .double(v)
+        case .bytes(let c):
+            guard case .bytes(var v) = self else { return }
+            self = .bytes(ByteArrays())
+            v.data.append(contentsOf: c.data)
+            let base = v.offsets[v.offsets.count - 1]
+            var next = 1
+            v.offsets.reserveCapacity(v.offsets.count + levels.count)
+            for level in levels {
+                if level == 1 { v.offsets.append(base + c.offsets[next]); next += 1 } else { v.offsets.append(base + c.offsets[next - 1]) }
+            }
+            self = .bytes(v)
+        case .fixed(let width, let c):
+            guard case .fixed(_, var v) = self else { return }
+            self = .fixed(width: width, data: [])
+            var source = 0
+            v.reserveCapacity(v.count + levels.count * width)
+            for level in levels {
+                if level == 1 {
+                    v.append(contentsOf: c[source..<source + width])
+                    source += width
+                } else {
+                    v.append(contentsOf: repeatElement(0, count: width))
+                }
+            }
+            self = .fixed(width: width, data: v)
+        }
+    }
+
+    private static func scatter<T>(_ compact: [T], _ levels: [Int32], into out: inout [T], zero: T) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(zero, count: levels.count))
+        out.withUnsafeMutableBufferPointer { o in
+            compact.withUnsafeBufferPointer { c in
+                levels.withUnsafeBufferPointer { l in
+                    var next = 0
+                    for i in 0..<l.count where l[i] == 1 {
+                        o[start &+ i] = c[next]
+                        next &+= 1
+                    }
+                }
+            }
+        }
+    }
 }
