@@ -242,8 +242,13 @@ struct ColumnChunkReader {
                                      dictionary: state.dictionary, into: &compact, context: context)
             state.values.appendScattered(compact, levels: levels)
             if state.validity == nil { state.validity = [Bool](repeating: true, count: state.entries) }
-            state.validity!.reserveCapacity(state.entries + count)
-            for level in levels { state.validity!.append(level == 1) }
+            let start = state.validity!.count
+            state.validity!.append(contentsOf: repeatElement(false, count: count))
+            state.validity!.withUnsafeMutableBufferPointer { v in
+                levels.withUnsafeBufferPointer { l in
+                    for i in 0..<count { v[start &+ i] = l[i] == 1 }
+                }
+            }
         }
         state.entries += count
     }

@@ -46,12 +46,17 @@ enum LevelDecoding {
 
     /// Levels above the maximum would make record assembly index outside the schema.
     private static func check(_ levels: [Int32], from start: Int, maxLevel: Int, context: String) throws {
-        let limit = Int32(maxLevel)
-        var bad = false
+        // Branch-free min/max so the loop vectorizes.
+        var low: Int32 = 0, high: Int32 = 0
         levels.withUnsafeBufferPointer { l in
-            for i in start..<l.count where l[i] > limit || l[i] < 0 { bad = true; break }
+            for i in start..<l.count {
+                low = min(low, l[i])
+                high = max(high, l[i])
+            }
         }
-        if bad { throw ParquetError(.malformed, "\(context): a level exceeds the maximum \(maxLevel)") }
+        if low < 0 || Int(high) > maxLevel {
+            throw ParquetError(.malformed, "\(context): a level exceeds the maximum \(maxLevel)")
+        }
     }
 
     static func countEqual(_ levels: [Int32], from start: Int, to value: Int) -> Int {
