@@ -19,9 +19,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "Columnar", swiftSettings: strictSwift6),
+        // OpenSSL's EVP for the bulk AES-GCM / AES-CTR of Parquet pages: it works in caller
+        // buffers, where swift-crypto's API copies every page several times.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "StrongroomCrypto",
             dependencies: [
+                "COpenSSL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

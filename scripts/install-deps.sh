@@ -1,10 +1,10 @@
 #!/bin/sh
 # Installs the Debian 12 packages that the C system-library targets (CSnappy, CZstd, CLZ4,
-# CZlib, CBrotli) link against. Idempotent and silent when everything is already present;
+# CZlib, CBrotli, COpenSSL) link against. Idempotent and silent when everything is already present;
 # installing needs root (CI runs it as root).
 set -eu
 
-packages="libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev libbrotli-dev pkg-config"
+packages="libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev libbrotli-dev libssl-dev pkg-config"
 
 missing=""
 for package in $packages; do

@@ -38,20 +38,10 @@ public enum AESCTR {
             throw CryptoError(.invalidParameter, "CTR output buffer must match the input length")
         }
         if input.isEmpty { return }
-        let counter = try AES._CTR.Nonce(nonceBytes: initialCounterBlock(nonce: nonce))
-        let result: Data
-        do {
-            result = try AES._CTR.encrypt(input, using: key.symmetricKey(), nonce: counter)
-        } catch {
-            throw CryptoError(.internalFailure, "AES-CTR failed")
-        }
-        guard result.count == output.count else {
-            throw CryptoError(.internalFailure, "AES-CTR produced an unexpected length")
-        }
-        result.withUnsafeBytes { output.copyMemory(from: $0) }
+        let counter = try initialCounterBlock(nonce: nonce)
+        try counter.withUnsafeBytes { try EVPCipher.ctr(key: key, counterBlock: $0, input: input, output: output) }
     }
 
-    /// Array convenience for `apply(_:key:nonce:into:)`.
     public static func apply(_ input: [UInt8], key: SecretKey, nonce: [UInt8]) throws -> [UInt8] {
         var output = [UInt8](repeating: 0, count: input.count)
         try input.withUnsafeBytes { i in

@@ -28,23 +28,14 @@ public enum AESGCM {
         guard output.count == plaintext.count + tagByteCount else {
             throw CryptoError(.invalidParameter, "GCM output buffer must be plaintext + 16 bytes")
         }
-        let gcmNonce = try makeNonce(nonce)
-        let box: AES.GCM.SealedBox
-        do {
-            box = try AES.GCM.seal(plaintext, using: key.symmetricKey(), nonce: gcmNonce, authenticating: aad)
-        } catch {
-            throw CryptoError(.internalFailure, "AES-GCM seal failed")
+        guard nonce.count == nonceByteCount else {
+            throw CryptoError(.invalidParameter, "GCM nonce must be 12 bytes, got \(nonce.count)")
         }
-        // The 12-byte nonce makes `combined` available: nonce ‖ ciphertext ‖ tag.
-        guard let combined = box.combined, combined.count == nonceByteCount + output.count else {
-            throw CryptoError(.internalFailure, "AES-GCM produced an unexpected length")
-        }
-        combined.withUnsafeBytes { c in
-            output.copyMemory(from: UnsafeRawBufferPointer(rebasing: c[nonceByteCount...]))
-        }
+        let ciphertext = UnsafeMutableRawBufferPointer(rebasing: output[0..<plaintext.count])
+        let tag = UnsafeMutableRawBufferPointer(rebasing: output[plaintext.count...])
+        try EVPCipher.gcm(encrypt: true, key: key, nonce: nonce, aad: aad, input: plaintext, output: ciphertext, tag: tag)
     }
 
-    /// Encrypts and returns ciphertext ‖ tag.
     public static func seal(_ plaintext: [UInt8], key: SecretKey, nonce: [UInt8], aad: [UInt8] = []) throws -> [UInt8] {
         var output = [UInt8](repeating: 0, count: plaintext.count + tagByteCount)
         try plaintext.withUnsafeBytes { p in
@@ -74,22 +65,15 @@ public enum AESGCM {
         guard output.count == ciphertext.count else {
             throw CryptoError(.invalidParameter, "GCM output buffer must match the ciphertext length")
         }
-        let gcmNonce = try makeNonce(nonce)
-        let plaintext: Data
-        do {
-            let box = try AES.GCM.SealedBox(nonce: gcmNonce, ciphertext: ciphertext, tag: tag)
-            plaintext = try AES.GCM.open(box, using: key.symmetricKey(), authenticating: aad)
-        } catch {
-            zeroize(output)
-            throw CryptoError(.authenticationFailed, "AES-GCM tag verification failed")
+        guard nonce.count == nonceByteCount else {
+            throw CryptoError(.invalidParameter, "GCM nonce must be 12 bytes, got \(nonce.count)")
         }
-        guard plaintext.count == output.count else {
-            throw CryptoError(.internalFailure, "AES-GCM produced an unexpected length")
+        var tagCopy = [UInt8](tag)
+        try tagCopy.withUnsafeMutableBytes { t in
+            try EVPCipher.gcm(encrypt: false, key: key, nonce: nonce, aad: aad, input: ciphertext, output: output, tag: t)
         }
-        plaintext.withUnsafeBytes { output.copyMemory(from: $0) }
     }
 
-    /// Opens ciphertext ‖ tag and returns the plaintext.
     public static func open(_ ciphertextAndTag: [UInt8], key: SecretKey, nonce: [UInt8], aad: [UInt8] = []) throws -> [UInt8] {
         guard ciphertextAndTag.count >= tagByteCount else {
             throw CryptoError(.invalidParameter, "GCM input shorter than its 16-byte tag")

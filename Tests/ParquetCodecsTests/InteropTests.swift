@@ -51,9 +51,15 @@ struct InteropTests {
     }
 
     @Test func decompressesEveryPageOfTheParquetTestingFiles() throws {
-        let directory = URL(fileURLWithPath: #filePath)
+        // CI lays shared/ beside the clone: <repo>/../shared (STRONGROOM_VECTORS overrides).
+        let root = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("../../shared/vectors/parquet/plain").standardizedFileURL
+        let candidates = [
+            ProcessInfo.processInfo.environment["STRONGROOM_VECTORS"].map { URL(fileURLWithPath: $0).appendingPathComponent("parquet/plain") },
+            root.appendingPathComponent("../shared/vectors/parquet/plain").standardizedFileURL,
+            root.appendingPathComponent("../../shared/vectors/parquet/plain").standardizedFileURL,
+        ].compactMap { $0 }
+        let directory = candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasSuffix(".parquet") }.sorted().map { directory.appendingPathComponent($0).path }
         try #require(!files.isEmpty, "no vectors in \(directory.path)")

@@ -38,7 +38,7 @@ enum LevelDecoding {
         do {
             var decoder = try RLEBitPackedDecoder(bytes, bitWidth: bitWidth(forMaxLevel: maxLevel))
             try decoder.decode(into: &levels, count: count)
-        } catch let error as ParquetError {
+        } catch {
             throw ParquetError(error.code, "\(context): \(error.message)")
         }
         try check(levels, from: before, maxLevel: maxLevel, context: context)

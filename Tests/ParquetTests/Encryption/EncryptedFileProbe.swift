@@ -5,7 +5,7 @@ import StrongroomCrypto
 /// Finds encrypted modules in the parquet-testing files without a thrift parser: GCM
 /// authentication is the oracle (a wrong offset, AAD or key never verifies).
 enum EncryptedFileProbe {
-    static let directory = "/work/shared/vectors/parquet/encrypted/"
+    static let directory = Vectors.parquet.appendingPathComponent("encrypted").path + "/"
 
     static func load(_ name: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: directory + name) else {

@@ -31,7 +31,7 @@ import StrongroomCrypto
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pme-interop-\(UUID().uuidString).parquet").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         _ = try Self.run("""
-        import sys; sys.path.insert(0, '/work/shared/bench')
+        import sys; sys.path.insert(0, '\(Vectors.shared.appendingPathComponent("bench").path)')
         import pyarrow as pa, pyarrow.parquet as pq, pme_interop as pi
         t = pa.table({'x': list(range(100)), 'y': [str(i) for i in range(100)]})
         props = pi.crypto_factory().file_encryption_properties(pi.kms_config(), pi.encryption_config(uniform=True))
@@ -55,7 +55,7 @@ import StrongroomCrypto
         let issued = try provider.issueKey(keyID: "k1", column: ["fare_amount"])
         let json = String(decoding: issued.keyMetadata, as: UTF8.self)
         let dek = try Self.run("""
-        import sys, json, base64; sys.path.insert(0, '/work/shared/bench')
+        import sys, json, base64; sys.path.insert(0, '\(Vectors.shared.appendingPathComponent("bench").path)')
         import pme_interop as pi
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
         m = json.loads('''\(json)''')

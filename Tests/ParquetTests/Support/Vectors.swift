@@ -16,6 +16,8 @@ enum Vectors {
     }()
 
     static var parquet: URL { root.appendingPathComponent("parquet") }
+    /// The shared/ folder itself (bench scripts live in shared/bench).
+    static var shared: URL { root.deletingLastPathComponent() }
 
     static func json(_ relative: String) throws -> JSONValue {
         try JSONValue.load(parquet.appendingPathComponent(relative))

@@ -1,0 +1,98 @@
+import COpenSSL
+
+/// AES-GCM and AES-CTR through OpenSSL's EVP interface, reading and writing caller memory
+/// directly (no intermediate copies). Keys are passed for the duration of one call; the
+/// context is freed (and cleansed by OpenSSL) before returning.
+enum EVPCipher {
+    static func gcmCipher(keyBytes: Int) -> OpaquePointer? {
+        switch keyBytes {
+        case 16: EVP_aes_128_gcm()
+        case 24: EVP_aes_192_gcm()
+        case 32: EVP_aes_256_gcm()
+        default: nil
+        }
+    }
+
+    static func ctrCipher(keyBytes: Int) -> OpaquePointer? {
+        switch keyBytes {
+        case 16: EVP_aes_128_ctr()
+        case 24: EVP_aes_192_ctr()
+        case 32: EVP_aes_256_ctr()
+        default: nil
+        }
+    }
+
+    /// Encrypts (`encrypt: true`) or decrypts with GCM; on decrypt, `tag` is checked and a
+    /// mismatch throws `.authenticationFailed`; on encrypt, `tag` receives the tag.
+    static func gcm(encrypt: Bool, key: SecretKey, nonce: UnsafeRawBufferPointer, aad: UnsafeRawBufferPointer,
+                    input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer,
+                    tag: UnsafeMutableRawBufferPointer) throws {
+        guard let ctx = EVP_CIPHER_CTX_new() else { throw CryptoError(.internalFailure, "EVP context allocation failed") }
+        defer { EVP_CIPHER_CTX_free(ctx) }
+        try key.withUnsafeBytes { keyBytes in
+            guard let cipher = gcmCipher(keyBytes: keyBytes.count) else {
+                throw CryptoError(.invalidKeyLength, "AES key must be 16, 24 or 32 bytes")
+            }
+            let k = keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let n = nonce.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            // The 12-byte IV is GCM's default length.
+            let ok = EVP_CipherInit_ex(ctx, cipher, nil, k, n, encrypt ? 1 : 0)
+            guard ok == 1 else { throw CryptoError(.internalFailure, "AES-GCM init failed") }
+        }
+        var written: Int32 = 0
+        if !aad.isEmpty {
+            guard EVP_CipherUpdate(ctx, nil, &written, aad.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(aad.count)) == 1 else {
+                throw CryptoError(.internalFailure, "AES-GCM AAD failed")
+            }
+        }
+        try update(ctx, input: input, output: output, what: "AES-GCM")
+        if !encrypt {
+            guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, tag.baseAddress) == 1 else {
+                throw CryptoError(.internalFailure, "AES-GCM tag setup failed")
+            }
+        }
+        var scratch = [UInt8](repeating: 0, count: 32)
+        let final = scratch.withUnsafeMutableBufferPointer { EVP_CipherFinal_ex(ctx, $0.baseAddress, &written) }
+        if !encrypt && final != 1 {
+            zeroize(output)
+            throw CryptoError(.authenticationFailed, "AES-GCM tag verification failed")
+        }
+        guard final == 1 else { throw CryptoError(.internalFailure, "AES-GCM final failed") }
+        if encrypt {
+            guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag.baseAddress) == 1 else {
+                throw CryptoError(.internalFailure, "AES-GCM tag read failed")
+            }
+        }
+    }
+
+    /// CTR with a full 16-byte initial counter block.
+    static func ctr(key: SecretKey, counterBlock: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer,
+                    output: UnsafeMutableRawBufferPointer) throws {
+        guard let ctx = EVP_CIPHER_CTX_new() else { throw CryptoError(.internalFailure, "EVP context allocation failed") }
+        defer { EVP_CIPHER_CTX_free(ctx) }
+        try key.withUnsafeBytes { keyBytes in
+            guard let cipher = ctrCipher(keyBytes: keyBytes.count) else {
+                throw CryptoError(.invalidKeyLength, "AES key must be 16, 24 or 32 bytes")
+            }
+            let ok = EVP_CipherInit_ex(ctx, cipher, nil, keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                       counterBlock.baseAddress!.assumingMemoryBound(to: UInt8.self), 1)
+            guard ok == 1 else { throw CryptoError(.internalFailure, "AES-CTR init failed") }
+        }
+        try update(ctx, input: input, output: output, what: "AES-CTR")
+    }
+
+    /// EVP_CipherUpdate takes Int32 lengths: large inputs go in 1 GiB steps.
+    private static func update(_ ctx: OpaquePointer, input: UnsafeRawBufferPointer,
+                               output: UnsafeMutableRawBufferPointer, what: String) throws {
+        var offset = 0
+        let step = 1 << 30
+        while offset < input.count {
+            let n = min(step, input.count - offset)
+            var written: Int32 = 0
+            let ok = EVP_CipherUpdate(ctx, output.baseAddress!.advanced(by: offset).assumingMemoryBound(to: UInt8.self), &written,
+                                      input.baseAddress!.advanced(by: offset).assumingMemoryBound(to: UInt8.self), Int32(n))
+            guard ok == 1, Int(written) == n else { throw CryptoError(.internalFailure, "\(what) update failed") }
+            offset += n
+        }
+    }
+}
