@@ -1,6 +1,7 @@
 import Columnar
 import CZlib
 import ParquetCodecs
+import StrongroomCrypto
 
 /// Decodes the pages of one column chunk (already read from the file) into level streams
 /// and values. Encrypted chunks are decrypted module by module as the spec lays them out.
@@ -43,8 +44,8 @@ struct ColumnChunkReader {
             }
             let bodyStart = position
             let decrypted = try crypto.map {
-                try $0.decryptModule(chunk, at: &position, module: isDataPage ? .dataPage : .dictionaryPage,
-                                     pageOrdinal: isDataPage ? dataPageOrdinal : nil, context: context)
+                try scratch.decrypt(chunk, at: &position, crypto: $0, module: isDataPage ? .dataPage : .dictionaryPage,
+                                    pageOrdinal: isDataPage ? dataPageOrdinal : nil, context: context)
             }
             if decrypted == nil {
                 let size = Int(header.compressedPageSize)
@@ -97,9 +98,9 @@ struct ColumnChunkReader {
     }
 
     /// Runs `body` on the page bytes: the decrypted module, or the range of the chunk.
-    private func withBody(_ decrypted: [UInt8]?, chunk: [UInt8], range: Range<Int>,
+    private func withBody(_ decrypted: UnsafeRawBufferPointer?, chunk: [UInt8], range: Range<Int>,
                           _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        if let decrypted { return try decrypted.withUnsafeBytes(body) }
+        if let decrypted { return try body(decrypted) }
         try chunk.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
@@ -268,9 +269,36 @@ struct PageDecodingState {
 /// plain owned memory whose address stays valid between calls.
 final class PageScratch {
     private var buffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    private var plaintext = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     var levels: [Int32] = []
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        // Decrypted pages are data: do not leave them in freed memory.
+        if plaintext.baseAddress != nil { zeroize(plaintext) }
+        plaintext.deallocate()
+    }
+
+    /// Decrypts the page module at `position` into the reused plaintext buffer; valid until
+    /// the next call.
+    func decrypt(_ chunk: [UInt8], at position: inout Int, crypto: ColumnCrypto, module: ModuleType,
+                 pageOrdinal: Int?, context: String) throws -> UnsafeRawBufferPointer {
+        let decryptor = ModuleDecryptor(usesCTRForPageData: crypto.algorithm.isCTRForPageData, key: crypto.key,
+                                        fileAAD: crypto.fileAAD)
+        let aad = try ModuleAAD.make(fileAAD: crypto.fileAAD, module: module, rowGroup: crypto.rowGroup,
+                                     column: crypto.column, page: pageOrdinal)
+        return try chunk.withUnsafeBytes { raw in
+            let count = try decryptor.plaintextByteCount(in: raw, at: position, module: module, context: context)
+            if plaintext.count < count {
+                if plaintext.baseAddress != nil { zeroize(plaintext) }
+                plaintext.deallocate()
+                plaintext = .allocate(byteCount: max(count, plaintext.count * 2), alignment: 16)
+            }
+            let output = UnsafeMutableRawBufferPointer(rebasing: plaintext[0..<count])
+            position += try decryptor.decrypt(raw, at: position, module: module, aad: aad, context: context, into: output)
+            return UnsafeRawBufferPointer(output)
+        }
+    }
 
     /// The page decompressed into the reused buffer (or the input itself when uncompressed).
     /// The result is valid until the next call.
