@@ -36,10 +36,17 @@ struct ColumnChunkReader {
             if isDataPage && (pageValues < 0 || pageValues > numValues - state.entries) {
                 throw ParquetError(.malformed, "\(context): a page claims \(pageValues) values, only \(numValues - state.entries) remain in the chunk")
             }
+            let bodyStart = position
             var page = try readBody(chunk, at: &position, header: header,
                                     dataPageOrdinal: isDataPage ? dataPageOrdinal : nil)
             if verifyChecksums, let crc = header.crc {
-                try verifyCRC(page, expected: UInt32(bitPattern: crc), pageType: header.type)
+                // The CRC covers the page as written: after compression and, in encrypted
+                // chunks, after encryption (parquet.thrift PageHeader.crc).
+                if crypto != nil {
+                    try verifyCRC(Array(chunk[bodyStart..<position]), expected: UInt32(bitPattern: crc), pageType: header.type)
+                } else {
+                    try verifyCRC(page, expected: UInt32(bitPattern: crc), pageType: header.type)
+                }
             }
             switch header.type {
             case .dictionaryPage:
