@@ -135,8 +135,9 @@ struct ColumnChunkWriter {
         switch values {
         case .boolean(let all):
             let compact = Self.compact(all, compactValidity, rows, into: &scratchBool)
-            compact.withUnsafeBufferPointer { statistics.update($0) }
+            if settings.statistics { compact.withUnsafeBufferPointer { statistics.update($0) } }
             pageBooleans.append(contentsOf: compact)
+            appendLevels(compactValidity, rows)
             taken = compact.count
         case .int32(let all):
             taken = try writeNumbers(all, compactValidity, rows, scratch: \.scratch32, dictionary: \.dictInt32)

@@ -48,8 +48,13 @@ enum ExpectedShape {
         case is NSNull: return .null
         case let s as String: return s == "NaN" ? .double(.nan) : .text(s)
         case let n as NSNumber:
-            if CFGetTypeID(n) == CFBooleanGetTypeID() { return .bool(n.boolValue) }
             let type = String(cString: n.objCType)
+            #if canImport(Darwin)
+            if CFGetTypeID(n) == CFBooleanGetTypeID() { return .bool(n.boolValue) }
+            #else
+            // swift-corelibs-foundation has no CFBoolean type id; JSON booleans come back as char.
+            if type == "c" || type == "B" { return .bool(n.boolValue) }
+            #endif
             if type == "d" || type == "f" { return .double(n.doubleValue) }
             if type == "Q" { return .uint(n.uint64Value) }
             return .int(n.int64Value)
