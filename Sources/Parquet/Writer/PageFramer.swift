@@ -4,7 +4,7 @@ import CZlib
 /// the column is), the CRC is taken over the body as written, then the header is serialized and
 /// encrypted. Data page ordinals count from 0 per chunk, as the module AADs require.
 struct PageFramer {
-    let checksums: Bool
+    var checksums: Bool
     private var crypto: ChunkCrypto?
     private(set) var dataPageOrdinal = 0
 
