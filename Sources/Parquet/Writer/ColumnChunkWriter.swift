@@ -90,8 +90,6 @@ struct ColumnChunkWriter {
         }
     }
 
-    var bufferedBytes: Int { dataPages.count + pagePlain.count + pageBooleans.count / 8 }
-
     // MARK: - Writing values
 
     /// Appends rows `rows` of `values` (physical storage, one slot per row) with `validity`.
@@ -131,38 +129,35 @@ struct ColumnChunkWriter {
         }
         statistics.nullCount += Int64(nulls)
         let compactValidity = nulls > 0 ? validity : nil
-        var taken: Int
         switch values {
         case .boolean(let all):
             let compact = Self.compact(all, compactValidity, rows, into: &scratchBool)
             if settings.statistics { compact.withUnsafeBufferPointer { statistics.update($0) } }
             pageBooleans.append(contentsOf: compact)
             appendLevels(compactValidity, rows)
-            taken = compact.count
         case .int32(let all):
-            taken = try writeNumbers(all, compactValidity, rows, scratch: \.scratch32, dictionary: \.dictInt32)
+            try writeNumbers(all, compactValidity, rows, scratch: \.scratch32, dictionary: \.dictInt32)
         case .int64(let all):
-            taken = try writeNumbers(all, compactValidity, rows, scratch: \.scratch64, dictionary: \.dictInt64)
+            try writeNumbers(all, compactValidity, rows, scratch: \.scratch64, dictionary: \.dictInt64)
         case .float32(let all):
-            taken = try writeNumbers(all, compactValidity, rows, scratch: \.scratchFloat, dictionary: \.dictFloat)
+            try writeNumbers(all, compactValidity, rows, scratch: \.scratchFloat, dictionary: \.dictFloat)
         case .float64(let all):
-            taken = try writeNumbers(all, compactValidity, rows, scratch: \.scratchDouble, dictionary: \.dictDouble)
+            try writeNumbers(all, compactValidity, rows, scratch: \.scratchDouble, dictionary: \.dictDouble)
         case .bytes(let all):
-            taken = try writeByteArrays(all, compactValidity, rows)
+            try writeByteArrays(all, compactValidity, rows)
         case .fixed(let width, let data):
-            taken = try writeFixed(data, width: width, compactValidity, rows)
+            try writeFixed(data, width: width, compactValidity, rows)
         case .list, .map, .structure:
             throw ParquetError(.unsupported, "column '\(column.name)': nested values cannot be written")
         }
-        _ = taken
     }
 
-    /// Handles one step of INT32/INT64/FLOAT/DOUBLE values; returns the values taken.
+    /// Handles one step of INT32/INT64/FLOAT/DOUBLE values.
     private mutating func writeNumbers<T: DictionaryKey>(
         _ all: [T], _ validity: [Bool]?, _ rows: Range<Int>,
         scratch: WritableKeyPath<ColumnChunkWriter, [T]>,
         dictionary: WritableKeyPath<ColumnChunkWriter, DictionaryBuilder<T>?>
-    ) throws -> Int {
+    ) throws {
         var buffer = self[keyPath: scratch]
         self[keyPath: scratch] = []
         defer { self[keyPath: scratch] = buffer }
@@ -189,7 +184,6 @@ struct ColumnChunkWriter {
             }
             ByteSink.appendRaw(UnsafeBufferPointer(rebasing: values[start...]), to: &pagePlain)
         }
-        return compact.count
     }
 
     private mutating func updateStatistics<T>(_ values: UnsafeBufferPointer<T>) {
@@ -203,7 +197,7 @@ struct ColumnChunkWriter {
         }
     }
 
-    private mutating func writeByteArrays(_ all: ByteArrays, _ validity: [Bool]?, _ rows: Range<Int>) throws -> Int {
+    private mutating func writeByteArrays(_ all: ByteArrays, _ validity: [Bool]?, _ rows: Range<Int>) throws {
         let values: ByteArrays
         let range: Range<Int>
         if let validity {
@@ -221,7 +215,7 @@ struct ColumnChunkWriter {
             let taken = dictBytes!.append(values, range: range)
             if taken == range.count {
                 appendLevels(validity, rows)
-                return range.count
+                return
             }
             let split = Self.rowOfValue(taken, validity, rows)
             appendLevels(validity, rows.lowerBound..<split)
@@ -233,10 +227,9 @@ struct ColumnChunkWriter {
             appendLevels(validity, rows)
         }
         PlainEncoding.encode(values, range: start..<range.upperBound, into: &pagePlain)
-        return range.count
     }
 
-    private mutating func writeFixed(_ data: [UInt8], width: Int, _ validity: [Bool]?, _ rows: Range<Int>) throws -> Int {
+    private mutating func writeFixed(_ data: [UInt8], width: Int, _ validity: [Bool]?, _ rows: Range<Int>) throws {
         var buffer = scratchFixed
         scratchFixed = []
         defer { scratchFixed = buffer }
@@ -261,7 +254,7 @@ struct ColumnChunkWriter {
                 : dictBytes!.appendFixed(buffer, width: width, first: 0, count: count)
             if taken == count {
                 appendLevels(validity, rows)
-                return count
+                return
             }
             let split = Self.rowOfValue(taken, validity, rows)
             appendLevels(validity, rows.lowerBound..<split)
@@ -273,7 +266,6 @@ struct ColumnChunkWriter {
             appendLevels(validity, rows)
         }
         pagePlain.append(contentsOf: values.dropFirst(start * width))
-        return count
     }
 
     /// The row (in `rows`) holding present value number `index` of the step.

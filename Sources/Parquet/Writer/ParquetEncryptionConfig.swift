@@ -103,6 +103,29 @@ extension ParquetEncryptionConfig {
             plaintextFooter: plaintextFooter, aadPrefix: aadPrefix, storeAadPrefix: storeAadPrefix)
     }
 
+    /// The CLI form: keys from a KEYS.json, `--footer-key ID`, `--column-key ID:col1,col2` options.
+    /// With `keyMaterial` the ids name master keys: each footer/column gets a random 128-bit data
+    /// key wrapped under its master key (double wrapping, PKMT1 key metadata as parquet-java
+    /// writes it); without, the ids are explicit keys and the key metadata is the id itself.
+    public static func make(
+        keysFile: KeysFile,
+        footerKeyID: String,
+        columnKeyOptions: [String] = [],
+        keyMaterial: Bool,
+        algorithm: Algorithm = .aesGcmV1,
+        plaintextFooter: Bool = false,
+        aadPrefix: [UInt8]? = nil,
+        storeAadPrefix: Bool = true
+    ) throws -> ParquetEncryptionConfig {
+        let issuer: any ParquetKeyIssuer = keyMaterial
+            ? KeyMaterialProvider(keysFile: keysFile, doubleWrapping: true)
+            : ExplicitKeyProvider(keysFile: keysFile)
+        return try make(issuer: issuer, footerKeyID: footerKeyID,
+                        columnKeyIDs: try columnKeyOptions.map(parseColumnKeyOption),
+                        algorithm: algorithm, plaintextFooter: plaintextFooter,
+                        aadPrefix: aadPrefix, storeAadPrefix: storeAadPrefix)
+    }
+
     /// Parses `ID:col1,col2` (the `--column-key` option).
     public static func parseColumnKeyOption(_ text: String) throws -> (keyID: String, columns: [String]) {
         guard let colon = text.firstIndex(of: ":") else {

@@ -57,15 +57,14 @@ import StrongroomCrypto
         try compare(batch, with: try Self.python(Self.dumpScript, [path, "plain"]).output)
     }
 
-    @Test(.enabled(if: pyarrowAvailable && cryptographyAvailable), arguments: [false, true])
-    func pyarrowReadsKeyMaterialEncryptedFile(plaintextFooter: Bool) throws {
+    @Test(.enabled(if: pyarrowAvailable && cryptographyAvailable), arguments: [(false, false), (true, false), (true, true)])
+    func pyarrowReadsKeyMaterialEncryptedFile(plaintextFooter: Bool, uniform: Bool) throws {
         let path = WriterFixtures.temporaryPath("pa-enc")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let batch = WriterFixtures.allTypesBatch(rows: 1500, seed: 78)
-        let issuer = KeyMaterialProvider(keysFile: try KeysFile(json: Array(Self.masterKeys.utf8)))
         let encryption = try ParquetEncryptionConfig.make(
-            issuer: issuer, footerKeyID: "kf",
-            columnKeyIDs: [("k1", ["s", "i64", "d20", "f64"]), ("k2", ["b", "tsns", "id"])],
+            keysFile: try KeysFile(json: Array(Self.masterKeys.utf8)), footerKeyID: "kf",
+            columnKeyOptions: uniform ? [] : ["k1:s,i64,d20,f64", "k2:b,tsns,id"], keyMaterial: true,
             algorithm: plaintextFooter ? .aesGcmCtrV1 : .aesGcmV1, plaintextFooter: plaintextFooter)
         try WriterFixtures.write([batch], to: path, options: .init(rowGroupRows: 600, encryption: encryption))
         try compare(batch, with: try Self.python(Self.dumpScript, [path, "kms"]).output)

@@ -181,7 +181,7 @@ enum TestKeys {
                 var tampered = original
                 tampered[position] ^= 0x20
                 let tamperedPath = path + ".t"
-                FileManager.default.createFile(atPath: tamperedPath, contents: Data(tampered))
+                _ = FileManager.default.createFile(atPath: tamperedPath, contents: Data(tampered))
                 defer { try? FileManager.default.removeItem(atPath: tamperedPath) }
                 do {
                     _ = try WriterFixtures.readBack(tamperedPath, options: .init(keys: TestKeys.explicit))
@@ -196,7 +196,7 @@ enum TestKeys {
             var tampered = original
             tampered[footerStart + footerLength / 2] ^= 0x01
             let tamperedPath = path + ".f"
-            FileManager.default.createFile(atPath: tamperedPath, contents: Data(tampered))
+            _ = FileManager.default.createFile(atPath: tamperedPath, contents: Data(tampered))
             defer { try? FileManager.default.removeItem(atPath: tamperedPath) }
             #expect(throws: ParquetError.self) { _ = try ParquetFileReader(path: tamperedPath, options: .init(keys: TestKeys.explicit)) }
         }
