@@ -60,6 +60,8 @@ public struct Statistics: Sendable, Hashable {
     public var minValue: [UInt8]?
     public var isMaxValueExact: Bool?
     public var isMinValueExact: Bool?
+    /// NaN values among the non-null values (floating point columns; field 9).
+    public var nanCount: Int64?
 
     public init() {}
 }

@@ -80,6 +80,13 @@ public final class ParquetFileReader: Sendable {
             let crypto = try decryptor.columnCrypto(for: chunk, descriptor: descriptor, rowGroup: rowGroup, column: column)
             return try crypto.decryptColumnMetaData(encrypted, context: "\(path): column '\(descriptor.dottedPath)'")
         }
+        // Plaintext-footer files also encrypt footer-key columns' metadata (the clear copy is
+        // redacted); use the full one when the footer key is at hand.
+        if let encrypted = chunk.encryptedColumnMetadata, case .footerKey = chunk.cryptoMetadata,
+           let decryptor, try decryptor.footerKeyIfAvailable() != nil {
+            let crypto = try decryptor.columnCrypto(for: chunk, descriptor: descriptor, rowGroup: rowGroup, column: column)
+            return try crypto.decryptColumnMetaData(encrypted, context: "\(path): column '\(descriptor.dottedPath)'")
+        }
         guard let meta = chunk.metaData else {
             throw ParquetError(.malformed, "\(path): column chunk '\(descriptor.dottedPath)' in row group \(rowGroup) has no metadata")
         }

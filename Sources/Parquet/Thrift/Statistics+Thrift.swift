@@ -1,4 +1,4 @@
-// Statistics (parquet.thrift). Field 9 nan_count is not in the model and is skipped.
+// Statistics (parquet.thrift).
 
 extension Statistics: ThriftCodable {
     public init(from reader: inout ThriftCompactReader) throws {
@@ -14,6 +14,7 @@ extension Statistics: ThriftCodable {
             case (6, .binary): minValue = try reader.readBinary()
             case (7, .bool): isMaxValueExact = field.boolValue
             case (8, .bool): isMinValueExact = field.boolValue
+            case (9, .i64): nanCount = try reader.readI64()
             default: try reader.skip(field)
             }
         }
@@ -30,6 +31,7 @@ extension Statistics: ThriftCodable {
         writer.writeBinaryField(6, minValue)
         writer.writeBoolField(7, isMaxValueExact)
         writer.writeBoolField(8, isMinValueExact)
+        writer.writeI64Field(9, nanCount)
         writer.endStruct(saved)
     }
 }
