@@ -4,8 +4,8 @@ struct ParquetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parquet",
         abstract: "Read, write, inspect, encrypt and decrypt Parquet files (Parquet Modular Encryption).",
-        subcommands: [InspectCommand.self, CatCommand.self
-                      ])
+        subcommands: [InspectCommand.self, CatCommand.self, EncryptCommand.self, DecryptCommand.self,
+                      WriteSampleCommand.self])
 }
 
 /// Options every reading command shares.
