@@ -140,7 +140,8 @@ final class FileDecryptor: Sendable {
         return try provider.keyIfAvailable(for: footerKeyMetadata, column: nil)
     }
 
-    func columnCrypto(for chunk: ColumnChunk, descriptor: ColumnDescriptor, rowGroup: Int, column: Int) throws -> ColumnCrypto {
+    func columnCrypto(for chunk: ColumnChunk, descriptor: ColumnDescriptor, rowGroup: Int, rowGroupOrdinal: Int16?,
+                      column: Int) throws -> ColumnCrypto {
         guard let crypto = chunk.cryptoMetadata else {
             throw ParquetError(.malformed, "column '\(descriptor.dottedPath)' has no crypto metadata")
         }
@@ -160,7 +161,9 @@ final class FileDecryptor: Sendable {
         guard rowGroup <= Int(Int16.max), column <= Int(Int16.max) else {
             throw ParquetError(.unsupported, "encrypted files support at most 32767 row groups and columns")
         }
-        return ColumnCrypto(algorithm: algorithm, key: key, fileAAD: fileAAD, rowGroup: rowGroup, column: column)
+        // Like parquet-cpp, the module AADs use the row group's own ordinal when the file states it.
+        let ordinal = rowGroupOrdinal.map(Int.init) ?? rowGroup
+        return ColumnCrypto(algorithm: algorithm, key: key, fileAAD: fileAAD, rowGroup: ordinal, column: column)
     }
 }
 

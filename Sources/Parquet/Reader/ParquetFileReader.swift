@@ -77,14 +77,16 @@ public final class ParquetFileReader: Sendable {
             guard let decryptor else {
                 throw ParquetError(.missingKey, "\(path): column '\(descriptor.dottedPath)' is encrypted and no keys were given")
             }
-            let crypto = try decryptor.columnCrypto(for: chunk, descriptor: descriptor, rowGroup: rowGroup, column: column)
+            let crypto = try decryptor.columnCrypto(for: chunk, descriptor: descriptor, rowGroup: rowGroup,
+                                                rowGroupOrdinal: metadata.rowGroups[rowGroup].ordinal, column: column)
             return try crypto.decryptColumnMetaData(encrypted, context: "\(path): column '\(descriptor.dottedPath)'")
         }
         // Plaintext-footer files also encrypt footer-key columns' metadata (the clear copy is
         // redacted); use the full one when the footer key is at hand.
         if let encrypted = chunk.encryptedColumnMetadata, case .footerKey = chunk.cryptoMetadata,
            let decryptor, try decryptor.footerKeyIfAvailable() != nil {
-            let crypto = try decryptor.columnCrypto(for: chunk, descriptor: descriptor, rowGroup: rowGroup, column: column)
+            let crypto = try decryptor.columnCrypto(for: chunk, descriptor: descriptor, rowGroup: rowGroup,
+                                                rowGroupOrdinal: metadata.rowGroups[rowGroup].ordinal, column: column)
             return try crypto.decryptColumnMetaData(encrypted, context: "\(path): column '\(descriptor.dottedPath)'")
         }
         guard let meta = chunk.metaData else {
@@ -138,7 +140,8 @@ public final class ParquetFileReader: Sendable {
             guard let decryptor else {
                 throw ParquetError(.missingKey, "\(context) is encrypted and no keys were given")
             }
-            crypto = try decryptor.columnCrypto(for: chunk, descriptor: descriptor, rowGroup: rowGroup, column: column)
+            crypto = try decryptor.columnCrypto(for: chunk, descriptor: descriptor, rowGroup: rowGroup,
+                                                rowGroupOrdinal: metadata.rowGroups[rowGroup].ordinal, column: column)
         }
         if meta.numValues == 0 {
             return LeafData(definitionLevels: descriptor.maxDefinitionLevel > 0 ? [] : nil,

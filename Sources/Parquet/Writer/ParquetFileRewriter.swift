@@ -58,6 +58,9 @@ public struct ParquetFileRewriter: Sendable {
         copy.totalByteSize = uncompressed
         copy.fileOffset = groupStart
         copy.totalCompressedSize = file.position - groupStart
+        // parquet-cpp takes the module AADs' row group ordinal from this field; many plaintext
+        // sources leave it unset.
+        copy.ordinal = index <= Int(Int16.max) ? Int16(index) : nil
         return copy
     }
 
@@ -76,7 +79,8 @@ public struct ParquetFileRewriter: Sendable {
             guard let decryptor = reader.decryptor else {
                 throw ParquetError(.missingKey, "\(context) is encrypted and no keys were given")
             }
-            crypto = try decryptor.columnCrypto(for: source, descriptor: descriptor, rowGroup: rowGroup, column: leaf)
+            crypto = try decryptor.columnCrypto(for: source, descriptor: descriptor, rowGroup: rowGroup,
+                                              rowGroupOrdinal: reader.metadata.rowGroups[rowGroup].ordinal, column: leaf)
         }
         let hasDictionary = (metadata.dictionaryPageOffset ?? 0) > 0 && metadata.dictionaryPageOffset! < metadata.dataPageOffset
         let start = hasDictionary ? metadata.dictionaryPageOffset! : metadata.dataPageOffset
