@@ -46,17 +46,9 @@ struct CatCommand: ParsableCommand {
                     headerWritten = true
                 }
                 let rows = min(batch.rowCount, remaining)
-                let readers = batch.columns.map { CellReader(column: $0) }
-                let names = batch.schema.fields.map(\.name)
+                let writer = RowWriter(batch: batch, format: format == .jsonl ? .jsonl : .csv)
                 for row in 0..<rows {
-                    switch format {
-                    case .jsonl:
-                        var line = ""
-                        CellValue.object(zip(names, readers).map { ($0, $1.cell(row)) }).writeJSON(into: &line)
-                        sink.write(line + "\n")
-                    case .csv:
-                        sink.write(readers.map { CSVText.field($0.cell(row).csvText) }.joined(separator: ",") + "\n")
-                    }
+                    sink.append { writer.write(row: row, to: &$0) }
                 }
                 remaining -= rows
             }

@@ -13,6 +13,12 @@ struct OutputSink {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Lets a writer append bytes directly; flushes when the buffer is large.
+    mutating func append(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     mutating func flush() {
         guard !buffer.isEmpty else { return }
         buffer.withUnsafeBytes { raw in
