@@ -58,23 +58,19 @@ public enum PlainDecoding {
     /// as Arrow does, so out-of-range days give a wrapped value rather than a trap.
     @discardableResult
     public static func decodeInt96Timestamps(_ bytes: UnsafeRawBufferPointer, count: Int, into out: inout [Int64]) throws(ParquetError) -> Int {
-        let needed = try requiredBytes(count: count, bitsEach: 96, available: bytes.count, "PLAIN INT96")
-        let start = ByteSink.grow(&out, by: count)
-        out.withUnsafeMutableBufferPointer { dst in
-            guard let src = bytes.baseAddress else { return }
-            for i in 0..<count {
-                let nanosOfDay = Int64(littleEndian: src.loadUnaligned(fromByteOffset: i &* 12, as: Int64.self))
-                let julianDay = Int32(littleEndian: src.loadUnaligned(fromByteOffset: i &* 12 &+ 8, as: Int32.self))
-                dst[start &+ i] = Int96Timestamp.nanoseconds(julianDay: julianDay, nanosOfDay: nanosOfDay)
-            }
-        }
-        return needed
+        try decodeInt96(bytes, count: count, into: &out, Int96Timestamp.nanoseconds)
     }
 
     /// INT96 as microseconds since the epoch, like Spark: exact for every Julian day an Int32
     /// holds (nanosecond Int64 would wrap for years outside 1677...2262).
     @discardableResult
     public static func decodeInt96Microseconds(_ bytes: UnsafeRawBufferPointer, count: Int, into out: inout [Int64]) throws(ParquetError) -> Int {
+        try decodeInt96(bytes, count: count, into: &out, Int96Timestamp.microseconds)
+    }
+
+    @inline(__always)
+    private static func decodeInt96(_ bytes: UnsafeRawBufferPointer, count: Int, into out: inout [Int64],
+                                    _ convert: (_ julianDay: Int32, _ nanosOfDay: Int64) -> Int64) throws(ParquetError) -> Int {
         let needed = try requiredBytes(count: count, bitsEach: 96, available: bytes.count, "PLAIN INT96")
         let start = ByteSink.grow(&out, by: count)
         out.withUnsafeMutableBufferPointer { dst in
@@ -82,7 +78,7 @@ public enum PlainDecoding {
             for i in 0..<count {
                 let nanosOfDay = Int64(littleEndian: src.loadUnaligned(fromByteOffset: i &* 12, as: Int64.self))
                 let julianDay = Int32(littleEndian: src.loadUnaligned(fromByteOffset: i &* 12 &+ 8, as: Int32.self))
-                dst[start &+ i] = Int96Timestamp.microseconds(julianDay: julianDay, nanosOfDay: nanosOfDay)
+                dst[start &+ i] = convert(julianDay, nanosOfDay)
             }
         }
         return needed

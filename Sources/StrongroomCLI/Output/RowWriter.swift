@@ -41,13 +41,8 @@ struct RowWriter {
 
     private func appendJSON(_ column: Column, _ row: Int, to out: inout [UInt8]) {
         if column.isNull(row) { out.append(contentsOf: Self.null); return }
+        if Self.appendNumber(column, row, to: &out) { return }
         switch (column.values, column.type) {
-        case (.int32(let v), .int8), (.int32(let v), .int16), (.int32(let v), .int32):
-            Self.appendInteger(Int64(v[row]), to: &out)
-        case (.int64(let v), .int64):
-            Self.appendInteger(v[row], to: &out)
-        case (.float64(let v), _) where v[row].isFinite:
-            out.append(contentsOf: v[row].description.utf8)
         case (.float32(let v), _) where v[row].isFinite:
             out.append(contentsOf: v[row].description.utf8)
         case (.boolean(let v), _):
@@ -60,17 +55,24 @@ struct RowWriter {
     }
 
     private func appendCSV(_ column: Column, _ row: Int, to out: inout [UInt8]) {
-        if column.isNull(row) { return }
+        if column.isNull(row) || Self.appendNumber(column, row, to: &out) { return }
+        out.append(contentsOf: CSVText.field(CellReader(column: column).cell(row).csvText).utf8)
+    }
+
+    /// The common numeric cells, written without intermediate strings where possible; false
+    /// when the cell needs the general path.
+    private static func appendNumber(_ column: Column, _ row: Int, to out: inout [UInt8]) -> Bool {
         switch (column.values, column.type) {
         case (.int32(let v), .int8), (.int32(let v), .int16), (.int32(let v), .int32):
-            Self.appendInteger(Int64(v[row]), to: &out)
+            appendInteger(Int64(v[row]), to: &out)
         case (.int64(let v), .int64):
-            Self.appendInteger(v[row], to: &out)
+            appendInteger(v[row], to: &out)
         case (.float64(let v), _) where v[row].isFinite:
             out.append(contentsOf: v[row].description.utf8)
         default:
-            out.append(contentsOf: CSVText.field(CellReader(column: column).cell(row).csvText).utf8)
+            return false
         }
+        return true
     }
 
     private static let null = Array("null".utf8)

@@ -66,7 +66,7 @@ struct DamagedFileTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sr-flip-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        var rng = SplitMix(seed: 42)
+        var rng = SeededGenerator(seed: 42)
         for _ in 0..<150 {
             var damaged = original
             let position = Int(rng.next() % UInt64(damaged.count))
@@ -76,17 +76,5 @@ struct DamagedFileTests {
             // Either an error or a result; what matters is that the process survives.
             _ = try? ParquetFileReader(path: url.path).readAll()
         }
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -128,7 +128,7 @@ struct EncryptedVectorTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let reference = try ParquetFileReader(path: Vectors.parquet.appendingPathComponent("encrypted/\(file)").path,
                                               options: .init(keys: try Self.provider(for: file))).readAll()
-        var rng = SplitMix(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         var failures = 0
         for _ in 0..<60 {
             var damaged = original

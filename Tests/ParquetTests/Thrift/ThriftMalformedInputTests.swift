@@ -20,7 +20,7 @@ struct ThriftMalformedInputTests {
     }
 
     @Test func randomBytesNeverCrash() {
-        var rng = ThriftTestRandom(seed: 0x5EED_7A11)
+        var rng = SeededGenerator(seed: 0x5EED_7A11)
         var decoded = 0
         for _ in 0 ..< 20_000 {
             let count = Int.random(in: 0 ... 300, using: &rng)
@@ -35,7 +35,7 @@ struct ThriftMalformedInputTests {
     @Test(arguments: ["alltypes_plain.parquet", "data_index_bloom_encoding_stats.parquet"])
     func bitFlippedFootersNeverCrash(name: String) throws {
         let footer = Array(try ThriftTestVectors.footer(of: ThriftTestVectors.bytes("plain/\(name)")).bytes)
-        var rng = ThriftTestRandom(seed: 42)
+        var rng = SeededGenerator(seed: 42)
         for _ in 0 ..< 3_000 {
             var bytes = footer
             for _ in 0 ..< Int.random(in: 1 ... 4, using: &rng) {
