@@ -14,7 +14,9 @@ public struct ParquetFileRewriter: Sendable {
         self.encryption = encryption
     }
 
-    public func rewrite(from sourcePath: String, to destinationPath: String) throws {
+    /// `progress` is called after each row group with (row groups done, row groups in the file).
+    public func rewrite(from sourcePath: String, to destinationPath: String,
+                        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws {
         let reader = try ParquetFileReader(path: sourcePath, options: readOptions)
         let plan = try encryption.map { try FileEncryptionPlan(config: $0, leafPaths: reader.schema.columns.map(\.path)) }
         let file = try AtomicOutputFile(path: destinationPath)
@@ -23,6 +25,7 @@ public struct ParquetFileRewriter: Sendable {
             var rowGroups: [RowGroup] = []
             for (index, group) in reader.metadata.rowGroups.enumerated() {
                 rowGroups.append(try copyRowGroup(index, group, reader: reader, plan: plan, file: file))
+                progress(index + 1, reader.metadata.rowGroups.count)
             }
             var metadata = reader.metadata
             metadata.rowGroups = rowGroups

@@ -19,10 +19,10 @@ struct EncryptCommand: ParsableCommand {
         Without --column-key every column is encrypted with the footer key (uniform encryption).
         """)
 
-    @Argument(help: "Input Parquet file (plaintext, or encrypted with keys in --keys).")
+    @Argument(help: "Input Parquet file or data set directory (plaintext, or encrypted with keys in --keys).")
     var input: String
 
-    @Argument(help: "Output file (written atomically: complete or absent).")
+    @Argument(help: "Output file or directory (each file written atomically: complete or absent).")
     var output: String
 
     @Option(help: "KEYS.json with the keys or master keys.")
@@ -59,13 +59,16 @@ struct EncryptCommand: ParsableCommand {
 
     func run() throws {
         let keysFile = try KeysFileLoader.load(path: keys)
-        let config = try ParquetEncryptionConfig.make(
-            keysFile: keysFile, footerKeyID: footerKey, columnKeyOptions: columnKeys, keyMaterial: keyMaterial,
-            algorithm: algorithm.algorithm, plaintextFooter: plaintextFooter,
-            aadPrefix: aadPrefix.map { Array($0.utf8) }, storeAadPrefix: !noStoreAadPrefix)
-        let source = ParquetReadOptions(keys: try KeysFileLoader.provider(keys: keysFile, forParquetFile: input),
-                                        aadPrefix: sourceAadPrefix.map { Array($0.utf8) })
-        try ParquetFileRewriter(readOptions: source, encryption: config).rewrite(from: input, to: output)
+        try DatasetRewrite.run(input: input, output: output, label: "encrypt") { source in
+            // Fresh data keys for every file, as parquet-java does.
+            let config = try ParquetEncryptionConfig.make(
+                keysFile: keysFile, footerKeyID: footerKey, columnKeyOptions: columnKeys, keyMaterial: keyMaterial,
+                algorithm: algorithm.algorithm, plaintextFooter: plaintextFooter,
+                aadPrefix: aadPrefix.map { Array($0.utf8) }, storeAadPrefix: !noStoreAadPrefix)
+            let options = ParquetReadOptions(keys: try KeysFileLoader.provider(keys: keysFile, forParquetFile: source),
+                                             aadPrefix: sourceAadPrefix.map { Array($0.utf8) })
+            return ParquetFileRewriter(readOptions: options, encryption: config)
+        }
     }
 }
 
@@ -73,10 +76,10 @@ struct DecryptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decrypt", abstract: "Write a plaintext copy of an encrypted Parquet file (page by page).")
 
-    @Argument(help: "Encrypted Parquet file.")
+    @Argument(help: "Encrypted Parquet file or data set directory.")
     var input: String
 
-    @Argument(help: "Output file (written atomically).")
+    @Argument(help: "Output file or directory (each file written atomically).")
     var output: String
 
     @Option(help: "KEYS.json with the keys or master keys.")
@@ -87,8 +90,25 @@ struct DecryptCommand: ParsableCommand {
 
     func run() throws {
         let keysFile = try KeysFileLoader.load(path: keys)
-        let source = ParquetReadOptions(keys: try KeysFileLoader.provider(keys: keysFile, forParquetFile: input),
-                                        aadPrefix: aadPrefix.map { Array($0.utf8) })
-        try ParquetFileRewriter(readOptions: source, encryption: nil).rewrite(from: input, to: output)
+        try DatasetRewrite.run(input: input, output: output, label: "decrypt") { source in
+            let options = ParquetReadOptions(keys: try KeysFileLoader.provider(keys: keysFile, forParquetFile: source),
+                                             aadPrefix: aadPrefix.map { Array($0.utf8) })
+            return ParquetFileRewriter(readOptions: options, encryption: nil)
+        }
+    }
+}
+
+/// Rewrites a file or every file of a data set, with progress on a terminal.
+enum DatasetRewrite {
+    static func run(input: String, output: String, label: String,
+                    rewriter: (_ source: String) throws -> ParquetFileRewriter) throws {
+        let pairs = try DatasetPaths.pairs(input: input, output: output)
+        var progress = Progress(label)
+        for (number, pair) in pairs.enumerated() {
+            try rewriter(pair.source).rewrite(from: pair.source, to: pair.destination) { done, total in
+                progress.update("file \(number + 1) of \(pairs.count), row group \(done) of \(total)")
+            }
+        }
+        progress.finish()
     }
 }
