@@ -4,20 +4,24 @@ import COpenSSL
 /// directly (no intermediate copies). Keys are passed for the duration of one call; the
 /// context is freed (and cleansed by OpenSSL) before returning.
 enum EVPCipher {
+    /// Ciphers fetched once: OpenSSL 3 resolves `EVP_aes_*()` by an implicit fetch under a
+    /// global lock on every init, which serialized parallel page decryption.
+    private static let ciphers = FetchedCiphers()
+
     static func gcmCipher(keyBytes: Int) -> OpaquePointer? {
         switch keyBytes {
-        case 16: EVP_aes_128_gcm()
-        case 24: EVP_aes_192_gcm()
-        case 32: EVP_aes_256_gcm()
+        case 16: ciphers.gcm128.pointer
+        case 24: ciphers.gcm192.pointer
+        case 32: ciphers.gcm256.pointer
         default: nil
         }
     }
 
     static func ctrCipher(keyBytes: Int) -> OpaquePointer? {
         switch keyBytes {
-        case 16: EVP_aes_128_ctr()
-        case 24: EVP_aes_192_ctr()
-        case 32: EVP_aes_256_ctr()
+        case 16: ciphers.ctr128.pointer
+        case 24: ciphers.ctr192.pointer
+        case 32: ciphers.ctr256.pointer
         default: nil
         }
     }
@@ -95,4 +99,15 @@ enum EVPCipher {
             offset += n
         }
     }
+}
+
+/// An EVP_CIPHER fetched from the default provider; never freed (process lifetime).
+struct FetchedCipher: @unchecked Sendable {  // EVP_CIPHER objects are immutable and thread-safe once fetched
+    let pointer: OpaquePointer?
+    init(_ name: String) { pointer = EVP_CIPHER_fetch(nil, name, nil) }
+}
+
+struct FetchedCiphers: Sendable {
+    let gcm128 = FetchedCipher("AES-128-GCM"), gcm192 = FetchedCipher("AES-192-GCM"), gcm256 = FetchedCipher("AES-256-GCM")
+    let ctr128 = FetchedCipher("AES-128-CTR"), ctr192 = FetchedCipher("AES-192-CTR"), ctr256 = FetchedCipher("AES-256-CTR")
 }

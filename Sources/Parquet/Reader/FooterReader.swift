@@ -1,4 +1,5 @@
 import StrongroomCrypto
+import Synchronization
 
 /// Finds and decodes the footer: plaintext (PAR1), plaintext with a signature (PAR1 +
 /// encryption_algorithm), or encrypted (PARE).
@@ -135,9 +136,26 @@ final class FileDecryptor: Sendable {
         self.fileAAD = prefix + (algorithm.aadFileUnique ?? [])
     }
 
-    func footerKeyIfAvailable() throws -> SecretKey? {
+    /// Unwrapped keys by key metadata: unwrapping key material costs JSON parsing and two AES
+    /// operations, and every column chunk of every row group asks again.
+    private let resolvedKeys = Mutex<[KeyCacheEntry: SecretKey]>([:])
+
+    private struct KeyCacheEntry: Hashable {
+        var metadata: [UInt8]?
+        var column: [String]?
+    }
+
+    private func cachedKey(for metadata: [UInt8]?, column: [String]?) throws -> SecretKey? {
         guard let provider else { return nil }
-        return try provider.keyIfAvailable(for: footerKeyMetadata, column: nil)
+        let entry = KeyCacheEntry(metadata: metadata, column: column)
+        if let key = resolvedKeys.withLock({ $0[entry] }) { return key }
+        guard let key = try provider.keyIfAvailable(for: metadata, column: column) else { return nil }
+        resolvedKeys.withLock { $0[entry] = key }
+        return key
+    }
+
+    func footerKeyIfAvailable() throws -> SecretKey? {
+        try cachedKey(for: footerKeyMetadata, column: nil)
     }
 
     func columnCrypto(for chunk: ColumnChunk, descriptor: ColumnDescriptor, rowGroup: Int, rowGroupOrdinal: Int16?,
@@ -153,7 +171,7 @@ final class FileDecryptor: Sendable {
             }
             key = footerKey
         case .columnKey(let path, let keyMetadata):
-            guard let provider, let columnKey = try provider.keyIfAvailable(for: keyMetadata, column: path) else {
+            guard let columnKey = try cachedKey(for: keyMetadata, column: path) else {
                 throw ParquetError(.missingKey, "column '\(descriptor.dottedPath)' is encrypted with key \(KeyMetadataText.describe(keyMetadata)), which was not given")
             }
             key = columnKey

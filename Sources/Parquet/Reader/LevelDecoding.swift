@@ -46,25 +46,48 @@ enum LevelDecoding {
 
     /// Levels above the maximum would make record assembly index outside the schema.
     private static func check(_ levels: [Int32], from start: Int, maxLevel: Int, context: String) throws {
-        // Branch-free min/max so the loop vectorizes.
-        var low: Int32 = 0, high: Int32 = 0
-        levels.withUnsafeBufferPointer { l in
-            for i in start..<l.count {
-                low = min(low, l[i])
-                high = max(high, l[i])
+        let (low, high) = levels.withUnsafeBufferPointer { l -> (Int32, Int32) in
+            var low = SIMD8<Int32>(repeating: 0), high = SIMD8<Int32>(repeating: 0)
+            var i = start
+            let base = UnsafeRawPointer(l.baseAddress)
+            while i + 8 <= l.count {
+                let v = base!.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Int32>.self)
+                low = pointwiseMin(low, v)
+                high = pointwiseMax(high, v)
+                i &+= 8
             }
+            var lo = low.min(), hi = high.max()
+            while i < l.count { lo = min(lo, l[i]); hi = max(hi, l[i]); i &+= 1 }
+            return (lo, hi)
         }
         if low < 0 || Int(high) > maxLevel {
             throw ParquetError(.malformed, "\(context): a level exceeds the maximum \(maxLevel)")
         }
     }
 
+    /// How many levels from `start` equal `value` (explicit SIMD: the scalar loop does not
+    /// vectorize and this runs over every definition level of every page).
     static func countEqual(_ levels: [Int32], from start: Int, to value: Int) -> Int {
         let target = Int32(value)
-        var n = 0
-        levels.withUnsafeBufferPointer { l in
-            for i in start..<l.count { n &+= l[i] == target ? 1 : 0 }
+        return levels.withUnsafeBufferPointer { l -> Int in
+            let wanted = SIMD8<Int32>(repeating: target)
+            var lanes = SIMD8<Int32>()
+            var i = start
+            var n = 0
+            let base = UnsafeRawPointer(l.baseAddress)
+            while i + 8 <= l.count {
+                // Lanes of a true mask are -1; count in blocks so 32-bit lanes cannot overflow.
+                let block = min(l.count, i + (1 << 24))
+                while i + 8 <= block {
+                    let v = base!.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Int32>.self)
+                    lanes &-= unsafeBitCast(v .== wanted, to: SIMD8<Int32>.self)
+                    i &+= 8
+                }
+                n &+= Int(lanes.wrappedSum())
+                lanes = SIMD8<Int32>()
+            }
+            while i < l.count { n &+= l[i] == target ? 1 : 0; i &+= 1 }
+            return n
         }
-        return n
     }
 }
