@@ -44,6 +44,10 @@ let package = Package(
             dependencies: ["Columnar", "StrongroomCrypto", "ParquetCodecs"],
             swiftSettings: fast),
         .target(
+            name: "Query",
+            dependencies: ["Parquet", "Columnar"],
+            swiftSettings: fast),
+        .target(
             name: "StrongroomCLI",
             dependencies: [
                 "Parquet", "Columnar", "StrongroomCrypto",
@@ -55,6 +59,7 @@ let package = Package(
         .testTarget(name: "StrongroomCryptoTests", dependencies: ["StrongroomCrypto"], swiftSettings: strictSwift6),
         .testTarget(name: "ParquetCodecsTests", dependencies: ["ParquetCodecs"], swiftSettings: strictSwift6),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar", "StrongroomCrypto"], swiftSettings: strictSwift6),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "Parquet", "Columnar"], swiftSettings: strictSwift6),
         .testTarget(name: "CLITests", dependencies: ["StrongroomCLI", "strongroom"], swiftSettings: strictSwift6),
     ]
 )
