@@ -167,23 +167,30 @@ struct ColumnChunkWriter {
             var start = 0
             if useDictionary {
                 let taken = self[keyPath: dictionary]!.append(values)
-                if taken == values.count {
-                    appendLevels(validity, rows)
-                    return
-                }
-                // The dictionary is full: close this page at the row of the first value that did
-                // not fit and write the rest of the chunk PLAIN.
-                let split = Self.rowOfValue(taken, validity, rows)
-                appendLevels(validity, rows.lowerBound..<split)
-                try flushPage()
-                useDictionary = false
-                appendLevels(validity, split..<rows.upperBound)
-                start = taken
+                start = try settleDictionaryStep(taken: taken, count: values.count, validity: validity, rows: rows)
+                if start == values.count { return }
             } else {
                 appendLevels(validity, rows)
             }
             ByteSink.appendRaw(UnsafeBufferPointer(rebasing: values[start...]), to: &pagePlain)
         }
+    }
+
+    /// After a step's values were offered to the dictionary: levels for the rows it took, and,
+    /// when it filled up, a page break at the row of the first value it refused, with PLAIN
+    /// from there on (as parquet-cpp does). Returns the index of the first value to write PLAIN
+    /// (`count` when the dictionary took them all).
+    private mutating func settleDictionaryStep(taken: Int, count: Int, validity: [Bool]?, rows: Range<Int>) throws -> Int {
+        if taken == count {
+            appendLevels(validity, rows)
+            return count
+        }
+        let split = Self.rowOfValue(taken, validity, rows)
+        appendLevels(validity, rows.lowerBound..<split)
+        try flushPage()
+        useDictionary = false
+        appendLevels(validity, split..<rows.upperBound)
+        return taken
     }
 
     private mutating func updateStatistics<T>(_ values: UnsafeBufferPointer<T>) {
@@ -213,16 +220,9 @@ struct ColumnChunkWriter {
         var start = range.lowerBound
         if useDictionary {
             let taken = dictBytes!.append(values, range: range)
-            if taken == range.count {
-                appendLevels(validity, rows)
-                return
-            }
-            let split = Self.rowOfValue(taken, validity, rows)
-            appendLevels(validity, rows.lowerBound..<split)
-            try flushPage()
-            useDictionary = false
-            appendLevels(validity, split..<rows.upperBound)
-            start += taken
+            let plainFrom = try settleDictionaryStep(taken: taken, count: range.count, validity: validity, rows: rows)
+            if plainFrom == range.count { return }
+            start += plainFrom
         } else {
             appendLevels(validity, rows)
         }
@@ -252,16 +252,8 @@ struct ColumnChunkWriter {
             let taken = validity == nil
                 ? dictBytes!.appendFixed(data, width: width, first: rows.lowerBound, count: count)
                 : dictBytes!.appendFixed(buffer, width: width, first: 0, count: count)
-            if taken == count {
-                appendLevels(validity, rows)
-                return
-            }
-            let split = Self.rowOfValue(taken, validity, rows)
-            appendLevels(validity, rows.lowerBound..<split)
-            try flushPage()
-            useDictionary = false
-            appendLevels(validity, split..<rows.upperBound)
-            start = taken
+            start = try settleDictionaryStep(taken: taken, count: count, validity: validity, rows: rows)
+            if start == count { return }
         } else {
             appendLevels(validity, rows)
         }
