@@ -62,8 +62,13 @@ struct ChunkStatistics {
         }
     }
 
-    mutating func update(_ values: UnsafeBufferPointer<Float>) {
-        var lo = Float.infinity, hi = -Float.infinity, nans = 0, seen = false
+    mutating func update(_ values: UnsafeBufferPointer<Float>) { updateReal(values) }
+
+    mutating func update(_ values: UnsafeBufferPointer<Double>) { updateReal(values) }
+
+    /// FLOAT/DOUBLE: NaNs are counted and left out of the bounds.
+    private mutating func updateReal<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<T>) {
+        var lo = T.infinity, hi = -T.infinity, nans = 0, seen = false
         for v in values {
             if v.isNaN { nans &+= 1; continue }
             seen = true
@@ -72,18 +77,6 @@ struct ChunkStatistics {
         }
         nanCount += Int64(nans)
         if seen { mergeReal(Double(lo), Double(hi)) }
-    }
-
-    mutating func update(_ values: UnsafeBufferPointer<Double>) {
-        var lo = Double.infinity, hi = -Double.infinity, nans = 0, seen = false
-        for v in values {
-            if v.isNaN { nans &+= 1; continue }
-            seen = true
-            if v < lo { lo = v }
-            if v > hi { hi = v }
-        }
-        nanCount += Int64(nans)
-        if seen { mergeReal(lo, hi) }
     }
 
     /// FIXED_LEN_BYTE_ARRAY values of `width` bytes, back to back.
