@@ -50,11 +50,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift6),
+        .target(name: "QueryKernels", dependencies: ["Columnar"], swiftSettings: fast),
         .executableTarget(name: "strongroom", dependencies: ["StrongroomCLI"], swiftSettings: strictSwift6),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"], swiftSettings: strictSwift6),
         .testTarget(name: "StrongroomCryptoTests", dependencies: ["StrongroomCrypto"], swiftSettings: strictSwift6),
         .testTarget(name: "ParquetCodecsTests", dependencies: ["ParquetCodecs"], swiftSettings: strictSwift6),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar", "StrongroomCrypto"], swiftSettings: strictSwift6),
+        .testTarget(name: "QueryKernelsTests", dependencies: ["QueryKernels", "Columnar"], swiftSettings: strictSwift6),
         .testTarget(name: "CLITests", dependencies: ["StrongroomCLI", "strongroom"], swiftSettings: strictSwift6),
     ]
 )
