@@ -1,7 +1,7 @@
 import Columnar
 
 /// Calendar arithmetic on days and microseconds since the epoch (proleptic Gregorian, UTC).
-enum Calendar {
+enum CivilCalendar {
     static let microsPerDay: Int64 = 86_400_000_000
 
     static func days(year: Int64, month: Int64, day: Int64) -> Int64 {

@@ -29,9 +29,9 @@ enum Cast {
             }
             out = .wide(r)
         case (.int(let x), KernelType.timestamp) where v.type == .date:
-            out = .int(x.map { $0 &* Calendar.microsPerDay })
+            out = .int(x.map { $0 &* CivilCalendar.microsPerDay })
         case (.int(let x), .date) where v.type == KernelType.timestamp:
-            out = .int(x.map { CivilTime.floorDivide($0, Calendar.microsPerDay).0 })
+            out = .int(x.map { CivilTime.floorDivide($0, CivilCalendar.microsPerDay).0 })
         case (.double(let x), .boolean): out = .bool(x.map { $0 != 0 })
         case (.double(let x), .int64):
             var r = [Int64](repeating: 0, count: n)
@@ -177,14 +177,14 @@ enum Cast {
         case .date:
             var r = [Int64](repeating: 0, count: n)
             for i in 0..<n where v.isValid(i) {
-                guard let d = Calendar.parseDate(trimmed(b[i])) else { throw fail(what) }
+                guard let d = CivilCalendar.parseDate(trimmed(b[i])) else { throw fail(what) }
                 r[i] = d
             }
             return (.int(r), v.validity)
         case KernelType.timestamp:
             var r = [Int64](repeating: 0, count: n)
             for i in 0..<n where v.isValid(i) {
-                guard let d = Calendar.parseTimestamp(trimmed(b[i])) else { throw fail(what) }
+                guard let d = CivilCalendar.parseTimestamp(trimmed(b[i])) else { throw fail(what) }
                 r[i] = d
             }
             return (.int(r), v.validity)
@@ -249,7 +249,7 @@ enum Cast {
         switch (v.type, v.values) {
         case (.boolean, .bool(let b)): return b[i] ? "true" : "false"
         case (.date, .int(let x)): return CivilTime.formatDate(days: x[i])
-        case (KernelType.timestamp, .int(let x)): return Calendar.formatTimestamp(x[i])
+        case (KernelType.timestamp, .int(let x)): return CivilCalendar.formatTimestamp(x[i])
         case (_, .int(let x)): return String(x[i])
         case (_, .double(let x)): return x[i].isNaN ? "nan" : String(x[i])
         case (.decimal(_, let s), .wide(let x)):

@@ -96,7 +96,7 @@ enum Strings {
 enum DateFunctions {
     private static func micros(_ v: Vector, context: PhysicalExpression) throws(QueryError) -> [Int64] {
         switch v.type {
-        case .date: return v.ints.map { $0 &* Calendar.microsPerDay }
+        case .date: return v.ints.map { $0 &* CivilCalendar.microsPerDay }
         case KernelType.timestamp: return v.ints
         default: throw QueryError(.typeMismatch, "expected a date or timestamp, not \(v.type), in \(context)")
         }
@@ -108,7 +108,7 @@ enum DateFunctions {
         var out = t
         let step: Int64
         switch unit {
-        case .day: step = Calendar.microsPerDay
+        case .day: step = CivilCalendar.microsPerDay
         case .hour: step = 3_600_000_000
         case .minute: step = 60_000_000
         case .second: step = 1_000_000
@@ -127,17 +127,17 @@ enum DateFunctions {
             }
         } else {
             for i in out.indices {
-                let days = CivilTime.floorDivide(t[i], Calendar.microsPerDay).0
+                let days = CivilTime.floorDivide(t[i], CivilCalendar.microsPerDay).0
                 let (y, m, _) = CivilTime.date(fromDays: days)
                 let d: Int64
                 switch unit {
-                case .year: d = Calendar.days(year: y, month: 1, day: 1)
-                case .quarter: d = Calendar.days(year: y, month: Int64((m - 1) / 3 * 3 + 1), day: 1)
-                case .month: d = Calendar.days(year: y, month: Int64(m), day: 1)
+                case .year: d = CivilCalendar.days(year: y, month: 1, day: 1)
+                case .quarter: d = CivilCalendar.days(year: y, month: Int64((m - 1) / 3 * 3 + 1), day: 1)
+                case .month: d = CivilCalendar.days(year: y, month: Int64(m), day: 1)
                 case .week: d = days - isoWeekday(days) + 1
                 default: throw QueryError(.unsupported, "date_trunc unit \(unit.rawValue) in \(context)")
                 }
-                out[i] = d &* Calendar.microsPerDay
+                out[i] = d &* CivilCalendar.microsPerDay
             }
         }
         return Vector(type: KernelType.timestamp, values: .int(out), validity: v.validity)
@@ -157,7 +157,7 @@ enum DateFunctions {
         }
         var out = [Int64](repeating: 0, count: t.count)
         for i in out.indices {
-            let (days, rest) = CivilTime.floorDivide(t[i], Calendar.microsPerDay)
+            let (days, rest) = CivilTime.floorDivide(t[i], CivilCalendar.microsPerDay)
             switch part {
             case .hour: out[i] = rest / 3_600_000_000
             case .minute: out[i] = rest / 60_000_000 % 60
@@ -172,11 +172,11 @@ enum DateFunctions {
                 case .quarter: out[i] = Int64((m - 1) / 3 + 1)
                 case .month: out[i] = Int64(m)
                 case .day: out[i] = Int64(d)
-                case .dayOfYear: out[i] = days - Calendar.days(year: y, month: 1, day: 1) + 1
+                case .dayOfYear: out[i] = days - CivilCalendar.days(year: y, month: 1, day: 1) + 1
                 case .week:
                     let thursday = days - isoWeekday(days) + 4
                     let ty = CivilTime.date(fromDays: thursday).year
-                    out[i] = (thursday - Calendar.days(year: ty, month: 1, day: 1)) / 7 + 1
+                    out[i] = (thursday - CivilCalendar.days(year: ty, month: 1, day: 1)) / 7 + 1
                 default: break
                 }
             }
