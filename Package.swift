@@ -43,9 +43,10 @@ let package = Package(
             name: "Parquet",
             dependencies: ["Columnar", "StrongroomCrypto", "ParquetCodecs"],
             swiftSettings: fast),
+        .target(name: "QueryKernels", dependencies: ["Columnar"], swiftSettings: fast),
         .target(
             name: "Query",
-            dependencies: ["Parquet", "Columnar"],
+            dependencies: ["Parquet", "Columnar", "QueryKernels"],
             swiftSettings: fast),
         .target(
             name: "StrongroomCLI",
@@ -59,6 +60,7 @@ let package = Package(
         .testTarget(name: "StrongroomCryptoTests", dependencies: ["StrongroomCrypto"], swiftSettings: strictSwift6),
         .testTarget(name: "ParquetCodecsTests", dependencies: ["ParquetCodecs"], swiftSettings: strictSwift6),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar", "StrongroomCrypto"], swiftSettings: strictSwift6),
+        .testTarget(name: "QueryKernelsTests", dependencies: ["QueryKernels", "Columnar"], swiftSettings: strictSwift6),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Parquet", "Columnar"], swiftSettings: strictSwift6),
         .testTarget(name: "CLITests", dependencies: ["StrongroomCLI", "strongroom"], swiftSettings: strictSwift6),
     ]

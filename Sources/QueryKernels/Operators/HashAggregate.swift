@@ -1,0 +1,360 @@
+import Columnar
+
+/// GROUP BY with hash aggregation. Feed morsels with `consume`, combine partial aggregates of
+/// other threads with `merge`, then `finish`. Keys are any expressions; NULL is its own group.
+/// Without keys there is exactly one group, even over no rows (count = 0, sum = NULL).
+///
+/// Result types (DuckDB's): count → int64; sum(int) → decimal(38, 0) (DuckDB's HUGEINT);
+/// sum(decimal(p, s)) → decimal(38, s); sum(double) → double; avg → double; min/max → input type;
+/// stddev_samp, var_samp → double (NULL for fewer than two values).
+public struct HashAggregate: Sendable {
+    public let keys: [PhysicalExpression]
+    public let aggregates: [AggregateSpec]
+    public let outputSchema: Schema
+    private let keyTypes: [DataType]
+    private let argumentTypes: [DataType?]
+    private var table = ByteKeyTable()
+    private var keyValues: [VectorBuilder]
+    private var states: [AggregateState]
+    private var groups: Int
+    private var charge: MemoryCharge
+
+    /// `keyNames` name the key columns of the result, in order.
+    public init(keys: [PhysicalExpression], keyNames: [String], aggregates: [AggregateSpec], budget: MemoryBudget? = nil) throws(QueryError) {
+        guard keyNames.count == keys.count else {
+            throw QueryError(.invalidArgument, "HashAggregate: \(keys.count) keys but \(keyNames.count) key names")
+        }
+        let empty = Evaluation(batch: nil, rows: 0)
+        var keyTypes: [DataType] = []
+        for k in keys { keyTypes.append(try empty.eval(k).type) }
+        var argumentTypes: [DataType?] = []
+        var states: [AggregateState] = []
+        var fields = zip(keyNames, keyTypes).map { Field($0, $1) }
+        for a in aggregates {
+            let t: DataType?
+            if let arg = a.argument { t = try empty.eval(arg).type } else { t = nil }
+            if a.function != .countStar && t == nil && a.argument == nil {
+                throw QueryError(.invalidArgument, "\(a.function.rawValue) needs an argument in \(a.name)")
+            }
+            argumentTypes.append(t)
+            states.append(try AggregateState.initial(a, inputType: t))
+            fields.append(Field(a.name, Self.resultType(a, t)))
+        }
+        self.keys = keys
+        self.aggregates = aggregates
+        self.keyTypes = keyTypes
+        self.argumentTypes = argumentTypes
+        self.states = states
+        self.keyValues = keyTypes.map { VectorBuilder(type: $0) }
+        self.outputSchema = Schema(fields)
+        self.groups = 0
+        self.charge = MemoryCharge(budget)
+        if keys.isEmpty { addGroups(1) }
+    }
+
+    static func resultType(_ a: AggregateSpec, _ t: DataType?) -> DataType {
+        switch a.function {
+        case .countStar, .count: return .int64
+        case .sum:
+            switch t {
+            case .float64: return .float64
+            case .decimal(_, let s): return .decimal(precision: 38, scale: s)
+            default: return .decimal(precision: 38, scale: 0)
+            }
+        case .avg, .stddevSamp, .varSamp: return .float64
+        case .min, .max: return t ?? .int64
+        }
+    }
+
+    public var groupCount: Int { groups }
+
+    private mutating func addGroups(_ total: Int) {
+        groups = total
+        for i in states.indices { states[i].resize(total) }
+    }
+
+    public mutating func consume(_ batch: RecordBatch) throws(QueryError) {
+        let n = batch.rowCount
+        guard n > 0 else { return }
+        let ev = Evaluation(batch: batch)
+        var groupIds: [Int32]
+        if keys.isEmpty {
+            groupIds = [Int32](repeating: 0, count: n)
+        } else {
+            var keyVectors: [Vector] = []
+            for (k, t) in zip(keys, keyTypes) { keyVectors.append(try Cast.apply(ev.eval(k, hint: t), to: t, context: k)) }
+            let rows = RowKeys(keyVectors, rows: n)
+            groupIds = [Int32](repeating: 0, count: n)
+            rows.bytes.withUnsafeBufferPointer { b in
+                for i in 0..<n {
+                    let key = UnsafeBufferPointer(rebasing: b[rows.offsets[i]..<rows.offsets[i + 1]])
+                    let (id, inserted) = table.findOrInsert(key, hash: rows.hashes[i])
+                    groupIds[i] = id
+                    if inserted { for k in keyVectors.indices { keyValues[k].append(keyVectors[k], i) } }
+                }
+            }
+            if table.count > groups { addGroups(table.count) }
+        }
+        for a in aggregates.indices {
+            let spec = aggregates[a]
+            var arg: Vector? = nil
+            if let e = spec.argument, let t = argumentTypes[a] { arg = try Cast.apply(ev.eval(e, hint: t), to: t, context: e) }
+            try update(&states[a], spec, arg, groupIds)
+        }
+        try charge.grow(to: byteSize)
+    }
+
+    private var byteSize: Int {
+        table.byteSize + keyValues.count * groups * 16 + states.reduce(0) { $0 + $1.byteSize }
+    }
+
+    private func update(_ state: inout AggregateState, _ spec: AggregateSpec, _ arg: Vector?, _ gid: [Int32]) throws(QueryError) {
+        let n = gid.count
+        let valid = arg?.validity
+        @inline(__always) func ok(_ i: Int) -> Bool { valid?[i] ?? true }
+        let isMin = spec.function == .min
+        switch state {
+        case .count(var c):
+            state = .count([])
+            c.withUnsafeMutableBufferPointer { c in
+                gid.withUnsafeBufferPointer { g in
+                    if spec.function == .countStar || valid == nil {
+                        for i in 0..<n { c[Int(g[i])] &+= 1 }
+                    } else {
+                        for i in 0..<n where valid![i] { c[Int(g[i])] &+= 1 }
+                    }
+                }
+            }
+            state = .count(c)
+        case .sumWide(var s, var seen):
+            state = .count([])
+            let values: [Int128]
+            switch arg!.values {
+            case .int(let v): values = v.map { Int128($0) }
+            case .bool(let v): values = v.map { $0 ? 1 : 0 }
+            default: values = arg!.wides
+            }
+            var overflow = false
+            for i in 0..<n where ok(i) {
+                let g = Int(gid[i])
+                let (r, o) = s[g].addingReportingOverflow(values[i])
+                s[g] = r; seen[g] = true; overflow = overflow || o
+            }
+            if overflow { throw QueryError(.overflow, "integer overflow in sum of \(spec.name)") }
+            state = .sumWide(s, seen: seen)
+        case .sumDouble(var s, var seen):
+            state = .count([])
+            let v = arg!.doubles
+            for i in 0..<n where ok(i) { let g = Int(gid[i]); s[g] += v[i]; seen[g] = true }
+            state = .sumDouble(s, seen: seen)
+        case .avgWide(var s, var c):
+            state = .count([])
+            let values: [Int128] = { if case .int(let v) = arg!.values { return v.map { Int128($0) } }; return arg!.wides }()
+            for i in 0..<n where ok(i) { let g = Int(gid[i]); s[g] &+= values[i]; c[g] &+= 1 }
+            state = .avgWide(s, counts: c)
+        case .avgDouble(var s, var c):
+            state = .count([])
+            let v = arg!.doubles
+            for i in 0..<n where ok(i) { let g = Int(gid[i]); s[g] += v[i]; c[g] &+= 1 }
+            state = .avgDouble(s, counts: c)
+        case .minMaxInt(var s, var seen):
+            state = .count([])
+            let v = arg!.ints
+            for i in 0..<n where ok(i) {
+                let g = Int(gid[i])
+                if !seen[g] || (isMin ? v[i] < s[g] : v[i] > s[g]) { s[g] = v[i]; seen[g] = true }
+            }
+            state = .minMaxInt(s, seen: seen)
+        case .minMaxDouble(var s, var seen):
+            state = .count([])
+            let v = arg!.doubles
+            for i in 0..<n where ok(i) {
+                let g = Int(gid[i])
+                let k = doubleKey(v[i]), cur = doubleKey(s[g])
+                if !seen[g] || (isMin ? k < cur : k > cur) { s[g] = v[i]; seen[g] = true }
+            }
+            state = .minMaxDouble(s, seen: seen)
+        case .minMaxWide(var s, var seen):
+            state = .count([])
+            let v = arg!.wides
+            for i in 0..<n where ok(i) {
+                let g = Int(gid[i])
+                if !seen[g] || (isMin ? v[i] < s[g] : v[i] > s[g]) { s[g] = v[i]; seen[g] = true }
+            }
+            state = .minMaxWide(s, seen: seen)
+        case .minMaxBool(var s, var seen):
+            state = .count([])
+            let v = arg!.bools
+            for i in 0..<n where ok(i) {
+                let g = Int(gid[i])
+                if !seen[g] || (isMin ? (!v[i] && s[g]) : (v[i] && !s[g])) { s[g] = v[i]; seen[g] = true }
+            }
+            state = .minMaxBool(s, seen: seen)
+        case .minMaxBytes(var s, var seen):
+            state = .count([])
+            let v = arg!.strings
+            for i in 0..<n where ok(i) {
+                let g = Int(gid[i])
+                let x = v[i]
+                if !seen[g] || (isMin ? x.lexicographicallyPrecedes(s[g]) : s[g].lexicographicallyPrecedes(x)) {
+                    s[g] = Array(x); seen[g] = true
+                }
+            }
+            state = .minMaxBytes(s, seen: seen)
+        case .moments(var c, var mean, var m2):
+            state = .count([])
+            let v = try Cast.apply(arg!, to: .float64, context: spec.argument!).doubles
+            for i in 0..<n where ok(i) {
+                let g = Int(gid[i])
+                c[g] &+= 1
+                let d = v[i] - mean[g]
+                mean[g] += d / Double(c[g])
+                m2[g] += d * (v[i] - mean[g])
+            }
+            state = .moments(counts: c, mean: mean, m2: m2)
+        case .distinctCount(var c, var set):
+            state = .count([])
+            let rows = RowKeys([arg!], rows: n)
+            var key = [UInt8]()
+            for i in 0..<n where ok(i) {
+                key.removeAll(keepingCapacity: true)
+                withUnsafeBytes(of: gid[i]) { key.append(contentsOf: $0) }
+                key.append(contentsOf: rows.bytes[rows.offsets[i]..<rows.offsets[i + 1]])
+                let h = key.withUnsafeBufferPointer { hashBytes($0.baseAddress!, $0.count) }
+                if key.withUnsafeBufferPointer({ set.findOrInsert($0, hash: h).inserted }) { c[Int(gid[i])] &+= 1 }
+            }
+            state = .distinctCount(c, set: set)
+        }
+    }
+
+    /// Folds another partial aggregate of the same query into this one.
+    public mutating func merge(_ other: HashAggregate) throws(QueryError) {
+        guard other.aggregates == aggregates, other.keys == keys else {
+            throw QueryError(.invalidArgument, "HashAggregate.merge: different aggregates")
+        }
+        var map = [Int](repeating: 0, count: other.groups)
+        if !keys.isEmpty {
+            let otherKeys = other.keyValues.map { $0.finish() }
+            for g in 0..<other.table.count {
+                let key = Array(other.table.key(g))
+                let (id, inserted) = key.withUnsafeBufferPointer { table.findOrInsert($0, hash: other.table.hashes[g]) }
+                map[g] = Int(id)
+                if inserted { for k in otherKeys.indices { keyValues[k].append(otherKeys[k], g) } }
+            }
+            if table.count > groups { addGroups(table.count) }
+        }
+        for a in states.indices {
+            try Self.mergeState(&states[a], other.states[a], map, isMin: aggregates[a].function == .min, name: aggregates[a].name)
+        }
+        try charge.grow(to: byteSize)
+    }
+
+    private static func mergeState(_ s: inout AggregateState, _ o: AggregateState, _ map: [Int], isMin: Bool, name: String) throws(QueryError) {
+        switch (s, o) {
+        case (.count(var c), .count(let oc)):
+            for (g, t) in map.enumerated() { c[t] &+= oc[g] }
+            s = .count(c)
+        case (.sumWide(var v, var seen), .sumWide(let ov, let os)):
+            for (g, t) in map.enumerated() where os[g] {
+                let (r, f) = v[t].addingReportingOverflow(ov[g])
+                if f { throw QueryError(.overflow, "integer overflow in sum of \(name)") }
+                v[t] = r; seen[t] = true
+            }
+            s = .sumWide(v, seen: seen)
+        case (.sumDouble(var v, var seen), .sumDouble(let ov, let os)):
+            for (g, t) in map.enumerated() where os[g] { v[t] += ov[g]; seen[t] = true }
+            s = .sumDouble(v, seen: seen)
+        case (.avgWide(var v, var c), .avgWide(let ov, let oc)):
+            for (g, t) in map.enumerated() { v[t] &+= ov[g]; c[t] &+= oc[g] }
+            s = .avgWide(v, counts: c)
+        case (.avgDouble(var v, var c), .avgDouble(let ov, let oc)):
+            for (g, t) in map.enumerated() { v[t] += ov[g]; c[t] &+= oc[g] }
+            s = .avgDouble(v, counts: c)
+        case (.minMaxInt(var v, var seen), .minMaxInt(let ov, let os)):
+            for (g, t) in map.enumerated() where os[g] && (!seen[t] || (isMin ? ov[g] < v[t] : ov[g] > v[t])) { v[t] = ov[g]; seen[t] = true }
+            s = .minMaxInt(v, seen: seen)
+        case (.minMaxDouble(var v, var seen), .minMaxDouble(let ov, let os)):
+            for (g, t) in map.enumerated() where os[g] && (!seen[t] || (isMin ? doubleKey(ov[g]) < doubleKey(v[t]) : doubleKey(ov[g]) > doubleKey(v[t]))) { v[t] = ov[g]; seen[t] = true }
+            s = .minMaxDouble(v, seen: seen)
+        case (.minMaxWide(var v, var seen), .minMaxWide(let ov, let os)):
+            for (g, t) in map.enumerated() where os[g] && (!seen[t] || (isMin ? ov[g] < v[t] : ov[g] > v[t])) { v[t] = ov[g]; seen[t] = true }
+            s = .minMaxWide(v, seen: seen)
+        case (.minMaxBool(var v, var seen), .minMaxBool(let ov, let os)):
+            for (g, t) in map.enumerated() where os[g] && (!seen[t] || (isMin ? (!ov[g] && v[t]) : (ov[g] && !v[t]))) { v[t] = ov[g]; seen[t] = true }
+            s = .minMaxBool(v, seen: seen)
+        case (.minMaxBytes(var v, var seen), .minMaxBytes(let ov, let os)):
+            for (g, t) in map.enumerated() where os[g] && (!seen[t] || (isMin ? ov[g].lexicographicallyPrecedes(v[t]) : v[t].lexicographicallyPrecedes(ov[g]))) { v[t] = ov[g]; seen[t] = true }
+            s = .minMaxBytes(v, seen: seen)
+        case (.moments(var c, var mean, var m2), .moments(let oc, let om, let om2)):
+            // Chan et al.'s parallel combination of Welford states.
+            for (g, t) in map.enumerated() where oc[g] > 0 {
+                let n1 = Double(c[t]), n2 = Double(oc[g]), total = n1 + n2
+                let d = om[g] - mean[t]
+                mean[t] += d * n2 / total
+                m2[t] += om2[g] + d * d * n1 * n2 / total
+                c[t] &+= oc[g]
+            }
+            s = .moments(counts: c, mean: mean, m2: m2)
+        case (.distinctCount(var c, var set), .distinctCount(_, let oset)):
+            for id in 0..<oset.count {
+                var key = Array(oset.key(id))
+                let g = key.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
+                let t = Int32(map[Int(g)])
+                withUnsafeBytes(of: t) { b in for j in 0..<4 { key[j] = b[j] } }
+                let h = key.withUnsafeBufferPointer { hashBytes($0.baseAddress!, $0.count) }
+                if key.withUnsafeBufferPointer({ set.findOrInsert($0, hash: h).inserted }) { c[Int(t)] &+= 1 }
+            }
+            s = .distinctCount(c, set: set)
+        default:
+            throw QueryError(.invalidArgument, "HashAggregate.merge: state mismatch")
+        }
+    }
+
+    /// One row per group: key columns, then aggregate columns (see `outputSchema`).
+    public func finish() -> RecordBatch {
+        var columns = keyValues.map { $0.finish().column() }
+        for (a, state) in states.enumerated() {
+            let type = outputSchema.fields[keys.count + a].type
+            columns.append(Self.result(state, type, argumentTypes[a], aggregates[a].function).column())
+        }
+        return RecordBatch(schema: outputSchema, columns: columns, rowCount: groups)
+    }
+
+    private static func result(_ state: AggregateState, _ type: DataType, _ input: DataType?, _ f: AggregateFunction) -> Vector {
+        func validity(_ seen: [Bool]) -> [Bool]? { seen.contains(false) ? seen : nil }
+        switch state {
+        case .count(let c), .distinctCount(let c, _): return Vector(type: .int64, values: .int(c), validity: nil)
+        case .sumWide(let s, let seen): return Vector(type: type, values: .wide(s), validity: validity(seen))
+        case .sumDouble(let s, let seen): return Vector(type: type, values: .double(s), validity: validity(seen))
+        case .avgWide(let s, let c):
+            var scale = 1.0
+            if case .decimal(_, let sc) = input { for _ in 0..<sc { scale *= 10 } }
+            let out = zip(s, c).map { $1 == 0 ? 0 : avgOfWide($0, $1) / scale }
+            return Vector(type: .float64, values: .double(out), validity: validity(c.map { $0 > 0 }))
+        case .avgDouble(let s, let c):
+            let out = zip(s, c).map { $1 == 0 ? 0 : $0 / Double($1) }
+            return Vector(type: .float64, values: .double(out), validity: validity(c.map { $0 > 0 }))
+        case .minMaxInt(let s, let seen): return Vector(type: type, values: .int(s), validity: validity(seen))
+        case .minMaxDouble(let s, let seen): return Vector(type: type, values: .double(s), validity: validity(seen))
+        case .minMaxWide(let s, let seen): return Vector(type: type, values: .wide(s), validity: validity(seen))
+        case .minMaxBool(let s, let seen): return Vector(type: type, values: .bool(s), validity: validity(seen))
+        case .minMaxBytes(let s, let seen):
+            var b = ByteArrays()
+            for x in s { b.append(x) }
+            return Vector(type: type, values: .bytes(b), validity: validity(seen))
+        case .moments(let c, _, let m2):
+            let out = zip(c, m2).map { (n, m) -> Double in
+                guard n > 1 else { return 0 }
+                let v = m / Double(n - 1)
+                return f == .stddevSamp ? v.squareRoot() : v
+            }
+            return Vector(type: .float64, values: .double(out), validity: validity(c.map { $0 > 1 }))
+        }
+    }
+
+    /// sum / count with the integer part divided exactly first, so large sums keep precision.
+    private static func avgOfWide(_ sum: Int128, _ count: Int64) -> Double {
+        let q = sum / Int128(count), r = sum % Int128(count)
+        return Double(q) + Double(r) / Double(count)
+    }
+}

@@ -1,0 +1,114 @@
+import Columnar
+
+public enum JoinKind: String, Sendable, Hashable {
+    case inner, leftOuter = "left", leftSemi = "semi", leftAnti = "anti"
+}
+
+/// Equi-join by hash: `build` the right side's batches, then `probe` left batches one at a time.
+/// Output rows: probe columns then build columns (inner, left outer), or probe columns only
+/// (semi, anti). NULL keys never match (an anti join keeps probe rows with NULL keys).
+public struct HashJoin: Sendable {
+    public let kind: JoinKind
+    public let probeKeys: [PhysicalExpression]
+    public let buildKeys: [PhysicalExpression]
+    private var buildBatches: [RecordBatch] = []
+    private var built: RecordBatch?
+    private var table = ByteKeyTable()
+    /// First build row of each key, and the next build row with the same key (-1 ends a chain).
+    private var heads: [Int32] = []
+    private var next: [Int32] = []
+    private var charge: MemoryCharge
+    private var bytes = 0
+
+    public init(kind: JoinKind, probeKeys: [PhysicalExpression], buildKeys: [PhysicalExpression], budget: MemoryBudget? = nil) throws(QueryError) {
+        guard probeKeys.count == buildKeys.count, !probeKeys.isEmpty else {
+            throw QueryError(.invalidArgument, "HashJoin needs the same number (≥ 1) of probe and build keys")
+        }
+        self.kind = kind
+        self.probeKeys = probeKeys
+        self.buildKeys = buildKeys
+        charge = MemoryCharge(budget)
+    }
+
+    public mutating func addBuild(_ batch: RecordBatch) throws(QueryError) {
+        guard batch.rowCount > 0 else { return }
+        bytes += batch.columns.reduce(0) { $0 + $1.approximateByteSize }
+        try charge.grow(to: bytes)
+        buildBatches.append(batch)
+    }
+
+    /// Builds the hash table; call after the last `addBuild`, before `probe`.
+    public mutating func finishBuild(schema: Schema) throws(QueryError) {
+        let all = try Concatenate.batches(buildBatches, schema: schema)
+        buildBatches = []
+        let n = all.rowCount
+        let keys = try Self.keyVectors(buildKeys, all, against: nil)
+        let rows = RowKeys(keys.vectors, rows: n)
+        next = [Int32](repeating: -1, count: n)
+        rows.bytes.withUnsafeBufferPointer { b in
+            // Insert in reverse so chains list build rows in input order.
+            for i in stride(from: n - 1, through: 0, by: -1) where !rows.hasNull[i] {
+                let key = UnsafeBufferPointer(rebasing: b[rows.offsets[i]..<rows.offsets[i + 1]])
+                let (id, inserted) = table.findOrInsert(key, hash: rows.hashes[i])
+                if inserted { heads.append(Int32(i)) } else { next[i] = heads[Int(id)]; heads[Int(id)] = Int32(i) }
+            }
+        }
+        buildTypes = keys.types
+        built = all
+        bytes += table.byteSize + n * 4
+        try charge.grow(to: bytes)
+    }
+
+    private var buildTypes: [DataType] = []
+
+    private static func keyVectors(_ exprs: [PhysicalExpression], _ batch: RecordBatch, against types: [DataType]?) throws(QueryError) -> (vectors: [Vector], types: [DataType]) {
+        let ev = Evaluation(batch: batch)
+        var out: [Vector] = [], ts: [DataType] = []
+        for (i, e) in exprs.enumerated() {
+            var v = try ev.eval(e)
+            if let types {
+                // Probe keys are cast to the build key's type so equal values encode equally.
+                let t = try TypeRules.common(v.type, types[i], e.description)!
+                guard t == types[i] else {
+                    throw QueryError(.typeMismatch, "join key \(e) is \(v.type) but the build key is \(types[i]): cast the build key")
+                }
+                v = try Cast.apply(v, to: t, context: e)
+            }
+            out.append(v); ts.append(v.type)
+        }
+        return (out, ts)
+    }
+
+    public func probe(_ batch: RecordBatch) throws(QueryError) -> RecordBatch {
+        guard let built else { throw QueryError(.invalidArgument, "HashJoin.probe before finishBuild") }
+        let n = batch.rowCount
+        let keys = try Self.keyVectors(probeKeys, batch, against: buildTypes)
+        let rows = RowKeys(keys.vectors, rows: n)
+        var probeIdx: [Int32] = [], buildIdx: [Int32] = []
+        probeIdx.reserveCapacity(n)
+        rows.bytes.withUnsafeBufferPointer { b in
+            for i in 0..<n {
+                var found: Int32? = nil
+                if !rows.hasNull[i] {
+                    let key = UnsafeBufferPointer(rebasing: b[rows.offsets[i]..<rows.offsets[i + 1]])
+                    found = table.find(key, hash: rows.hashes[i])
+                }
+                switch kind {
+                case .leftSemi: if found != nil { probeIdx.append(Int32(i)) }
+                case .leftAnti: if found == nil { probeIdx.append(Int32(i)) }
+                case .inner, .leftOuter:
+                    if let id = found {
+                        var r = heads[Int(id)]
+                        while r >= 0 { probeIdx.append(Int32(i)); buildIdx.append(r); r = next[Int(r)] }
+                    } else if kind == .leftOuter {
+                        probeIdx.append(Int32(i)); buildIdx.append(-1)
+                    }
+                }
+            }
+        }
+        let left = batch.take(Selection(probeIdx))
+        if kind == .leftSemi || kind == .leftAnti { return left }
+        let right = built.columns.map { $0.take(buildIdx) }
+        return RecordBatch(schema: Schema(batch.schema.fields + built.schema.fields), columns: left.columns + right, rowCount: probeIdx.count)
+    }
+}
