@@ -252,7 +252,9 @@ extension Parser {
         case "TRIM" where next.isSymbol("("):
             return try parseTrim()
         default:
-            if Parser.reserved.contains(token.keyword) { throw unexpected("an expression") }
+            // left(s, n) and right(s, n) are string functions despite LEFT/RIGHT being join words.
+            let isCall = (token.keyword == "LEFT" || token.keyword == "RIGHT") && next.isSymbol("(")
+            if Parser.reserved.contains(token.keyword), !isCall { throw unexpected("an expression") }
             return try parseNameOrCall()
         }
     }

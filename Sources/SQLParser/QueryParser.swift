@@ -106,14 +106,14 @@ extension Parser {
         if consumeKeyword("HAVING") { having = try parseExpression() }
 
         if !atSelectEnd {
-            var expected: [String] = []
-            if from == nil { expected.append("FROM") }
-            if from != nil, filter == nil, groupBy.isEmpty, having == nil { expected.append("WHERE") }
-            if groupBy.isEmpty, having == nil { expected.append("GROUP BY") }
-            if !groupBy.isEmpty, having == nil { expected.append("HAVING") }
-            if from == nil {
+            // Name the clauses that could still come here; right after the items that is FROM.
+            if from == nil, filter == nil, groupBy.isEmpty, having == nil {
                 throw misplaced(expected: ["FROM"], orEnd: false)
             }
+            var expected: [String] = []
+            if filter == nil, groupBy.isEmpty, having == nil { expected.append("WHERE") }
+            if groupBy.isEmpty, having == nil { expected.append("GROUP BY") }
+            if !groupBy.isEmpty, having == nil { expected.append("HAVING") }
             throw misplaced(expected: expected + ["ORDER BY", "LIMIT"], orEnd: true)
         }
         return SelectStatement(isDistinct: isDistinct, items: items, from: from, filter: filter,

@@ -35,6 +35,11 @@ import SQLParser
         ("SELECT a FROM t ORDER BY a NULLS 1", 1, 34, "expected FIRST or LAST, found '1'"),
         ("WITH x AS SELECT 1 SELECT 2", 1, 11, "expected '(', found 'SELECT'"),
         ("SELECT 1e999", 1, 8, "numeric literal '1e999' is out of range"),
+        ("SELECT a FROM t WHERE b c", 1, 25, "expected GROUP BY, ORDER BY, LIMIT or end of query, found 'c'"),
+        ("SELECT a FROM t GROUP BY a x y", 1, 28, "expected HAVING, ORDER BY, LIMIT or end of query, found 'x'"),
+        ("SELECT a FROM t GROUP BY a HAVNG count(*) > 1", 1, 28, "expected HAVING, ORDER BY, LIMIT or end of query, found 'HAVNG'"),
+        ("SELECT a FROM t ORDR BY a", 1, 17, "expected WHERE, GROUP BY, ORDER BY, LIMIT or end of query, found 'ORDR'"),
+        ("SELECT 1; SELECT 2", 1, 11, "expected end of input, found 'SELECT'"),
     ])
     func reports(_ sql: String, _ line: Int, _ column: Int, _ message: String) {
         guard let error = syntaxError(sql) else {

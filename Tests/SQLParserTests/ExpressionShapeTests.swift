@@ -95,6 +95,8 @@ import SQLParser
         ("year(d) + month(d)", "(+ (year d) (month d))"),
         ("(SELECT 1) + 1", "(+ (subquery (select 1)) 1)"),
         ("((a))", "a"),
+        ("left(s, 3) || RIGHT(s, 1)", "(|| (left s 3) (RIGHT s 1))"),
+        ("\"select\" + `from`", "(+ \"select\" \"from\")"),
     ])
     func shape(_ sql: String, _ expected: String) {
         #expect(expr(sql) == expected, "\(sql)")

@@ -55,6 +55,11 @@ import SQLParser
         ("select a from t -- trailing comment\n/* block /* nested */ comment */ where b", "(select a (from t) (where b))"),
         ("SELECT count(*) AS n FROM t LIMIT 5", "(query (select (as (count *) n) (from t)) (limit 5))"),
         ("SELECT t.order FROM t", "(select t.order (from t))"),
+        ("SELECT a FROM t WHERE ts >= DATE '2024-01-01' + INTERVAL 1 DAY AND x = -1",
+         "(select a (from t) (where (and (>= ts (+ (date '2024-01-01') (interval '1' day))) (= x -1))))"),
+        ("SELECT a FROM t semi JOIN u USING (k)", "(select a (from (semi-join t u (using k))))"),
+        ("SELECT a FROM t semi", "(select a (from (as t semi)))"),
+        ("SELECT 1 AS \"Sum\" FROM s.t AS \"T\"", "(select (as 1 \"Sum\") (from (as s.t \"T\")))"),
         ("SELECT a FROM t WHERE a IN (WITH w AS (SELECT 1) SELECT * FROM w)",
          "(select a (from t) (where (in a (query (with (cte w (select 1))) (select * (from w))))))"),
     ])
