@@ -19,6 +19,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "Columnar", swiftSettings: strictSwift6),
+        .target(name: "SQLParser", swiftSettings: strictSwift6),
         // OpenSSL's EVP for the bulk AES-GCM / AES-CTR of Parquet pages: it works in caller
         // buffers, where swift-crypto's API copies every page several times.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -57,6 +58,7 @@ let package = Package(
             swiftSettings: strictSwift6),
         .executableTarget(name: "strongroom", dependencies: ["StrongroomCLI"], swiftSettings: strictSwift6),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"], swiftSettings: strictSwift6),
+        .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"], swiftSettings: strictSwift6),
         .testTarget(name: "StrongroomCryptoTests", dependencies: ["StrongroomCrypto"], swiftSettings: strictSwift6),
         .testTarget(name: "ParquetCodecsTests", dependencies: ["ParquetCodecs"], swiftSettings: strictSwift6),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar", "StrongroomCrypto"], swiftSettings: strictSwift6),
