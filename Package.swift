@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "QueryKernels", dependencies: ["Columnar"], swiftSettings: fast),
         .target(
             name: "Query",
-            dependencies: ["Parquet", "Columnar", "QueryKernels"],
+            dependencies: ["Parquet", "Columnar", "QueryKernels", "SQLParser"],
             swiftSettings: fast),
         .target(
             name: "StrongroomCLI",
