@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "StrongroomCLI",
             dependencies: [
-                "Parquet", "Columnar", "StrongroomCrypto",
+                "Parquet", "Columnar", "StrongroomCrypto", "Query", "SQLParser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift6),

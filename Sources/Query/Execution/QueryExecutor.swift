@@ -1,0 +1,155 @@
+import Columnar
+import Parquet
+import QueryKernels
+
+/// Runs a logical plan. Streaming parts (scan → filter → project → join probe) run per morsel
+/// on `threads` workers; aggregation is partial per worker and merged; sort, top-N and limit
+/// finish on one thread.
+public struct QueryExecutor: Sendable {
+    public let threads: Int
+    public let budget: MemoryBudget?
+
+    public init(threads: Int, budget: MemoryBudget? = nil) {
+        self.threads = max(1, threads)
+        self.budget = budget
+    }
+
+    /// A unit of streaming work: produces one batch.
+    typealias Task = @Sendable () throws -> RecordBatch
+
+    public func run(_ plan: LogicalPlan) throws -> [RecordBatch] {
+        switch plan {
+        case .aggregate(let input, let keys, let names, let specs):
+            return [try aggregate(input, keys: keys, names: names, specs: specs)]
+        case .sort(let input, let keys):
+            var sort = Sort(keys: keys, schema: try input.schema(), budget: budget)
+            for batch in try run(input) { try sort.consume(batch) }
+            return [try sort.finish()]
+        case .topN(let input, let keys, let limit, let offset):
+            let schema = try input.schema()
+            let tasks = try self.tasks(input)
+            let partials = try Workers.run(count: tasks.count, threads: threads,
+                                           makeState: { TopN(keys: keys, schema: schema, limit: limit + offset) }) { topN, i in
+                try topN.consume(try tasks[i]())
+            }
+            var final = TopN(keys: keys, schema: schema, limit: limit, offset: offset)
+            for var partial in partials { try final.consume(try partial.finish()) }
+            return [try final.finish()]
+        case .limit(let input, let limit, let offset):
+            // In order, one task at a time, stopping as soon as the limit is reached.
+            var operation = Limit(limit: limit ?? Int.max, offset: offset)
+            var out: [RecordBatch] = []
+            for task in try tasks(input) {
+                if operation.isFinished { break }
+                let batch = operation.consume(try task())
+                if batch.rowCount > 0 { out.append(batch) }
+            }
+            return out.isEmpty ? [RecordBatch(schema: try plan.schema(), columns: try emptyColumns(plan.schema()), rowCount: 0)] : out
+        default:
+            let tasks = try self.tasks(plan)
+            let results = try Workers.run(count: tasks.count, threads: threads, makeState: { [(Int, RecordBatch)]() }) { out, i in
+                let batch = try tasks[i]()
+                try budget?.charge(batch.columns.reduce(0) { $0 + $1.approximateByteSize })
+                out.append((i, batch))
+            }
+            let ordered = results.flatMap { $0 }.sorted { $0.0 < $1.0 }.map(\.1)
+            return ordered.isEmpty ? [RecordBatch(schema: try plan.schema(), columns: try emptyColumns(plan.schema()), rowCount: 0)] : ordered
+        }
+    }
+
+    private func aggregate(_ input: LogicalPlan, keys: [PhysicalExpression], names: [String], specs: [AggregateSpec]) throws -> RecordBatch {
+        let tasks = try self.tasks(input)
+        let budget = self.budget
+        let partials = try Workers.run(count: tasks.count, threads: threads, makeState: {
+            try HashAggregate(keys: keys, keyNames: names, aggregates: specs, budget: budget)
+        }) { aggregate, i in
+            try aggregate.consume(try tasks[i]())
+        }
+        var merged = partials[0]
+        for partial in partials.dropFirst() { try merged.merge(partial) }
+        return merged.finish()
+    }
+
+    /// The streaming tasks of a plan; blocking nodes are computed here and become one task per batch.
+    func tasks(_ plan: LogicalPlan) throws -> [Task] {
+        switch plan {
+        case .scan(_, let source, let columns, let filter, let pruning):
+            let morsels = (0..<source.morselCount).filter { morsel in
+                !pruning.contains { $0.rulesOut(source.statistics(morsel, column: $0.column)) }
+            }
+            return morsels.map { morsel in
+                {
+                    let batch = try source.scan(morsel, columns: columns)
+                    guard let filter else { return batch }
+                    return try ExpressionEvaluator.filter(batch, filter)
+                }
+            }
+        case .values(let batch):
+            return [{ batch }]
+        case .filter(let input, let predicate):
+            return try tasks(input).map { task in { try ExpressionEvaluator.filter(try task(), predicate) } }
+        case .project(let input, let expressions, let schema):
+            return try tasks(input).map { task in
+                {
+                    let batch = try task()
+                    let columns = try expressions.map { try ExpressionEvaluator.evaluate($0, on: batch) }
+                    return RecordBatch(schema: schema, columns: columns, rowCount: batch.rowCount)
+                }
+            }
+        case .join(let left, let right, let kind, let leftKeys, let rightKeys):
+            var join = try HashJoin(kind: kind, probeKeys: leftKeys, buildKeys: rightKeys, budget: budget)
+            for batch in try run(right) { try join.addBuild(batch) }
+            try join.finishBuild(schema: try right.schema())
+            let built = join
+            return try tasks(left).map { task in { try built.probe(try task()) } }
+        case .unionAll(let inputs):
+            return try inputs.flatMap { try tasks($0) }
+        case .aggregate, .sort, .topN, .limit:
+            return try run(plan).map { batch in { batch } }
+        }
+    }
+
+    private func emptyColumns(_ schema: Schema) throws -> [Column] {
+        try schema.fields.map { try EmptyColumn.make($0.type) }
+    }
+}
+
+enum EmptyColumn {
+    static func make(_ type: DataType) throws -> Column {
+        let values: ColumnValues
+        switch type {
+        case .boolean: values = .boolean([])
+        case .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32, .uint64, .timestamp: values = .int64([])
+        case .date: values = .int32([])
+        case .float32, .float64: values = .float64([])
+        case .decimal(let p, _): values = p <= 18 ? .int64([]) : .fixed(width: 16, data: [])
+        case .fixedBinary(let w): values = .fixed(width: w, data: [])
+        default: values = .bytes(ByteArrays())
+        }
+        return Column(type: type, values: values)
+    }
+}
+
+extension PruningPredicate {
+    /// True when the statistics prove no row of the morsel can satisfy the predicate.
+    func rulesOut(_ statistics: ColumnStatistics?) -> Bool {
+        guard let statistics, let min = statistics.min, let max = statistics.max else { return false }
+        func compare(_ bound: StatisticValue, _ value: StatisticBound) -> Int? {
+            switch (bound, value) {
+            case (.int(let a), .int(let b)): return a < b ? -1 : (a == b ? 0 : 1)
+            case (.double(let a), .double(let b)): return a < b ? -1 : (a == b ? 0 : 1)
+            case (.int(let a), .double(let b)): return Double(a) < b ? -1 : (Double(a) == b ? 0 : 1)
+            case (.double(let a), .int(let b)): return a < Double(b) ? -1 : (a == Double(b) ? 0 : 1)
+            default: return nil
+            }
+        }
+        guard let lo = compare(min, value), let hi = compare(max, value) else { return false }
+        switch comparison {
+        case .less: return lo >= 0            // min ≥ v: nothing below v
+        case .lessOrEqual: return lo > 0
+        case .greater: return hi <= 0          // max ≤ v
+        case .greaterOrEqual: return hi < 0
+        case .equal: return lo > 0 || hi < 0
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import QueryKernels
+
+/// A filter right above a scan runs inside the scan, per morsel; its `column op constant`
+/// conjuncts also become row-group pruning predicates on the statistics.
+enum FilterIntoScan {
+    static func apply(_ plan: LogicalPlan) -> LogicalPlan {
+        switch plan {
+        case .filter(.scan(let table, let source, let columns, let existing, let pruning), let predicate):
+            let combined = existing.map { PhysicalExpression.and($0, predicate) } ?? predicate
+            let extra = conjuncts(predicate).compactMap { pruningPredicate($0, columns: columns, source: source) }
+            return .scan(table: table, source: source, columns: columns, filter: combined, pruning: pruning + extra)
+        case .filter(let input, let p): return rebuiltIfChanged(.filter(apply(input), p), from: plan)
+        case .scan, .values: return plan
+        case .project(let input, let e, let s): return .project(apply(input), e, s)
+        case .aggregate(let input, let k, let n, let a): return .aggregate(apply(input), keys: k, keyNames: n, aggregates: a)
+        case .join(let l, let r, let kind, let lk, let rk): return .join(apply(l), apply(r), kind, leftKeys: lk, rightKeys: rk)
+        case .sort(let input, let keys): return .sort(apply(input), keys)
+        case .topN(let input, let keys, let limit, let offset): return .topN(apply(input), keys, limit: limit, offset: offset)
+        case .limit(let input, let limit, let offset): return .limit(apply(input), limit: limit, offset: offset)
+        case .unionAll(let inputs): return .unionAll(inputs.map(apply))
+        }
+    }
+
+    /// After the input was rewritten, a filter may now sit right above a scan.
+    private static func rebuiltIfChanged(_ rewritten: LogicalPlan, from original: LogicalPlan) -> LogicalPlan {
+        if case .filter(.scan, _) = rewritten { return apply(rewritten) }
+        return rewritten
+    }
+
+    static func conjuncts(_ e: PhysicalExpression) -> [PhysicalExpression] {
+        if case .and(let a, let b) = e { return conjuncts(a) + conjuncts(b) }
+        return [e]
+    }
+
+    private static func pruningPredicate(_ e: PhysicalExpression, columns: [Int], source: TableSource) -> PruningPredicate? {
+        guard case .compare(let op, let a, let b) = e else { return nil }
+        var column: Int, value: ScalarValue, comparison: ComparisonOperator = op
+        switch (a, b) {
+        case (.column(let i, _), .literal(let v)): column = i; value = v
+        case (.column(let i, _), .cast(.literal(let v), _)): column = i; value = v
+        case (.literal(let v), .column(let i, _)):
+            column = i; value = v
+            comparison = switch op {
+            case .less: .greater
+            case .lessOrEqual: .greaterOrEqual
+            case .greater: .less
+            case .greaterOrEqual: .lessOrEqual
+            default: op
+            }
+        default: return nil
+        }
+        // Only where the statistics are in the literal's units: plain integers and floats,
+        // dates in days, timestamps in microseconds.
+        let bound: PruningPredicate.StatisticBound
+        switch (source.schema.fields[columns[column]].type, value) {
+        case (.int8, .int64(let i)), (.int16, .int64(let i)), (.int32, .int64(let i)), (.int64, .int64(let i)): bound = .int(i)
+        case (.int8, .double(let d)), (.int16, .double(let d)), (.int32, .double(let d)), (.int64, .double(let d)),
+             (.float32, .double(let d)), (.float64, .double(let d)): bound = .double(d)
+        case (.float32, .int64(let i)), (.float64, .int64(let i)): bound = .double(Double(i))
+        case (.date, .date(let d)): bound = .int(Int64(d))
+        case (.timestamp(.micros, _), .timestamp(let t)): bound = .int(t)
+        default: return nil
+        }
+        let kind: PruningPredicate.Comparison
+        switch comparison {
+        case .less: kind = .less
+        case .lessOrEqual: kind = .lessOrEqual
+        case .greater: kind = .greater
+        case .greaterOrEqual: kind = .greaterOrEqual
+        case .equal: kind = .equal
+        case .notEqual: return nil
+        }
+        return PruningPredicate(column: columns[column], comparison: kind, value: bound)
+    }
+}

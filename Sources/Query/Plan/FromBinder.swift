@@ -1,0 +1,195 @@
+import Columnar
+import QueryKernels
+import SQLParser
+
+extension QueryBinder {
+    /// FROM: tables, CTEs, subqueries and joins, with the scope their columns are visible in.
+    func bindFrom(_ from: TableReference?) throws -> (LogicalPlan, Scope) {
+        guard let from else {
+            return (.values(RecordBatch(schema: Schema([]), columns: [], rowCount: 1)), Scope())
+        }
+        switch from {
+        case .table(let name, let alias, let at):
+            let key = name.last!.normalized
+            let qualifier = alias?.name.name ?? name.last!.name
+            if name.count == 1, let cte = ctes[key] {
+                return (cte.plan, try renamed(cte.plan, names: alias?.columns.map(\.name) ?? cte.names, qualifier: qualifier, at: at))
+            }
+            guard let source = catalog.table(key) else {
+                throw BindError(.unknownTable, "unknown table '\(name.map(\.name).joined(separator: "."))'", at: at)
+            }
+            let plan = LogicalPlan.scan(table: key, source: source, columns: Array(source.schema.fields.indices),
+                                        filter: nil, pruning: [])
+            let names = alias?.columns.map(\.name) ?? source.schema.fields.map(\.name)
+            return (plan, try renamed(plan, names: names, qualifier: qualifier, at: at))
+        case .subquery(let query, let alias, let at):
+            let bound = try bind(query)
+            return (bound.plan, try renamed(bound.plan, names: alias?.columns.map(\.name) ?? bound.names,
+                                             qualifier: alias?.name.name, at: at))
+        case .join(let clause):
+            return try bindJoin(clause)
+        }
+    }
+
+    private func renamed(_ plan: LogicalPlan, names: [String], qualifier: String?, at: SourceLocation) throws -> Scope {
+        let schema = try plan.schema()
+        guard names.count == schema.fields.count else {
+            throw BindError(.invalid, "\(names.count) column aliases for \(schema.fields.count) columns", at: at)
+        }
+        return Scope(zip(names, schema.fields).map { Scope.Entry(qualifier: qualifier?.lowercased(), name: $0, type: $1.type) })
+    }
+
+    private func bindJoin(_ clause: JoinClause) throws -> (LogicalPlan, Scope) {
+        let (left, leftScope) = try bindFrom(clause.left)
+        let (right, rightScope) = try bindFrom(clause.right)
+        let kind: QueryKernels.JoinKind
+        switch clause.kind {
+        case .inner, .cross: kind = .inner
+        case .left: kind = .leftOuter
+        case .leftSemi: kind = .leftSemi
+        case .leftAnti: kind = .leftAnti
+        case .right, .full:
+            throw BindError(.unsupported, "\(clause.kind.rawValue) JOIN is not supported; swap the tables and use LEFT JOIN", at: clause.location)
+        }
+        var leftKeys: [PhysicalExpression] = [], rightKeys: [PhysicalExpression] = []
+        var residual: [SQLExpression] = []
+        switch clause.condition {
+        case .none:
+            break
+        case .using(let columns):
+            for column in columns {
+                guard let l = try leftScope.resolve([column]), let r = try rightScope.resolve([column]) else {
+                    throw BindError(.unknownColumn, "USING column '\(column.name)' is not on both sides", at: column.location)
+                }
+                leftKeys.append(.column(l, leftScope.entries[l].type))
+                rightKeys.append(.column(r, rightScope.entries[r].type))
+            }
+        case .on(let condition):
+            for conjunct in Conjuncts.split(condition) {
+                if let (l, r) = try equiKeys(conjunct, leftScope, rightScope) {
+                    leftKeys.append(l); rightKeys.append(r)
+                } else {
+                    residual.append(conjunct)
+                }
+            }
+        }
+        var build = right
+        // Conditions on the build side alone can filter it first, for every join kind.
+        var leftResidual: [SQLExpression] = []
+        for conjunct in residual {
+            if let bound = try? expressionBinder(rightScope).bind(conjunct) {
+                build = .filter(build, bound)
+            } else {
+                leftResidual.append(conjunct)
+            }
+        }
+        if leftKeys.isEmpty {
+            // No equality: every row matches every row (a constant key).
+            leftKeys = [.literal(.int64(1))]; rightKeys = [.literal(.int64(1))]
+        }
+        rightKeys = try zip(leftKeys, rightKeys).map { l, r in
+            let lt = try ExpressionEvaluator.resultType(of: l, schema: Schema([]))
+            let rt = try ExpressionEvaluator.resultType(of: r, schema: Schema([]))
+            return lt == rt ? r : .cast(r, lt)
+        }
+        var plan = LogicalPlan.join(left, build, kind, leftKeys: leftKeys, rightKeys: rightKeys)
+        let scope = (kind == .leftSemi || kind == .leftAnti) ? leftScope : leftScope + rightScope
+        if !leftResidual.isEmpty {
+            guard kind == .inner else {
+                throw BindError(.unsupported, "this join condition is only supported for inner joins", at: leftResidual[0].location)
+            }
+            for conjunct in leftResidual { plan = .filter(plan, try expressionBinder(scope).bind(conjunct)) }
+        }
+        return (plan, scope)
+    }
+
+    /// `a = b` with `a` over the left side only and `b` over the right only (or swapped).
+    private func equiKeys(_ e: SQLExpression, _ leftScope: Scope, _ rightScope: Scope) throws -> (PhysicalExpression, PhysicalExpression)? {
+        guard case .binary(.equal, let a, let b, _) = e else { return nil }
+        let l = expressionBinder(leftScope), r = expressionBinder(rightScope)
+        if let la = try? l.bind(a), let rb = try? r.bind(b) { return (la, rb) }
+        if let lb = try? l.bind(b), let ra = try? r.bind(a) { return (lb, ra) }
+        return nil
+    }
+
+    /// WHERE: IN (SELECT …) and EXISTS conditions become semi/anti joins or constants; the
+    /// rest is a filter.
+    func bindWhere(_ condition: SQLExpression, plan input: LogicalPlan, scope: Scope) throws -> (LogicalPlan, Scope) {
+        var plan = input
+        var rest: [PhysicalExpression] = []
+        for conjunct in Conjuncts.split(condition) {
+            switch conjunct {
+            case .inSubquery(let operand, let query, let negated, let at):
+                let sub = try bind(query)
+                guard sub.names.count == 1 else { throw BindError(.invalid, "the IN subquery must return one column", at: at) }
+                let key = try expressionBinder(scope).bind(operand)
+                let keyType = try ExpressionEvaluator.resultType(of: key, schema: Schema([]))
+                let subType = try sub.plan.schema().fields[0].type
+                let buildKey: PhysicalExpression = subType == keyType ? .column(0, subType) : .cast(.column(0, subType), keyType)
+                if !negated {
+                    plan = .join(plan, sub.plan, .leftSemi, leftKeys: [key], rightKeys: [buildKey])
+                } else {
+                    // NOT IN is never true when the subquery yields a NULL, nor for a NULL operand.
+                    let rows = try run(sub.plan)
+                    if rows.contains(where: { $0.columns[0].nullCount > 0 }) {
+                        rest.append(.literal(.bool(false)))
+                    } else {
+                        plan = .join(.filter(plan, .isNotNull(key)), .values(try Concatenate.batches(rows, schema: sub.plan.schema())),
+                                     .leftAnti, leftKeys: [key], rightKeys: [buildKey])
+                    }
+                }
+            case .exists(let query, let at), .unary(.not, .exists(let query, let at), _):
+                let negated = if case .unary = conjunct { true } else { false }
+                if let joined = try correlatedExists(query, negated: negated, plan: plan, scope: scope) {
+                    plan = joined
+                } else {
+                    let sub = try bind(query)
+                    let found = try run(.limit(sub.plan, limit: 1, offset: 0)).contains { $0.rowCount > 0 }
+                    _ = at
+                    rest.append(.literal(.bool(found != negated)))
+                }
+            default:
+                rest.append(try expressionBinder(scope).bind(conjunct))
+            }
+        }
+        if let first = rest.first {
+            plan = .filter(plan, rest.dropFirst().reduce(first) { .and($0, $1) })
+        }
+        return (plan, scope)
+    }
+
+    /// `EXISTS (SELECT … FROM t WHERE t.k = outer.k AND …)`: a semi (anti) join on the
+    /// correlated equalities. nil when the subquery does not refer to the outer query.
+    private func correlatedExists(_ query: SQLQuery, negated: Bool, plan: LogicalPlan, scope: Scope) throws -> LogicalPlan? {
+        guard case .select(let select) = query.body, query.with.isEmpty, select.groupBy.isEmpty, select.having == nil,
+              let filter = select.filter else { return nil }
+        let (inner, innerScope) = try bindFrom(select.from)
+        var outerKeys: [PhysicalExpression] = [], innerKeys: [PhysicalExpression] = []
+        var local: [PhysicalExpression] = []
+        for conjunct in Conjuncts.split(filter) {
+            if let bound = try? expressionBinder(innerScope).bind(conjunct) {
+                local.append(bound)
+            } else if let (i, o) = try equiKeys(conjunct, innerScope, scope) {
+                innerKeys.append(i); outerKeys.append(o)
+            } else {
+                throw BindError(.unsupported, "this correlated condition is not supported in EXISTS", at: conjunct.location)
+            }
+        }
+        guard !outerKeys.isEmpty else { return nil }
+        var build = inner
+        if let first = local.first { build = .filter(build, local.dropFirst().reduce(first) { .and($0, $1) }) }
+        innerKeys = try zip(outerKeys, innerKeys).map { o, i in
+            let ot = try ExpressionEvaluator.resultType(of: o, schema: Schema([]))
+            let it = try ExpressionEvaluator.resultType(of: i, schema: Schema([]))
+            return ot == it ? i : .cast(i, ot)
+        }
+        return .join(plan, build, negated ? .leftAnti : .leftSemi, leftKeys: outerKeys, rightKeys: innerKeys)
+    }
+}
+
+enum Conjuncts {
+    static func split(_ e: SQLExpression) -> [SQLExpression] {
+        if case .binary(.and, let a, let b, _) = e { return split(a) + split(b) }
+        return [e]
+    }
+}
