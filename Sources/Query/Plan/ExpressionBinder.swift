@@ -113,7 +113,11 @@ struct ExpressionBinder {
         switch op {
         case .and: return .and(try bind(l), try bind(r))
         case .or: return .or(try bind(l), try bind(r))
-        case .concat: return .function(.concat, [try bind(l), try bind(r)])
+        case .concat:
+            // The operator is NULL when either side is (concat() skips NULLs instead).
+            let a = try bind(l), b = try bind(r)
+            return .caseWhen([CaseBranch(when: .or(.isNull(a), .isNull(b)), then: .literal(.null))],
+                             otherwise: .function(.concat, [a, b]))
         case .isDistinctFrom, .isNotDistinctFrom:
             let (a, b) = try coerced(try bind(l), try bind(r))
             return .isDistinctFrom(a, b, negated: op == .isNotDistinctFrom)
@@ -125,7 +129,11 @@ struct ExpressionBinder {
             case .divide: .divide
             default: .modulo
             }
-            return .arithmetic(arithmetic, try bind(l), try bind(r))
+            let a = try bind(l), b = try bind(r)
+            let result = PhysicalExpression.arithmetic(arithmetic, a, b)
+            guard arithmetic != .divide, let width = try IntegerWidth.of(a, binder: self).flatMap({ wa in
+                try IntegerWidth.of(b, binder: self).map { max(wa, $0) } }), width < 64 else { return result }
+            return .cast(result, IntegerWidth.type(width))
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
             let comparison: ComparisonOperator = switch op {
             case .equal: .equal
@@ -246,19 +254,22 @@ struct DecimalLiteral {
     let scalar: ScalarValue
 
     init?(_ text: String) {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }), !(parts.first?.isEmpty ?? true) || parts.count == 2 else {
+        let negative = text.hasPrefix("-")
+        let body = negative ? String(text.dropFirst()) : text
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              !(parts[0].isEmpty && (parts.count == 1 || parts[1].isEmpty)) else {
             guard let d = Double(text) else { return nil }
             scalar = .double(d); return
         }
         let integer = String(parts[0]), fraction = parts.count == 2 ? String(parts[1]) : ""
         let digits = (integer + fraction).drop { $0 == "0" }
         let precision = max(digits.count, fraction.count, 1)
-        guard precision <= 38, let unscaled = Int128(integer + fraction) else {
+        guard precision <= 38, let magnitude = Int128(integer + fraction) else {
             guard let d = Double(text) else { return nil }
             scalar = .double(d); return
         }
-        scalar = .decimal(unscaled, precision: precision, scale: fraction.count)
+        scalar = .decimal(negative ? -magnitude : magnitude, precision: precision, scale: fraction.count)
     }
 }
 
@@ -279,6 +290,34 @@ extension DatePart {
         case "doy", "dayofyear": self = .dayOfYear
         case "epoch": self = .epoch
         default: return nil
+        }
+    }
+}
+
+/// DuckDB computes integer arithmetic in the wider operand's type (INTEGER + INTEGER is an
+/// INTEGER and overflows at 2^31); integer literals are INTEGER when they fit, else BIGINT.
+enum IntegerWidth {
+    static func of(_ e: PhysicalExpression, binder: ExpressionBinder) throws -> Int? {
+        if case .literal(.int64(let v)) = e { return Int32(exactly: v) != nil ? 32 : 64 }
+        if case .cast(_, let t) = e { return width(t) }
+        return width(try binder.type(of: e))
+    }
+
+    static func width(_ t: DataType) -> Int? {
+        switch t {
+        case .int8: 8
+        case .int16: 16
+        case .int32: 32
+        case .int64: 64
+        default: nil
+        }
+    }
+
+    static func type(_ width: Int) -> DataType {
+        switch width {
+        case 8: .int8
+        case 16: .int16
+        default: .int32
         }
     }
 }

@@ -13,30 +13,40 @@ extension QueryBinder {
             let key = name.last!.normalized
             let qualifier = alias?.name.name ?? name.last!.name
             if name.count == 1, let cte = ctes[key] {
-                return (cte.plan, try renamed(cte.plan, names: alias?.columns.map(\.name) ?? cte.names, qualifier: qualifier, at: at))
+                return (cte.plan, try renamed(cte.plan, names: Self.aliasNames(alias) ?? cte.names, qualifier: qualifier,
+                                              hugeInts: cte.hugeIntColumns, at: at))
             }
             guard let source = catalog.table(key) else {
                 throw BindError(.unknownTable, "unknown table '\(name.map(\.name).joined(separator: "."))'", at: at)
             }
             let plan = LogicalPlan.scan(table: key, source: source, columns: Array(source.schema.fields.indices),
                                         filter: nil, pruning: [])
-            let names = alias?.columns.map(\.name) ?? source.schema.fields.map(\.name)
+            let names = Self.aliasNames(alias) ?? source.schema.fields.map(\.name)
             return (plan, try renamed(plan, names: names, qualifier: qualifier, at: at))
         case .subquery(let query, let alias, let at):
             let bound = try bind(query)
-            return (bound.plan, try renamed(bound.plan, names: alias?.columns.map(\.name) ?? bound.names,
-                                             qualifier: alias?.name.name, at: at))
+            return (bound.plan, try renamed(bound.plan, names: Self.aliasNames(alias) ?? bound.names,
+                                             qualifier: alias?.name.name, hugeInts: bound.hugeIntColumns, at: at))
         case .join(let clause):
             return try bindJoin(clause)
         }
     }
 
-    private func renamed(_ plan: LogicalPlan, names: [String], qualifier: String?, at: SourceLocation) throws -> Scope {
+    /// Column names an alias gives (`AS t(a, b)`), nil when it names none.
+    static func aliasNames(_ alias: TableAlias?) -> [String]? {
+        guard let columns = alias?.columns, !columns.isEmpty else { return nil }
+        return columns.map(\.name)
+    }
+
+    private func renamed(_ plan: LogicalPlan, names: [String], qualifier: String?, hugeInts: Set<Int> = [],
+                         at: SourceLocation) throws -> Scope {
         let schema = try plan.schema()
         guard names.count == schema.fields.count else {
             throw BindError(.invalid, "\(names.count) column aliases for \(schema.fields.count) columns", at: at)
         }
-        return Scope(zip(names, schema.fields).map { Scope.Entry(qualifier: qualifier?.lowercased(), name: $0, type: $1.type) })
+        return Scope(zip(names, schema.fields).enumerated().map { i, pair in
+            Scope.Entry(qualifier: qualifier?.lowercased(), name: pair.0, type: pair.1.type, isHugeInt: hugeInts.contains(i))
+        })
     }
 
     private func bindJoin(_ clause: JoinClause) throws -> (LogicalPlan, Scope) {

@@ -6,6 +6,8 @@ import SQLParser
 public struct BoundQuery: Sendable {
     public var plan: LogicalPlan
     public var names: [String]
+    /// Output columns that are sums of integers (DuckDB's HUGEINT), stored as DECIMAL(38,0).
+    public var hugeIntColumns: Set<Int> = []
 }
 
 /// Binds parsed SQL against a catalog: resolves tables (and CTEs), columns, aggregates,
@@ -67,7 +69,7 @@ public struct QueryBinder {
                 plan = .aggregate(plan, keys: schema.fields.enumerated().map { .column($0, $1.type) },
                                   keyNames: schema.fields.map(\.name), aggregates: [])
             }
-            return BoundQuery(plan: plan, names: left.names)
+            return BoundQuery(plan: plan, names: left.names, hugeIntColumns: left.hugeIntColumns)
         }
     }
 
@@ -87,7 +89,7 @@ public struct QueryBinder {
             return SortKey(expression, ascending: item.isAscending, nullsFirst: item.nullsFirst ?? false)
         }
         plan = try sortAndLimit(plan, keys: keys, limit: limit, offset: offset)
-        return BoundQuery(plan: plan, names: input.names)
+        return BoundQuery(plan: plan, names: input.names, hugeIntColumns: input.hugeIntColumns)
     }
 
     func sortAndLimit(_ input: LogicalPlan, keys: [SortKey], limit: SQLExpression?, offset: SQLExpression?) throws -> LogicalPlan {

@@ -7,6 +7,8 @@ struct Scope {
         var qualifier: String?
         var name: String
         var type: DataType
+        /// A DECIMAL(38,0) that stands for DuckDB's HUGEINT (a sum of integers): printed as an integer.
+        var isHugeInt = false
     }
 
     var entries: [Entry]

@@ -77,7 +77,14 @@ extension QueryBinder {
             plan = .project(plan, fields.prefix(names.count).enumerated().map { .column($0, $1.type) },
                             Schema(Array(fields.prefix(names.count))))
         }
-        return BoundQuery(plan: plan, names: names)
+        let hugeInts = Set(items.indices.filter { i in
+            guard fields[i].type == .decimal(precision: 38, scale: 0) else { return false }
+            if case .column(let parts, _) = items[i].expression, let index = try? scope.resolve(parts) {
+                return scope.entries[index].isHugeInt
+            }
+            return SumFinder.containsSum(items[i].expression)
+        })
+        return BoundQuery(plan: plan, names: names, hugeIntColumns: hugeInts)
     }
 
     private func ordinal(_ index: Int, _ expressions: [PhysicalExpression]) throws -> PhysicalExpression {
@@ -150,6 +157,13 @@ extension QueryBinder {
             throw BindError(.unsupported, "DISTINCT is supported in count only", at: at)
         }
         return AggregateSpec(function, argument, distinct: f.isDistinct, name: name)
+    }
+}
+
+enum SumFinder {
+    static func containsSum(_ e: SQLExpression) -> Bool {
+        if case .function(let call, _) = e, call.name.normalized == "sum" { return true }
+        return e.children.contains(where: containsSum)
     }
 }
 

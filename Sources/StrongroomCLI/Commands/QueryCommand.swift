@@ -77,7 +77,8 @@ enum ResultPrinter {
                 sink.write(result.schema.fields.map { CSVText.field($0.name) }.joined(separator: ",") + "\n")
             }
             for batch in result.batches where batch.rowCount > 0 {
-                let writer = RowWriter(batch: batch, format: format == .jsonl ? .jsonl : .csv)
+                let writer = RowWriter(batch: batch, format: format == .jsonl ? .jsonl : .csv,
+                                       integerDecimals: result.hugeIntColumns)
                 for row in 0..<batch.rowCount { sink.append { writer.write(row: row, to: &$0) } }
             }
         case .table:

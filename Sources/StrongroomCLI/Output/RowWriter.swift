@@ -9,9 +9,12 @@ struct RowWriter {
     let format: Format
     private let names: [[UInt8]]
     private let columns: [Column]
+    /// Columns holding DECIMAL(38,0) values that are integers in SQL (HUGEINT sums).
+    private let integerDecimals: Set<Int>
 
-    init(batch: RecordBatch, format: Format) {
+    init(batch: RecordBatch, format: Format, integerDecimals: Set<Int> = []) {
         self.format = format
+        self.integerDecimals = integerDecimals
         self.columns = batch.columns
         self.names = batch.schema.fields.map { field in
             var key = ""
@@ -27,7 +30,11 @@ struct RowWriter {
             for (i, column) in columns.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(contentsOf: names[i])
-                appendJSON(column, row, to: &out)
+                if integerDecimals.contains(i), !column.isNull(row), let text = CellReader(column: column).cell(row).csvText {
+                    out.append(contentsOf: text.utf8)  // decimal text with scale 0 is the integer
+                } else {
+                    appendJSON(column, row, to: &out)
+                }
             }
             out.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
         case .csv:
