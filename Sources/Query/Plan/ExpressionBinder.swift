@@ -116,7 +116,7 @@ struct ExpressionBinder {
         case .concat:
             // The operator is NULL when either side is (concat() skips NULLs instead).
             let a = try bind(l), b = try bind(r)
-            return .caseWhen([CaseBranch(when: .or(.isNull(a), .isNull(b)), then: .literal(.null))],
+            return .caseWhen([CaseBranch(when: .or(.isNull(a), .isNull(b)), then: .cast(.literal(.null), .string))],
                              otherwise: .function(.concat, [a, b]))
         case .isDistinctFrom, .isNotDistinctFrom:
             let (a, b) = try coerced(try bind(l), try bind(r))
@@ -129,10 +129,12 @@ struct ExpressionBinder {
             case .divide: .divide
             default: .modulo
             }
-            let a = try bind(l), b = try bind(r)
+            var a = try bind(l), b = try bind(r)
+            // An integer next to a DECIMAL becomes DECIMAL(digits, 0) of its width, as in DuckDB.
+            if case .decimal = try type(of: a), let w = try IntegerWidth.of(b, binder: self) { b = .cast(b, IntegerWidth.decimal(w)) }
+            if case .decimal = try type(of: b), let w = try IntegerWidth.of(a, binder: self) { a = .cast(a, IntegerWidth.decimal(w)) }
             let result = PhysicalExpression.arithmetic(arithmetic, a, b)
-            guard arithmetic != .divide, let width = try IntegerWidth.of(a, binder: self).flatMap({ wa in
-                try IntegerWidth.of(b, binder: self).map { max(wa, $0) } }), width < 64 else { return result }
+            guard arithmetic != .divide, let width = try IntegerWidth.combined(a, b, binder: self), width < 64 else { return result }
             return .cast(result, IntegerWidth.type(width))
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
             let comparison: ComparisonOperator = switch op {
@@ -300,7 +302,27 @@ enum IntegerWidth {
     static func of(_ e: PhysicalExpression, binder: ExpressionBinder) throws -> Int? {
         if case .literal(.int64(let v)) = e { return Int32(exactly: v) != nil ? 32 : 64 }
         if case .cast(_, let t) = e { return width(t) }
+        // Columns carry their declared type (the kernels compute every integer as 64-bit).
+        if case .column(_, let t) = e { return width(t) }
         return width(try binder.type(of: e))
+    }
+
+    /// Result width of integer arithmetic: the wider side; a literal that fits the other side's
+    /// type takes that type (DuckDB's integer literals adapt: TINYINT * 2 is a TINYINT).
+    static func combined(_ a: PhysicalExpression, _ b: PhysicalExpression, binder: ExpressionBinder) throws -> Int? {
+        guard let wa = try of(a, binder: binder), let wb = try of(b, binder: binder) else { return nil }
+        if case .literal(.int64(let v)) = b, fits(v, wa) { return wa }
+        if case .literal(.int64(let v)) = a, fits(v, wb) { return wb }
+        return max(wa, wb)
+    }
+
+    static func fits(_ v: Int64, _ width: Int) -> Bool {
+        width >= 64 || (v >= -(Int64(1) << (width - 1)) && v < (Int64(1) << (width - 1)))
+    }
+
+    /// DECIMAL holding any value of an integer width (DuckDB: TINYINT → DECIMAL(3,0) … BIGINT → DECIMAL(19,0)).
+    static func decimal(_ width: Int) -> DataType {
+        .decimal(precision: width == 8 ? 3 : width == 16 ? 5 : width == 32 ? 10 : 19, scale: 0)
     }
 
     static func width(_ t: DataType) -> Int? {

@@ -140,10 +140,11 @@ extension QueryBinder {
                     plan = .join(plan, sub.plan, .leftSemi, leftKeys: [key], rightKeys: [buildKey])
                 } else {
                     // NOT IN is never true when the subquery yields a NULL, nor for a NULL operand.
-                    let rows = try run(sub.plan)
+                    // NOT IN (empty) is true for every row, NULL operands included.
+                    let rows = try run(sub.plan).filter { $0.rowCount > 0 }
                     if rows.contains(where: { $0.columns[0].nullCount > 0 }) {
                         rest.append(.literal(.bool(false)))
-                    } else {
+                    } else if !rows.isEmpty {
                         plan = .join(.filter(plan, .isNotNull(key)), .values(try Concatenate.batches(rows, schema: sub.plan.schema())),
                                      .leftAnti, leftKeys: [key], rightKeys: [buildKey])
                     }
@@ -158,6 +159,8 @@ extension QueryBinder {
                     _ = at
                     rest.append(.literal(.bool(found != negated)))
                 }
+            case .literal(.null, _):
+                rest.append(.literal(.bool(false)))  // WHERE NULL keeps no row
             default:
                 rest.append(try expressionBinder(scope).bind(conjunct))
             }

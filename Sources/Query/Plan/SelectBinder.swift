@@ -79,10 +79,7 @@ extension QueryBinder {
         }
         let hugeInts = Set(items.indices.filter { i in
             guard fields[i].type == .decimal(precision: 38, scale: 0) else { return false }
-            if case .column(let parts, _) = items[i].expression, let index = try? scope.resolve(parts) {
-                return scope.entries[index].isHugeInt
-            }
-            return SumFinder.containsSum(items[i].expression)
+            return SumFinder.containsSum(items[i].expression) || SumFinder.referencesHugeInt(items[i].expression, scope)
         })
         return BoundQuery(plan: plan, names: names, hugeIntColumns: hugeInts)
     }
@@ -160,10 +157,17 @@ extension QueryBinder {
     }
 }
 
+/// Where a DECIMAL(38,0) result comes from an integer sum (DuckDB's HUGEINT): a sum() call, or
+/// a column of a subquery/CTE that was one.
 enum SumFinder {
     static func containsSum(_ e: SQLExpression) -> Bool {
         if case .function(let call, _) = e, call.name.normalized == "sum" { return true }
         return e.children.contains(where: containsSum)
+    }
+
+    static func referencesHugeInt(_ e: SQLExpression, _ scope: Scope) -> Bool {
+        if case .column(let parts, _) = e, let index = try? scope.resolve(parts) { return scope.entries[index].isHugeInt }
+        return e.children.contains { referencesHugeInt($0, scope) }
     }
 }
 
