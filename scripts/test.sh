@@ -50,4 +50,8 @@ step "interop tests (pytest Tests/interop, STRONGROOM_BIN=$STRONGROOM_BIN) after
 pytest_rc=0
 python3 -m pytest Tests/interop -ra -o cache_dir="$WORK/pytest-cache" || pytest_rc=$?
 
-[ "$swift_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ]
+step "SQL logic suite (pytest Tests/sqllogic: strongroom query against DuckDB) after $((SECONDS - started))s"
+sqllogic_rc=0
+python3 -m pytest Tests/sqllogic -ra -o cache_dir="$WORK/pytest-cache-sqllogic" || sqllogic_rc=$?
+
+[ "$swift_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ]

@@ -120,8 +120,9 @@ enum Arithmetic {
     static func decimals(_ op: ArithmeticOperator, _ a: [Int128], _ sa: Int, _ b: [Int128], _ sb: Int, resultScale s: Int, precision p: Int, _ validity: [Bool]?, _ context: PhysicalExpression) throws(QueryError) -> [Int128] {
         let n = a.count
         var out = [Int128](repeating: 0, count: n)
-        // Results of precision ≤ 18 must fit 64 bits, wider ones 38 digits.
-        let limit: Int128 = p <= 18 ? Int128(Int64.max) : pow10[38] - 1
+        // Results of precision ≤ 18 must fit DECIMAL(18) (DuckDB checks the 18 digits, not the
+        // 64-bit range), wider ones 38 digits.
+        let limit: Int128 = p <= 18 ? pow10[18] - 1 : pow10[38] - 1
         let fa = pow10[s - (op == .multiply ? s : sa)], fb = pow10[s - (op == .multiply ? s : sb)]
         for i in 0..<n {
             guard validity?[i] ?? true else { continue }

@@ -31,8 +31,7 @@ enum Strings {
                         f == .lower ? (c >= 65 && c <= 90 ? c | 0x20 : c) : (c >= 97 && c <= 122 ? c & ~0x20 : c)
                     })
                 } else {
-                    let text = String(decoding: s, as: UTF8.self)
-                    out.append((f == .lower ? text.lowercased() : text.uppercased()).utf8)
+                    out.append(SimpleCaseMapping.map(String(decoding: s, as: UTF8.self), upper: f == .upper).utf8)
                 }
             case .trim, .ltrim, .rtrim:
                 var lo = s.startIndex, hi = s.endIndex
@@ -182,5 +181,21 @@ enum DateFunctions {
             }
         }
         return Vector(type: .int64, values: .int(out), validity: v.validity)
+    }
+}
+
+/// Per-code-point case mapping, as DuckDB (utf8proc) does: a scalar whose full mapping is one
+/// scalar takes it; 'ß' uppercases to 'ẞ'; other multi-scalar mappings leave the scalar as is
+/// (String.uppercased() would turn "ß" into "SS" and change the length).
+enum SimpleCaseMapping {
+    static func map(_ text: String, upper: Bool) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if upper && scalar == "\u{DF}" { out.append("\u{1E9E}"); continue }
+            let mapped = upper ? scalar.properties.uppercaseMapping : scalar.properties.lowercaseMapping
+            let scalars = mapped.unicodeScalars
+            out.append(scalars.count == 1 ? scalars.first! : scalar)
+        }
+        return String(out)
     }
 }
