@@ -1,0 +1,95 @@
+import Columnar
+import Foundation
+import Parquet
+import Query
+import QueryKernels
+import SQLParser
+import Testing
+
+@Suite("query engine")
+struct QueryEngineTests {
+    /// Two files of `id` 0..<40 (int64) and `grp` ("g" + id % 3), 10-row row groups.
+    static func engine(threads: Int = 2, memoryLimit: Int? = nil) throws -> (QueryEngine, URL) {
+        let dir = try ParquetTableTests.temporaryDirectory()
+        let paths = try ParquetTableTests.writeFiles(2, rows: 20, rowGroupRows: 10, in: dir)
+        var catalog = Catalog()
+        catalog.register("t", try Catalog.open(name: "t", path: dir.path) { _ in ParquetReadOptions() })
+        _ = paths
+        return (QueryEngine(catalog: catalog, threads: threads, memoryLimit: memoryLimit), dir)
+    }
+
+    static func int64s(_ result: QueryEngine.Result, column: Int) -> [Int64?] {
+        result.batches.flatMap { batch -> [Int64?] in
+            let c = batch.columns[column]
+            guard case .int64(let v) = c.values else { return [] }
+            return (0..<batch.rowCount).map { c.isNull($0) ? nil : v[$0] }
+        }
+    }
+
+    @Test func aggregatesAcrossMorselsAndThreads() throws {
+        for threads in [1, 2, 4] {
+            let (engine, dir) = try Self.engine(threads: threads)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let result = try engine.run("SELECT count(*), min(id), max(id) FROM t WHERE id >= 5")
+            #expect(Self.int64s(result, column: 0) == [35])
+            #expect(Self.int64s(result, column: 1) == [5])
+            #expect(Self.int64s(result, column: 2) == [39])
+        }
+    }
+
+    @Test func orderByAndLimitAreExact() throws {
+        let (engine, dir) = try Self.engine()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try engine.run("SELECT id FROM t WHERE id % 7 = 0 ORDER BY id DESC LIMIT 3 OFFSET 1")
+        #expect(Self.int64s(result, column: 0) == [28, 21, 14])
+    }
+
+    /// Row groups whose statistics exclude the predicate are skipped, and the answer is unchanged.
+    @Test func rowGroupPruning() throws {
+        let (engine, dir) = try Self.engine()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plan = try engine.explain("SELECT count(*) FROM t WHERE id > 33")
+        #expect(plan.contains("prune row groups"))
+        #expect(Self.int64s(try engine.run("SELECT count(*) FROM t WHERE id > 33"), column: 0) == [6])
+        #expect(Self.int64s(try engine.run("SELECT count(*) FROM t WHERE 33 < id"), column: 0) == [6])
+    }
+
+    /// count(*) without a filter reads no column data: the scan projects no columns.
+    @Test func countStarScansNoColumns() throws {
+        let (engine, dir) = try Self.engine()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try engine.explain("SELECT count(*) FROM t").contains("Scan t []"))
+        #expect(Self.int64s(try engine.run("SELECT count(*) FROM t"), column: 0) == [40])
+    }
+
+    @Test func errorsNameWhatAndWhere() throws {
+        let (engine, dir) = try Self.engine()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let syntax = #expect(throws: SQLSyntaxError.self) { _ = try engine.run("SELECT id FORM t") }
+        #expect(syntax?.location.column == 11)
+        let column = #expect(throws: BindError.self) { _ = try engine.run("SELECT nope FROM t") }
+        #expect(column?.code == .unknownColumn && column?.location?.column == 8)
+        let table = #expect(throws: BindError.self) { _ = try engine.run("SELECT 1 FROM missing") }
+        #expect(table?.code == .unknownTable)
+        let grouping = #expect(throws: BindError.self) { _ = try engine.run("SELECT id, count(*) FROM t") }
+        #expect(grouping?.message.contains("GROUP BY") == true)
+    }
+
+    @Test func memoryLimitIsAnErrorNotAKill() throws {
+        let (engine, dir) = try Self.engine(memoryLimit: 64)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let error = #expect(throws: QueryError.self) { _ = try engine.run("SELECT id, name FROM t ORDER BY name") }
+        #expect(error?.code == .memoryLimit)
+    }
+
+    @Test func caseInsensitiveNamesAndCTEs() throws {
+        let (engine, dir) = try Self.engine()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try engine.run("WITH x AS (SELECT ID AS k FROM T WHERE Id < 3) SELECT sum(k) FROM x")
+        #expect(result.hugeIntColumns == [0])
+        guard case .fixed(16, let bytes) = result.batches[0].columns[0].values else {
+            Issue.record("sum of integers is a 16-byte decimal"); return
+        }
+        #expect(bytes.last == 3)
+    }
+}
