@@ -33,7 +33,6 @@ sys.path.insert(0, str(REPO / "Tests" / "interop"))  # pme_kms: the PME writer a
 import pme_kms  # noqa: E402
 
 TAXI_ROWS = int(os.environ.get("STRONGROOM_SQLLOGIC_TAXI_ROWS", "200000"))
-CLI_TIMEOUT = float(os.environ.get("STRONGROOM_CLI_TIMEOUT", "300"))
 
 
 def shared_dir():
@@ -52,15 +51,6 @@ def strongroom_bin():
         pytest.skip("STRONGROOM_BIN is not set (the path of the strongroom executable under test)")
     assert os.access(binary, os.X_OK), f"STRONGROOM_BIN={binary} is not an executable file"
     return binary
-
-
-def run_strongroom(binary, args):
-    try:
-        p = subprocess.run([binary, *map(str, args)], capture_output=True, timeout=CLI_TIMEOUT,
-                           stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"strongroom query did not finish within {CLI_TIMEOUT:.0f}s (loop or hang?)")
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
 # ---------------------------------------------------------------- hand-made tables

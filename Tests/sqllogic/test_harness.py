@@ -6,8 +6,8 @@ import math
 import duckdb
 import pytest
 
-import results
-import slt_format
+from . import results
+from . import slt_format
 
 
 def test_order_by_detection():

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-import results
-import slt_format
-from conftest import run_strongroom
+from . import results
+from . import slt_format
+from .slt_cli import run_strongroom
 
 CASES = slt_format.load_cases(Path(__file__).parent)
 # Spark's LEFT SEMI / LEFT ANTI JOIN is DuckDB's SEMI / ANTI JOIN (same semantics).

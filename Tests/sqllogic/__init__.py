@@ -1,0 +1,1 @@
+"""SQL logic suite: a package so that its conftest and modules never shadow Tests/interop's."""
