@@ -7,9 +7,10 @@ public struct QueryEngine: Sendable {
     public let catalog: Catalog
     public let executor: QueryExecutor
 
-    public init(catalog: Catalog, threads: Int, memoryLimit: Int? = nil) {
+    public init(catalog: Catalog, threads: Int, memoryLimit: Int? = nil, onMorselScanned: (@Sendable () -> Void)? = nil) {
         self.catalog = catalog
-        self.executor = QueryExecutor(threads: threads, budget: MemoryBudget(limit: memoryLimit ?? .max))
+        self.executor = QueryExecutor(threads: threads, budget: MemoryBudget(limit: memoryLimit ?? .max),
+                                      onMorselScanned: onMorselScanned)
     }
 
     public struct Result: Sendable {

@@ -8,10 +8,13 @@ import QueryKernels
 public struct QueryExecutor: Sendable {
     public let threads: Int
     public let budget: MemoryBudget?
+    /// Called (from worker threads) after each morsel is scanned: for progress displays.
+    public let onMorselScanned: (@Sendable () -> Void)?
 
-    public init(threads: Int, budget: MemoryBudget? = nil) {
+    public init(threads: Int, budget: MemoryBudget? = nil, onMorselScanned: (@Sendable () -> Void)? = nil) {
         self.threads = max(1, threads)
         self.budget = budget
+        self.onMorselScanned = onMorselScanned
     }
 
     /// A unit of streaming work: produces one batch.
@@ -77,9 +80,11 @@ public struct QueryExecutor: Sendable {
             let morsels = (0..<source.morselCount).filter { morsel in
                 !pruning.contains { $0.rulesOut(source.statistics(morsel, column: $0.column)) }
             }
+            let scanned = onMorselScanned
             return morsels.map { morsel in
                 {
                     let batch = try source.scan(morsel, columns: columns)
+                    scanned?()
                     guard let filter else { return batch }
                     return try ExpressionEvaluator.filter(batch, filter)
                 }

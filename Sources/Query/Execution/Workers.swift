@@ -31,11 +31,23 @@ enum Workers {
     }
 }
 
-/// One state per worker; each slot is only touched by its own worker thread.
-private final class WorkerSlots<State>: @unchecked Sendable {  // slot i is accessed by worker i alone
-    var states: [State]
-    init(_ states: [State]) { self.states = states }
-    func with(_ i: Int, _ body: (inout State) throws -> Void) rethrows { try body(&states[i]) }
+/// One state per worker in separately addressed memory; slot i is only touched by worker i.
+private final class WorkerSlots<State>: @unchecked Sendable {  // each slot is accessed by its own worker alone
+    private let slots: UnsafeMutableBufferPointer<State>
+
+    init(_ states: [State]) {
+        slots = .allocate(capacity: states.count)
+        _ = slots.initialize(from: states)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    var states: [State] { Array(slots) }
+
+    func with(_ i: Int, _ body: (inout State) throws -> Void) rethrows { try body(&slots[i]) }
 }
 
 /// The task body is called concurrently; callers only capture thread-safe values.

@@ -4,6 +4,7 @@ import Foundation
 import Parquet
 import Query
 import SQLParser
+import Synchronization
 
 enum QueryOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, jsonl
@@ -51,7 +52,11 @@ struct QueryCommand: ParsableCommand {
                 ParquetReadOptions(keys: try keysFile.map { try KeysFileLoader.provider(keys: $0, forParquetFile: file) })
             })
         }
-        let engine = QueryEngine(catalog: catalog, threads: threads, memoryLimit: memoryLimit)
+        let progress = ScanProgress()
+        var onMorsel: (@Sendable () -> Void)?
+        if progress.enabled { onMorsel = { progress.morselScanned() } }
+        let engine = QueryEngine(catalog: catalog, threads: threads, memoryLimit: memoryLimit, onMorselScanned: onMorsel)
+        defer { progress.finish() }
         var sink = OutputSink()
         do {
             if explain {
@@ -101,4 +106,21 @@ enum ResultPrinter {
             sink.write("(\(rows.count - 1) row\(rows.count == 2 ? "" : "s"))\n")
         }
     }
+}
+
+/// "N row groups scanned" on a terminal while a query runs (nothing when stderr is piped).
+final class ScanProgress: Sendable {
+    private let state = Mutex<(progress: Progress, count: Int)>((Progress("query"), 0))
+    let enabled: Bool
+
+    init() { enabled = Progress("query").enabled }
+
+    func morselScanned() {
+        state.withLock { s in
+            s.count += 1
+            if s.count % 8 == 0 { s.progress.update("\(s.count) row groups scanned") }
+        }
+    }
+
+    func finish() { state.withLock { $0.progress.finish() } }
 }
