@@ -1,0 +1,104 @@
+/// Distinct keys of one or two integer-like columns (int, date, timestamp, bool) → dense ids
+/// 0, 1, 2 … in insertion order: the GROUP BY fast path that skips `RowKeys`' byte encoding.
+/// A key is (first, second, nulls): `nulls` bit k says key column k is NULL (its value is then 0),
+/// so NULL is its own group exactly as in `ByteKeyTable`. With one key column `second` is 0.
+struct IntKeyTable: Sendable {
+    private(set) var slots: [Int32] = [Int32](repeating: -1, count: 64)
+    private(set) var first: [Int64] = []
+    private(set) var second: [Int64] = []
+    private(set) var nulls: [UInt8] = []
+
+    var count: Int { first.count }
+    var byteSize: Int { slots.count * 4 + first.count * 17 }
+
+    @inline(__always) static func hash(_ a: Int64, _ b: Int64, _ n: UInt8) -> UInt64 {
+        // Murmur3's finaliser over a cheap combination: small adjacent ints must spread over slots.
+        var h = UInt64(bitPattern: a) &* 0x9E37_79B9_7F4A_7C15
+        h ^= (UInt64(bitPattern: b) &+ UInt64(n) &<< 61) &* 0xC2B2_AE3D_27D4_EB4F
+        h ^= h &>> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h &>> 33
+        return h
+    }
+
+    /// The id of the key (inserting it if new).
+    mutating func findOrInsert(_ a: Int64, _ b: Int64, _ n: UInt8) -> (id: Int32, inserted: Bool) {
+        if (first.count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: Self.hash(a, b, n)) & mask
+        while true {
+            let id = slots[s]
+            if id < 0 { break }
+            let g = Int(id)
+            if first[g] == a && second[g] == b && nulls[g] == n { return (id, false) }
+            s = (s &+ 1) & mask
+        }
+        let id = Int32(first.count)
+        slots[s] = id
+        first.append(a)
+        second.append(b)
+        nulls.append(n)
+        return (id, true)
+    }
+
+    /// Group ids of rows `0..<out.count`: key `(a[i], b?[i])`, NULL where `validA`/`validB` is false.
+    /// Lookups of existing keys run in one pointer loop; only a new key leaves it to insert.
+    mutating func groupIds(_ a: UnsafeBufferPointer<Int64>, _ validA: UnsafeBufferPointer<Bool>?,
+                           _ b: UnsafeBufferPointer<Int64>?, _ validB: UnsafeBufferPointer<Bool>?,
+                           into out: UnsafeMutableBufferPointer<Int32>) {
+        let n = out.count
+        @inline(__always) func key(_ i: Int) -> (Int64, Int64, UInt8) {
+            var nb: UInt8 = 0
+            var x = a[i], y: Int64 = 0
+            if let validA, !validA[i] { nb |= 1; x = 0 }
+            if let b {
+                y = b[i]
+                if let validB, !validB[i] { nb |= 2; y = 0 }
+            }
+            return (x, y, nb)
+        }
+        var i = 0
+        while i < n {
+            // Probe existing keys until the first miss.
+            let miss: Int = slots.withUnsafeBufferPointer { slots in
+                first.withUnsafeBufferPointer { f in
+                    second.withUnsafeBufferPointer { sc in
+                        nulls.withUnsafeBufferPointer { nl in
+                            let mask = slots.count &- 1
+                            var j = i
+                            rows: while j < n {
+                                let (x, y, nb) = key(j)
+                                var s = Int(truncatingIfNeeded: Self.hash(x, y, nb)) & mask
+                                while true {
+                                    let id = slots[s]
+                                    if id < 0 { break rows }
+                                    let g = Int(id)
+                                    if f[g] == x && sc[g] == y && nl[g] == nb { out[j] = id; break }
+                                    s = (s &+ 1) & mask
+                                }
+                                j &+= 1
+                            }
+                            return j
+                        }
+                    }
+                }
+            }
+            if miss >= n { break }
+            let (x, y, nb) = key(miss)
+            out[miss] = findOrInsert(x, y, nb).id
+            i = miss &+ 1
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        var newSlots = [Int32](repeating: -1, count: size)
+        let mask = size - 1
+        for g in first.indices {
+            var s = Int(truncatingIfNeeded: Self.hash(first[g], second[g], nulls[g])) & mask
+            while newSlots[s] >= 0 { s = (s &+ 1) & mask }
+            newSlots[s] = Int32(g)
+        }
+        slots = newSlots
+    }
+}

@@ -1,0 +1,68 @@
+import Columnar
+import Testing
+@testable import QueryKernels
+
+// GROUP BY one or two integer-like keys takes `IntKeyTable`; these check it against DuckDB,
+// including NULL keys (NULL is its own group, distinct from 0), bool/date/timestamp keys, and merge.
+private let rides = TestTable([
+    ("a", .int([1, 2, 1, nil, 2, nil, 0, 1, 0, -5])),
+    ("b", .int([7, 7, nil, 7, 8, nil, 0, 7, nil, 9_223_372_036_854_775_807])),
+    ("f", .bool([true, nil, false, true, true, nil, false, true, nil, false])),
+    ("d", .date(["2024-01-01", nil, "2024-01-01", "1970-01-01", nil, "2024-01-02", "1970-01-01", "2024-01-01", nil, "2024-01-02"])),
+    ("t", .timestamp(["2024-01-01 10:00:00", nil, "2024-01-01 10:00:00", "1970-01-01 00:00:00", nil, "2024-01-01 11:00:00", "2024-01-01 10:00:00", nil, nil, "1970-01-01 00:00:00"])),
+    ("x", .double([1.5, 2.0, nil, -2.0, 4.0, 0.5, 3.0, 1.5, 8.0, -1.0])),
+    ("v", .int([10, nil, 30, 40, 50, 60, nil, 10, 5, -7])),
+])
+
+private let aggregates: [(String, AggregateSpec)] = [
+    ("count(*)", AggregateSpec(.countStar, name: "n")),
+    ("count(v)", AggregateSpec(.count, rides.column("v"), name: "cv")),
+    ("sum(v)", AggregateSpec(.sum, rides.column("v"), name: "sv")),
+    ("sum(x)", AggregateSpec(.sum, rides.column("x"), name: "sx")),
+    ("avg(v)", AggregateSpec(.avg, rides.column("v"), name: "av")),
+    ("avg(x)", AggregateSpec(.avg, rides.column("x"), name: "ax")),
+    ("min(v)", AggregateSpec(.min, rides.column("v"), name: "mv")),
+    ("max(x)", AggregateSpec(.max, rides.column("x"), name: "mx")),
+]
+
+private func sorted(_ rows: [[String?]]) -> [[String?]] {
+    rows.sorted { a, b in a.map { $0 ?? "\u{10FFFF}" }.lexicographicallyPrecedes(b.map { $0 ?? "\u{10FFFF}" }) }
+}
+
+@Test(arguments: [["a"], ["a", "b"], ["f"], ["d"], ["t"], ["f", "a"], ["d", "t"]])
+func intKeyGroupsMatchDuckDB(_ keyNames: [String]) throws {
+    let sql = "SELECT \(keyNames.joined(separator: ", ")), " + aggregates.map(\.0).joined(separator: ", ")
+        + " FROM \(rides.sql) GROUP BY \(keyNames.joined(separator: ", "))"
+    guard case .rows(let expected) = try DuckDBOracle.run([sql])[0] else { Issue.record("DuckDB failed"); return }
+    let keys = keyNames.map { rides.column($0) }
+
+    var whole = try HashAggregate(keys: keys, keyNames: keyNames, aggregates: aggregates.map(\.1))
+    try whole.consume(rides.batch)
+    #expect(Render.same(sorted(Render.rows(whole.finish())), sorted(expected)))
+
+    var merged = try HashAggregate(keys: keys, keyNames: keyNames, aggregates: aggregates.map(\.1))
+    for range in [0..<4, 4..<4, 4..<7, 7..<10] {
+        var part = try HashAggregate(keys: keys, keyNames: keyNames, aggregates: aggregates.map(\.1))
+        try part.consume(rides.batch.slice(range))
+        try merged.merge(part)
+    }
+    #expect(Render.same(sorted(Render.rows(merged.finish())), sorted(expected)))
+}
+
+@Test func intKeyTableKeepsManyGroupsApart() {
+    // Enough keys to grow the table several times; ids are dense and in insertion order.
+    var table = IntKeyTable()
+    let n = 50_000
+    var a = [Int64](), b = [Int64]()
+    for i in 0..<n { a.append(Int64(i % 300)); b.append(Int64(i / 300)) }
+    var ids = [Int32](repeating: -1, count: n)
+    a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            ids.withUnsafeMutableBufferPointer { table.groupIds(a, nil, b, nil, into: $0) }
+        }
+    }
+    #expect(table.count == n)
+    #expect(ids == (0..<n).map { Int32($0) })
+    #expect(table.findOrInsert(Int64((n - 1) % 300), Int64((n - 1) / 300), 0) == (Int32(n - 1), false))
+    #expect(table.findOrInsert(0, 0, 1).inserted)  // NULL first key differs from 0
+}
