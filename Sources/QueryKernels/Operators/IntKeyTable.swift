@@ -47,6 +47,7 @@ struct IntKeyTable: Sendable {
                            _ b: UnsafeBufferPointer<Int64>?, _ validB: UnsafeBufferPointer<Bool>?,
                            into out: UnsafeMutableBufferPointer<Int32>) {
         let n = out.count
+        if validA == nil, validB == nil, denseGroupIds(a, b, into: out) { return }
         @inline(__always) func key(_ i: Int) -> (Int64, Int64, UInt8) {
             var nb: UInt8 = 0
             var x = a[i], y: Int64 = 0
@@ -88,6 +89,50 @@ struct IntKeyTable: Sendable {
             out[miss] = findOrInsert(x, y, nb).id
             i = miss &+ 1
         }
+    }
+
+    /// Keys without NULLs spanning at most `denseLimit` combinations (payment types, zone ids):
+    /// a per-batch array indexed by `(a - minA) * widthB + (b - minB)` remembers each key's id, so
+    /// only a key's first row in the batch probes the hash table. False when the span is larger.
+    private mutating func denseGroupIds(_ a: UnsafeBufferPointer<Int64>, _ b: UnsafeBufferPointer<Int64>?,
+                                        into out: UnsafeMutableBufferPointer<Int32>) -> Bool {
+        let n = out.count
+        guard n >= 64 else { return false }
+        let denseLimit = 1 << 17
+        func span(_ v: UnsafeBufferPointer<Int64>) -> (min: Int64, width: Int)? {
+            var lo = v[0], hi = v[0]
+            for i in 0..<n { lo = Swift.min(lo, v[i]); hi = Swift.max(hi, v[i]) }
+            let (d, o) = hi.subtractingReportingOverflow(lo)
+            guard !o, d < Int64(denseLimit) else { return nil }
+            return (lo, Int(d) &+ 1)
+        }
+        guard let sa = span(a) else { return false }
+        var sb: (min: Int64, width: Int) = (0, 1)
+        if let b {
+            guard let s = span(b) else { return false }
+            sb = s
+        }
+        let (size, o) = sa.width.multipliedReportingOverflow(by: sb.width)
+        guard !o, size <= denseLimit else { return false }
+        var dense = [Int32](repeating: -1, count: size)
+        dense.withUnsafeMutableBufferPointer { dense in
+            if let b {
+                for i in 0..<n {
+                    let slot = Int(a[i] &- sa.min) &* sb.width &+ Int(b[i] &- sb.min)
+                    var id = dense[slot]
+                    if id < 0 { id = findOrInsert(a[i], b[i], 0).id; dense[slot] = id }
+                    out[i] = id
+                }
+            } else {
+                for i in 0..<n {
+                    let slot = Int(a[i] &- sa.min)
+                    var id = dense[slot]
+                    if id < 0 { id = findOrInsert(a[i], 0, 0).id; dense[slot] = id }
+                    out[i] = id
+                }
+            }
+        }
+        return true
     }
 
     private mutating func grow() {

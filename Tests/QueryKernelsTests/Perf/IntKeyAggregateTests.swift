@@ -66,3 +66,27 @@ func intKeyGroupsMatchDuckDB(_ keyNames: [String]) throws {
     #expect(table.findOrInsert(Int64((n - 1) % 300), Int64((n - 1) / 300), 0) == (Int32(n - 1), false))
     #expect(table.findOrInsert(0, 0, 1).inserted)  // NULL first key differs from 0
 }
+
+@Test(arguments: [(1, 300), (2, 20), (2, 400)])
+func denseKeyRangeGivesTheHashTablesIds(_ columns: Int, _ range: Int) {
+    // Keys in a small range take the per-batch dense array; an all-true validity forces the hash
+    // probe. Both must hand out the same ids in the same order, batch after batch.
+    var rng = SystemRandomNumberGenerator()
+    var dense = IntKeyTable(), hashed = IntKeyTable()
+    let valid = [Bool](repeating: true, count: 5000)
+    for _ in 0..<3 {
+        let a = (0..<5000).map { _ in Int64.random(in: -5..<Int64(range - 5), using: &rng) }
+        let b = (0..<5000).map { _ in Int64.random(in: 1_000_000..<Int64(1_000_000 + range), using: &rng) }
+        var idsDense = [Int32](repeating: -1, count: 5000), idsHashed = idsDense
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                valid.withUnsafeBufferPointer { v in
+                    idsDense.withUnsafeMutableBufferPointer { dense.groupIds(a, nil, columns == 2 ? b : nil, nil, into: $0) }
+                    idsHashed.withUnsafeMutableBufferPointer { hashed.groupIds(a, v, columns == 2 ? b : nil, v, into: $0) }
+                }
+            }
+        }
+        #expect(idsDense == idsHashed)
+    }
+    #expect(dense.first == hashed.first && dense.second == hashed.second && dense.nulls == hashed.nulls)
+}
