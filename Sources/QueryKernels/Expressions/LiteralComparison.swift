@@ -54,7 +54,8 @@ extension Comparison {
         let out: [Bool]
         switch (a.values, k.values) {
         case (.int(let x), .int(let y)): out = scalarLoop(op, x, y[0])
-        case (.double(let x), .double(let y)): out = doubleScalarLoop(op, x, doubleKey(y[0]))
+        case (.double(let x), .double(let y)):
+            out = y[0].isNaN ? doubleScalarLoop(op, x, doubleKey(y[0])) : doubleScalarLoop(op, x, notNaN: y[0])
         case (.wide(let x), .wide(let y)): out = scalarLoop(op, x, y[0])
         default: return nil
         }
@@ -72,6 +73,26 @@ extension Comparison {
                 case .lessOrEqual: for i in 0..<n { o[i] = x[i] <= k }
                 case .greater: for i in 0..<n { o[i] = x[i] > k }
                 case .greaterOrEqual: for i in 0..<n { o[i] = x[i] >= k }
+                }
+            }
+            done = n
+        }
+    }
+
+    /// `doubleKey` order against a number `k`: IEEE comparisons already make -0 = +0, and a NaN
+    /// row (largest in DuckDB) must be > and >= but not <, <=, =: so > is !(<=) and >= is !(<).
+    /// Plain float compares vectorise; the order-key loop below does not.
+    private static func doubleScalarLoop(_ op: ComparisonOperator, _ a: [Double], notNaN k: Double) -> [Bool] {
+        let n = a.count
+        return [Bool](unsafeUninitializedCapacity: n) { o, done in
+            a.withUnsafeBufferPointer { x in
+                switch op {
+                case .equal: for i in 0..<n { o[i] = x[i] == k }
+                case .notEqual: for i in 0..<n { o[i] = x[i] != k }
+                case .less: for i in 0..<n { o[i] = x[i] < k }
+                case .lessOrEqual: for i in 0..<n { o[i] = x[i] <= k }
+                case .greater: for i in 0..<n { o[i] = !(x[i] <= k) }
+                case .greaterOrEqual: for i in 0..<n { o[i] = !(x[i] < k) }
                 }
             }
             done = n

@@ -14,7 +14,7 @@ private let readings = TestTable([
 
 private let literals: [(String, ScalarValue)] = [
     ("a", .int64(5)), ("a", .double(2.5)), ("a", .decimal(250, precision: 3, scale: 2)),
-    ("x", .int64(0)), ("x", .double(.nan)), ("x", .double(-0.0)), ("x", .double(2.5)),
+    ("x", .int64(0)), ("x", .double(.nan)), ("x", .double(-0.0)), ("x", .double(2.5)), ("x", .double(.infinity)), ("x", .double(-.infinity)),
     ("d", .decimal(110, precision: 3, scale: 2)), ("d", .int64(2)), ("d", .double(1.1)),
     ("t", .timestamp(1_709_251_200_000_000)), ("s", .string("abc")),
 ]
