@@ -79,32 +79,53 @@ public struct HashAggregate: Sendable {
 
     /// Group ids of the batch's rows through `intTable`.
     private mutating func intKeyGroupIds(_ ev: Evaluation, _ n: Int) throws(QueryError) -> [Int32] {
-        var values: [[Int64]] = []
+        var values: [KeyIntegers] = []
         var validity: [[Bool]?] = []
         for (k, t) in zip(keys, keyTypes) {
-            let v = try Cast.apply(ev.eval(k, hint: t), to: t, context: k)
-            switch v.values {
-            case .int(let x): values.append(x)
-            case .bool(let x): values.append(x.map { $0 ? 1 : 0 })
-            default: throw QueryError(.invalidArgument, "HashAggregate: key \(k) is not stored as integers")
-            }
-            guard v.count == n else { throw QueryError(.invalidArgument, "HashAggregate: key \(k) has \(v.count) rows, not \(n)") }
-            validity.append(v.validity)
+            let (v, valid) = try Self.keyIntegers(ev, k, t, n)
+            values.append(v)
+            validity.append(valid)
         }
         var ids = [Int32](repeating: 0, count: n)
-        let second: [Int64]? = values.count > 1 ? values[1] : nil
+        let second: KeyIntegers? = values.count > 1 ? values[1] : nil
         ids.withUnsafeMutableBufferPointer { out in
-            values[0].withUnsafeBufferPointer { a in
-                withOptionalBuffer(validity[0]) { va in
-                    withOptionalBuffer(second) { b in
-                        withOptionalBuffer(validity.count > 1 ? validity[1] : nil) { vb in
-                            intTable.groupIds(a, va, b, vb, into: out)
+            withOptionalBuffer(validity[0]) { va in
+                withOptionalBuffer(validity.count > 1 ? validity[1] : nil) { vb in
+                    func run<A: FixedWidthInteger>(_ a: UnsafeBufferPointer<A>) {
+                        switch second {
+                        case nil: intTable.groupIds(a, va, nil as UnsafeBufferPointer<Int64>?, vb, into: out)
+                        case .int64(let b)?: b.withUnsafeBufferPointer { intTable.groupIds(a, va, $0, vb, into: out) }
+                        case .int32(let b)?: b.withUnsafeBufferPointer { intTable.groupIds(a, va, $0, vb, into: out) }
                         }
+                    }
+                    switch values[0] {
+                    case .int64(let a): a.withUnsafeBufferPointer { run($0) }
+                    case .int32(let a): a.withUnsafeBufferPointer { run($0) }
                     }
                 }
             }
         }
         return ids
+    }
+
+    /// A key column's integers. A column stored as int32 (int8…int32, date) is read as it is and
+    /// sign-extended per row, as `Vector(column:)` would, instead of being widened into a copy.
+    private enum KeyIntegers { case int64([Int64]), int32([Int32]) }
+
+    private static func keyIntegers(_ ev: Evaluation, _ k: PhysicalExpression, _ t: DataType, _ n: Int) throws(QueryError) -> (KeyIntegers, [Bool]?) {
+        if case .column(let i, _) = k, let batch = ev.batch, i >= 0, i < batch.columns.count {
+            let c = batch.columns[i]
+            if case .int32(let x) = c.values, c.type != .uint32, KernelType.normalize(c.type) == t, x.count == n {
+                return (.int32(x), c.validity)
+            }
+        }
+        let v = try Cast.apply(ev.eval(k, hint: t), to: t, context: k)
+        guard v.count == n else { throw QueryError(.invalidArgument, "HashAggregate: key \(k) has \(v.count) rows, not \(n)") }
+        switch v.values {
+        case .int(let x): return (.int64(x), v.validity)
+        case .bool(let x): return (.int64(x.map { $0 ? 1 : 0 }), v.validity)
+        default: throw QueryError(.invalidArgument, "HashAggregate: key \(k) is not stored as integers")
+        }
     }
 
     /// Key column `k` of the result, read back from `intTable`.

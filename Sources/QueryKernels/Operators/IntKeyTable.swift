@@ -43,17 +43,19 @@ struct IntKeyTable: Sendable {
 
     /// Group ids of rows `0..<out.count`: key `(a[i], b?[i])`, NULL where `validA`/`validB` is false.
     /// Lookups of existing keys run in one pointer loop; only a new key leaves it to insert.
-    mutating func groupIds(_ a: UnsafeBufferPointer<Int64>, _ validA: UnsafeBufferPointer<Bool>?,
-                           _ b: UnsafeBufferPointer<Int64>?, _ validB: UnsafeBufferPointer<Bool>?,
+    /// Key columns may be int64 or int32 storage (read sign-extended).
+    mutating func groupIds<A: FixedWidthInteger, B: FixedWidthInteger>(
+        _ a: UnsafeBufferPointer<A>, _ validA: UnsafeBufferPointer<Bool>?,
+        _ b: UnsafeBufferPointer<B>?, _ validB: UnsafeBufferPointer<Bool>?,
                            into out: UnsafeMutableBufferPointer<Int32>) {
         let n = out.count
         if validA == nil, validB == nil, denseGroupIds(a, b, into: out) { return }
         @inline(__always) func key(_ i: Int) -> (Int64, Int64, UInt8) {
             var nb: UInt8 = 0
-            var x = a[i], y: Int64 = 0
+            var x = Int64(truncatingIfNeeded: a[i]), y: Int64 = 0
             if let validA, !validA[i] { nb |= 1; x = 0 }
             if let b {
-                y = b[i]
+                y = Int64(truncatingIfNeeded: b[i])
                 if let validB, !validB[i] { nb |= 2; y = 0 }
             }
             return (x, y, nb)
@@ -94,17 +96,18 @@ struct IntKeyTable: Sendable {
     /// Keys without NULLs spanning at most `denseLimit` combinations (payment types, zone ids):
     /// a per-batch array indexed by `(a - minA) * widthB + (b - minB)` remembers each key's id, so
     /// only a key's first row in the batch probes the hash table. False when the span is larger.
-    private mutating func denseGroupIds(_ a: UnsafeBufferPointer<Int64>, _ b: UnsafeBufferPointer<Int64>?,
+    private mutating func denseGroupIds<A: FixedWidthInteger, B: FixedWidthInteger>(
+        _ a: UnsafeBufferPointer<A>, _ b: UnsafeBufferPointer<B>?,
                                         into out: UnsafeMutableBufferPointer<Int32>) -> Bool {
         let n = out.count
         guard n >= 64 else { return false }
         let denseLimit = 1 << 17
-        func span(_ v: UnsafeBufferPointer<Int64>) -> (min: Int64, width: Int)? {
+        func span<T: FixedWidthInteger>(_ v: UnsafeBufferPointer<T>) -> (min: Int64, width: Int)? {
             var lo = v[0], hi = v[0]
             for i in 0..<n { lo = Swift.min(lo, v[i]); hi = Swift.max(hi, v[i]) }
-            let (d, o) = hi.subtractingReportingOverflow(lo)
+            let (d, o) = Int64(truncatingIfNeeded: hi).subtractingReportingOverflow(Int64(truncatingIfNeeded: lo))
             guard !o, d < Int64(denseLimit) else { return nil }
-            return (lo, Int(d) &+ 1)
+            return (Int64(truncatingIfNeeded: lo), Int(d) &+ 1)
         }
         guard let sa = span(a) else { return false }
         var sb: (min: Int64, width: Int) = (0, 1)
@@ -118,16 +121,18 @@ struct IntKeyTable: Sendable {
         dense.withUnsafeMutableBufferPointer { dense in
             if let b {
                 for i in 0..<n {
-                    let slot = Int(a[i] &- sa.min) &* sb.width &+ Int(b[i] &- sb.min)
+                    let x = Int64(truncatingIfNeeded: a[i]), y = Int64(truncatingIfNeeded: b[i])
+                    let slot = Int(x &- sa.min) &* sb.width &+ Int(y &- sb.min)
                     var id = dense[slot]
-                    if id < 0 { id = findOrInsert(a[i], b[i], 0).id; dense[slot] = id }
+                    if id < 0 { id = findOrInsert(x, y, 0).id; dense[slot] = id }
                     out[i] = id
                 }
             } else {
                 for i in 0..<n {
-                    let slot = Int(a[i] &- sa.min)
+                    let x = Int64(truncatingIfNeeded: a[i])
+                    let slot = Int(x &- sa.min)
                     var id = dense[slot]
-                    if id < 0 { id = findOrInsert(a[i], 0, 0).id; dense[slot] = id }
+                    if id < 0 { id = findOrInsert(x, 0, 0).id; dense[slot] = id }
                     out[i] = id
                 }
             }

@@ -90,3 +90,37 @@ func denseKeyRangeGivesTheHashTablesIds(_ columns: Int, _ range: Int) {
     }
     #expect(dense.first == hashed.first && dense.second == hashed.second && dense.nulls == hashed.nulls)
 }
+
+@Test(arguments: [(false, 50), (true, 50), (false, 1 << 30), (true, 1 << 30)])
+func int32KeysGroupAsTheirWidenedValues(_ withNulls: Bool, _ range: Int) throws {
+    // int32 storage (int, date) is read in place; the groups must be those of the same values
+    // stored as int64. Small ranges take the dense path, large ones the hash probe.
+    var rng = SystemRandomNumberGenerator()
+    let n = 3000
+    let a = (0..<n).map { _ in Int32.random(in: Int32(-range / 2)..<Int32(range / 2), using: &rng) }
+    let d = (0..<n).map { _ in Int32.random(in: -3..<3, using: &rng) }
+    let valid: [Bool]? = withNulls ? (0..<n).map { _ in Int.random(in: 0..<10, using: &rng) > 0 } : nil
+    let x = (0..<n).map { _ in Double.random(in: -1..<1, using: &rng) }
+    func batch(wide: Bool) -> RecordBatch {
+        let cols = [
+            wide ? Column(type: .int64, values: .int64(a.map { Int64($0) }), validity: valid)
+                 : Column(type: .int32, values: .int32(a), validity: valid),
+            wide ? Column(type: .date, values: .int64(d.map { Int64($0) }), validity: nil)
+                 : Column(type: .date, values: .int32(d), validity: nil),
+            Column(type: .float64, values: .float64(x), validity: nil),
+        ]
+        let schema = Schema([Field("a", cols[0].type), Field("d", .date), Field("x", .float64)])
+        return RecordBatch(schema: schema, columns: cols, rowCount: n)
+    }
+    func groups(wide: Bool) throws -> [[String?]] {
+        let b = batch(wide: wide)
+        let keys: [PhysicalExpression] = [.column(0, b.schema.fields[0].type), .column(1, .date)]
+        var agg = try HashAggregate(keys: keys, keyNames: ["a", "d"], aggregates: [
+            AggregateSpec(.countStar, name: "n"), AggregateSpec(.sum, .column(2, .float64), name: "s"),
+        ])
+        try agg.consume(b.slice(0..<n / 2))
+        try agg.consume(b.slice(n / 2..<n))
+        return Render.rows(agg.finish())
+    }
+    #expect(try groups(wide: false) == groups(wide: true))
+}
