@@ -201,9 +201,7 @@ public struct HashAggregate: Sendable {
         switch state {
         case .count(var c):
             state = .count([])
-            c.withUnsafeMutableBufferPointer { c in
-                forEachValidRow(gid, spec.function == .countStar ? nil : valid) { _, g in c[g] &+= 1 }
-            }
+            countRows(into: &c, gid, spec.function == .countStar ? nil : valid)
             state = .count(c)
         case .sumWide(var s, var seen):
             var ints: [Int64]? = nil, bools: [Bool]? = nil, wides: [Int128] = []
@@ -499,4 +497,44 @@ public struct HashAggregate: Sendable {
             for i in 0..<g.count { body(i, Int(g[i])) }
         }
     }
+}
+
+/// Adds each row's 1 (0 where `valid` is false) to its group's count. With few groups most rows
+/// hit the same counter, and each increment waits for the previous one's store; four lanes of
+/// counters, summed at the end, keep four increments in flight (integer sums are exact in any order).
+func countRows(into c: inout [Int64], _ gid: [Int32], _ valid: [Bool]?) {
+    let groups = c.count, n = gid.count
+    guard groups <= 256, n >= 4 * groups, valid.map({ $0.count == n }) ?? true else {
+        c.withUnsafeMutableBufferPointer { c in forEachValidRow(gid, valid) { _, g in c[g] &+= 1 } }
+        return
+    }
+    var lanes = [Int64](repeating: 0, count: 4 * groups)
+    lanes.withUnsafeMutableBufferPointer { l in
+        let l0 = l.baseAddress!, l1 = l0 + groups, l2 = l1 + groups, l3 = l2 + groups
+        gid.withUnsafeBufferPointer { g in
+            let quads = n / 4
+            withOptionalBuffer(valid) { ok in
+                if let ok {
+                    for q in 0..<quads {
+                        let i = q &* 4
+                        l0[Int(g[i])] &+= ok[i] ? 1 : 0
+                        l1[Int(g[i &+ 1])] &+= ok[i &+ 1] ? 1 : 0
+                        l2[Int(g[i &+ 2])] &+= ok[i &+ 2] ? 1 : 0
+                        l3[Int(g[i &+ 3])] &+= ok[i &+ 3] ? 1 : 0
+                    }
+                    for i in (quads &* 4)..<n { l0[Int(g[i])] &+= ok[i] ? 1 : 0 }
+                } else {
+                    for q in 0..<quads {
+                        let i = q &* 4
+                        l0[Int(g[i])] &+= 1
+                        l1[Int(g[i &+ 1])] &+= 1
+                        l2[Int(g[i &+ 2])] &+= 1
+                        l3[Int(g[i &+ 3])] &+= 1
+                    }
+                    for i in (quads &* 4)..<n { l0[Int(g[i])] &+= 1 }
+                }
+            }
+        }
+    }
+    for k in 0..<groups { c[k] &+= lanes[k] &+ lanes[groups + k] &+ lanes[2 * groups + k] &+ lanes[3 * groups + k] }
 }

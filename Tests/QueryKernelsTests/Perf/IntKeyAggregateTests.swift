@@ -124,3 +124,18 @@ func int32KeysGroupAsTheirWidenedValues(_ withNulls: Bool, _ range: Int) throws 
     }
     #expect(try groups(wide: false) == groups(wide: true))
 }
+
+@Test func laneCountsEqualRowByRowCounts() {
+    var rng = SystemRandomNumberGenerator()
+    for (groups, n) in [(1, 4), (3, 1001), (5, 4099), (256, 2000), (300, 5000)] {
+        let gid = (0..<n).map { _ in Int32.random(in: 0..<Int32(groups), using: &rng) }
+        let valid = (0..<n).map { _ in Bool.random(using: &rng) }
+        for v in [nil, valid] {
+            var want = [Int64](repeating: 7, count: groups)
+            for i in 0..<n where v?[i] ?? true { want[Int(gid[i])] += 1 }
+            var got = [Int64](repeating: 7, count: groups)
+            countRows(into: &got, gid, v)
+            #expect(got == want, "groups \(groups), rows \(n)")
+        }
+    }
+}
