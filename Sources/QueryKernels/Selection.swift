@@ -11,9 +11,9 @@ public struct Selection: Sendable, Hashable {
     public static func fromMask(_ mask: [Bool], validity: [Bool]?) -> Selection {
         let n = mask.count
         precondition(validity == nil || validity!.count == n, "Selection.fromMask: validity and mask lengths differ")
-        var out = [Int32](repeating: 0, count: n)
-        var k = 0
-        out.withUnsafeMutableBufferPointer { o in
+        // Uninitialised: only the first k slots are ever written, so no n-row zero fill.
+        let out = [Int32](unsafeUninitializedCapacity: n) { o, done in
+            var k = 0
             mask.withUnsafeBufferPointer { m in
                 withOptionalBuffer(validity) { v in
                     guard n > 0 else { return }
@@ -38,8 +38,8 @@ public struct Selection: Sendable, Hashable {
                     }
                 }
             }
+            done = k
         }
-        out.removeLast(n - k)
         return Selection(out)
     }
 }
