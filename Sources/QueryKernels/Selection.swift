@@ -9,26 +9,37 @@ public struct Selection: Sendable, Hashable {
 
     /// Rows whose flag is true and valid (SQL WHERE keeps TRUE only).
     public static func fromMask(_ mask: [Bool], validity: [Bool]?) -> Selection {
-        var out = [Int32](repeating: 0, count: mask.count)
-        var k = 0
-        out.withUnsafeMutableBufferPointer { o in
+        let n = mask.count
+        precondition(validity == nil || validity!.count == n, "Selection.fromMask: validity and mask lengths differ")
+        // Uninitialised: only the first k slots are ever written, so no n-row zero fill.
+        let out = [Int32](unsafeUninitializedCapacity: n) { o, done in
+            var k = 0
             mask.withUnsafeBufferPointer { m in
-                if let validity {
-                    validity.withUnsafeBufferPointer { v in
-                        for i in 0..<m.count {
-                            o[k] = Int32(truncatingIfNeeded: i)
-                            k &+= (m[i] && v[i]) ? 1 : 0
+                withOptionalBuffer(validity) { v in
+                    guard n > 0 else { return }
+                    // Eight flags per word (a Bool is one byte, 0 or 1): all-false words are skipped,
+                    // set bytes are found by their lowest bit, so sparse filters cost little per row.
+                    let mw = UnsafeRawPointer(m.baseAddress!), vw = v.map { UnsafeRawPointer($0.baseAddress!) }
+                    var i = 0
+                    while i &+ 8 <= n {
+                        var w = mw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        if let vw { w &= vw.loadUnaligned(fromByteOffset: i, as: UInt64.self) }
+                        while w != 0 {
+                            o[k] = Int32(truncatingIfNeeded: i &+ (w.trailingZeroBitCount &>> 3))
+                            k &+= 1
+                            w &= w &- 1
                         }
+                        i &+= 8
                     }
-                } else {
-                    for i in 0..<m.count {
+                    while i < n {
                         o[k] = Int32(truncatingIfNeeded: i)
-                        k &+= m[i] ? 1 : 0
+                        k &+= (m[i] && (v?[i] ?? true)) ? 1 : 0
+                        i &+= 1
                     }
                 }
             }
+            done = k
         }
-        out.removeLast(out.count - k)
         return Selection(out)
     }
 }

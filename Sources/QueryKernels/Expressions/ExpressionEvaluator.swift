@@ -53,6 +53,7 @@ struct Evaluation {
         case .negate(let a):
             return try Arithmetic.negate(eval(a, hint: hint), context: e)
         case .compare(let op, let a, let b):
+            if let r = try compareWithLiteral(op, a, b, context: e) { return r }
             let (x, y) = try evalCommon(a, b, context: e)
             return Comparison.compare(op, x, y)
         case .and(let a, let b):

@@ -14,6 +14,10 @@ public struct HashAggregate: Sendable {
     private let keyTypes: [DataType]
     private let argumentTypes: [DataType?]
     private var table = ByteKeyTable()
+    /// One or two integer-like keys group through `IntKeyTable` (no byte encoding); then
+    /// `keyValues` stays empty and the key columns come from the table.
+    private let intKeys: Bool
+    private var intTable = IntKeyTable()
     private var keyValues: [VectorBuilder]
     private var states: [AggregateState]
     private var groups: Int
@@ -48,6 +52,7 @@ public struct HashAggregate: Sendable {
         self.keyValues = keyTypes.map { VectorBuilder(type: $0) }
         self.outputSchema = Schema(fields)
         self.groups = 0
+        self.intKeys = (1...2).contains(keyTypes.count) && keyTypes.allSatisfy(Self.isIntKey)
         self.charge = MemoryCharge(budget)
         if keys.isEmpty { addGroups(1) }
     }
@@ -68,6 +73,70 @@ public struct HashAggregate: Sendable {
 
     public var groupCount: Int { groups }
 
+    private static func isIntKey(_ t: DataType) -> Bool {
+        t == .int64 || t == .date || t == KernelType.timestamp || t == .boolean
+    }
+
+    /// Group ids of the batch's rows through `intTable`.
+    private mutating func intKeyGroupIds(_ ev: Evaluation, _ n: Int) throws(QueryError) -> [Int32] {
+        var values: [KeyIntegers] = []
+        var validity: [[Bool]?] = []
+        for (k, t) in zip(keys, keyTypes) {
+            let (v, valid) = try Self.keyIntegers(ev, k, t, n)
+            values.append(v)
+            validity.append(valid)
+        }
+        var ids = [Int32](repeating: 0, count: n)
+        let second: KeyIntegers? = values.count > 1 ? values[1] : nil
+        ids.withUnsafeMutableBufferPointer { out in
+            withOptionalBuffer(validity[0]) { va in
+                withOptionalBuffer(validity.count > 1 ? validity[1] : nil) { vb in
+                    func run<A: FixedWidthInteger>(_ a: UnsafeBufferPointer<A>) {
+                        switch second {
+                        case nil: intTable.groupIds(a, va, nil as UnsafeBufferPointer<Int64>?, vb, into: out)
+                        case .int64(let b)?: b.withUnsafeBufferPointer { intTable.groupIds(a, va, $0, vb, into: out) }
+                        case .int32(let b)?: b.withUnsafeBufferPointer { intTable.groupIds(a, va, $0, vb, into: out) }
+                        }
+                    }
+                    switch values[0] {
+                    case .int64(let a): a.withUnsafeBufferPointer { run($0) }
+                    case .int32(let a): a.withUnsafeBufferPointer { run($0) }
+                    }
+                }
+            }
+        }
+        return ids
+    }
+
+    /// A key column's integers. A column stored as int32 (int8…int32, date) is read as it is and
+    /// sign-extended per row, as `Vector(column:)` would, instead of being widened into a copy.
+    private enum KeyIntegers { case int64([Int64]), int32([Int32]) }
+
+    private static func keyIntegers(_ ev: Evaluation, _ k: PhysicalExpression, _ t: DataType, _ n: Int) throws(QueryError) -> (KeyIntegers, [Bool]?) {
+        if case .column(let i, _) = k, let batch = ev.batch, i >= 0, i < batch.columns.count {
+            let c = batch.columns[i]
+            if case .int32(let x) = c.values, c.type != .uint32, KernelType.normalize(c.type) == t, x.count == n {
+                return (.int32(x), c.validity)
+            }
+        }
+        let v = try Cast.apply(ev.eval(k, hint: t), to: t, context: k)
+        guard v.count == n else { throw QueryError(.invalidArgument, "HashAggregate: key \(k) has \(v.count) rows, not \(n)") }
+        switch v.values {
+        case .int(let x): return (.int64(x), v.validity)
+        case .bool(let x): return (.int64(x.map { $0 ? 1 : 0 }), v.validity)
+        default: throw QueryError(.invalidArgument, "HashAggregate: key \(k) is not stored as integers")
+        }
+    }
+
+    /// Key column `k` of the result, read back from `intTable`.
+    private func intKeyVector(_ k: Int) -> Vector {
+        let v = k == 0 ? intTable.first : intTable.second
+        let bit: UInt8 = k == 0 ? 1 : 2
+        let validity: [Bool]? = intTable.nulls.contains { $0 & bit != 0 } ? intTable.nulls.map { $0 & bit == 0 } : nil
+        let values: VectorValues = keyTypes[k] == .boolean ? .bool(v.map { $0 != 0 }) : .int(v)
+        return Vector(type: keyTypes[k], values: values, validity: validity)
+    }
+
     private mutating func addGroups(_ total: Int) {
         groups = total
         for i in states.indices { states[i].resize(total) }
@@ -80,6 +149,9 @@ public struct HashAggregate: Sendable {
         var groupIds: [Int32]
         if keys.isEmpty {
             groupIds = [Int32](repeating: 0, count: n)
+        } else if intKeys {
+            groupIds = try intKeyGroupIds(ev, n)
+            if intTable.count > groups { addGroups(intTable.count) }
         } else {
             var keyVectors: [Vector] = []
             for (k, t) in zip(keys, keyTypes) { keyVectors.append(try Cast.apply(ev.eval(k, hint: t), to: t, context: k)) }
@@ -105,73 +177,117 @@ public struct HashAggregate: Sendable {
     }
 
     private var byteSize: Int {
-        table.byteSize + keyValues.count * groups * 16 + states.reduce(0) { $0 + $1.byteSize }
+        table.byteSize + intTable.byteSize + (intKeys ? 0 : keyValues.count * groups * 16) + states.reduce(0) { $0 + $1.byteSize }
     }
 
     private func update(_ state: inout AggregateState, _ spec: AggregateSpec, _ arg: Vector?, _ gid: [Int32]) throws(QueryError) {
         let n = gid.count
+        if let arg, arg.count != n {
+            throw QueryError(.invalidArgument, "HashAggregate: argument of \(spec.name) has \(arg.count) rows, not \(n)")
+        }
         let valid = arg?.validity
         @inline(__always) func ok(_ i: Int) -> Bool { valid?[i] ?? true }
+        /// The argument's storage, checked to have a value per row (a storage mismatch would
+        /// otherwise read past the end in the pointer loops).
+        func rows<T>(_ v: [T]) throws(QueryError) -> [T] {
+            guard v.count == n, valid.map({ $0.count == n }) ?? true else {
+                throw QueryError(.invalidArgument, "HashAggregate: argument of \(spec.name) is not stored as its type says")
+            }
+            return v
+        }
         let isMin = spec.function == .min
+        // Group ids are < groups = every state array's length, and arguments have n rows (checked
+        // above), so the pointer loops below stay in bounds.
         switch state {
         case .count(var c):
             state = .count([])
-            c.withUnsafeMutableBufferPointer { c in
-                gid.withUnsafeBufferPointer { g in
-                    if spec.function == .countStar || valid == nil {
-                        for i in 0..<n { c[Int(g[i])] &+= 1 }
-                    } else {
-                        for i in 0..<n where valid![i] { c[Int(g[i])] &+= 1 }
-                    }
-                }
-            }
+            countRows(into: &c, gid, spec.function == .countStar ? nil : valid)
             state = .count(c)
         case .sumWide(var s, var seen):
-            state = .count([])
-            let values: [Int128]
+            var ints: [Int64]? = nil, bools: [Bool]? = nil, wides: [Int128] = []
             switch arg!.values {
-            case .int(let v): values = v.map { Int128($0) }
-            case .bool(let v): values = v.map { $0 ? 1 : 0 }
-            default: values = arg!.wides
+            case .int(let v): ints = try rows(v)
+            case .bool(let v): bools = try rows(v)
+            default: wides = try rows(arg!.wides)
             }
+            state = .count([])
             var overflow = false
-            for i in 0..<n where ok(i) {
-                let g = Int(gid[i])
-                let (r, o) = s[g].addingReportingOverflow(values[i])
-                s[g] = r; seen[g] = true; overflow = overflow || o
+            s.withUnsafeMutableBufferPointer { s in
+                seen.withUnsafeMutableBufferPointer { seen in
+                    @inline(__always) func add(_ g: Int, _ x: Int128) {
+                        let (r, o) = s[g].addingReportingOverflow(x)
+                        s[g] = r; seen[g] = true; overflow = overflow || o
+                    }
+                    switch (ints, bools) {
+                    case (let v?, _): v.withUnsafeBufferPointer { v in forEachValidRow(gid, valid) { i, g in add(g, Int128(v[i])) } }
+                    case (_, let v?): v.withUnsafeBufferPointer { v in forEachValidRow(gid, valid) { i, g in add(g, v[i] ? 1 : 0) } }
+                    default: wides.withUnsafeBufferPointer { v in forEachValidRow(gid, valid) { i, g in add(g, v[i]) } }
+                    }
+                }
             }
             if overflow { throw QueryError(.overflow, "integer overflow in sum of \(spec.name)") }
             state = .sumWide(s, seen: seen)
         case .sumDouble(var s, var seen):
+            let v = try rows(arg!.doubles)
             state = .count([])
-            let v = arg!.doubles
-            for i in 0..<n where ok(i) { let g = Int(gid[i]); s[g] += v[i]; seen[g] = true }
+            s.withUnsafeMutableBufferPointer { s in
+                seen.withUnsafeMutableBufferPointer { seen in
+                    v.withUnsafeBufferPointer { v in
+                        forEachValidRow(gid, valid) { i, g in s[g] += v[i]; seen[g] = true }
+                    }
+                }
+            }
             state = .sumDouble(s, seen: seen)
         case .avgWide(var s, var c):
+            var ints: [Int64]? = nil, wides: [Int128] = []
+            if case .int(let v) = arg!.values { ints = try rows(v) } else { wides = try rows(arg!.wides) }
             state = .count([])
-            let values: [Int128] = { if case .int(let v) = arg!.values { return v.map { Int128($0) } }; return arg!.wides }()
-            for i in 0..<n where ok(i) { let g = Int(gid[i]); s[g] &+= values[i]; c[g] &+= 1 }
+            s.withUnsafeMutableBufferPointer { s in
+                c.withUnsafeMutableBufferPointer { c in
+                    if let v = ints {
+                        v.withUnsafeBufferPointer { v in forEachValidRow(gid, valid) { i, g in s[g] &+= Int128(v[i]); c[g] &+= 1 } }
+                    } else {
+                        wides.withUnsafeBufferPointer { v in forEachValidRow(gid, valid) { i, g in s[g] &+= v[i]; c[g] &+= 1 } }
+                    }
+                }
+            }
             state = .avgWide(s, counts: c)
         case .avgDouble(var s, var c):
+            let v = try rows(arg!.doubles)
             state = .count([])
-            let v = arg!.doubles
-            for i in 0..<n where ok(i) { let g = Int(gid[i]); s[g] += v[i]; c[g] &+= 1 }
+            s.withUnsafeMutableBufferPointer { s in
+                c.withUnsafeMutableBufferPointer { c in
+                    v.withUnsafeBufferPointer { v in
+                        forEachValidRow(gid, valid) { i, g in s[g] += v[i]; c[g] &+= 1 }
+                    }
+                }
+            }
             state = .avgDouble(s, counts: c)
         case .minMaxInt(var s, var seen):
+            let v = try rows(arg!.ints)
             state = .count([])
-            let v = arg!.ints
-            for i in 0..<n where ok(i) {
-                let g = Int(gid[i])
-                if !seen[g] || (isMin ? v[i] < s[g] : v[i] > s[g]) { s[g] = v[i]; seen[g] = true }
+            s.withUnsafeMutableBufferPointer { s in
+                seen.withUnsafeMutableBufferPointer { seen in
+                    v.withUnsafeBufferPointer { v in
+                        forEachValidRow(gid, valid) { i, g in
+                            if !seen[g] || (isMin ? v[i] < s[g] : v[i] > s[g]) { s[g] = v[i]; seen[g] = true }
+                        }
+                    }
+                }
             }
             state = .minMaxInt(s, seen: seen)
         case .minMaxDouble(var s, var seen):
+            let v = try rows(arg!.doubles)
             state = .count([])
-            let v = arg!.doubles
-            for i in 0..<n where ok(i) {
-                let g = Int(gid[i])
-                let k = doubleKey(v[i]), cur = doubleKey(s[g])
-                if !seen[g] || (isMin ? k < cur : k > cur) { s[g] = v[i]; seen[g] = true }
+            s.withUnsafeMutableBufferPointer { s in
+                seen.withUnsafeMutableBufferPointer { seen in
+                    v.withUnsafeBufferPointer { v in
+                        forEachValidRow(gid, valid) { i, g in
+                            let k = doubleKey(v[i]), cur = doubleKey(s[g])
+                            if !seen[g] || (isMin ? k < cur : k > cur) { s[g] = v[i]; seen[g] = true }
+                        }
+                    }
+                }
             }
             state = .minMaxDouble(s, seen: seen)
         case .minMaxWide(var s, var seen):
@@ -233,7 +349,11 @@ public struct HashAggregate: Sendable {
             throw QueryError(.invalidArgument, "HashAggregate.merge: different aggregates")
         }
         var map = [Int](repeating: 0, count: other.groups)
-        if !keys.isEmpty {
+        if intKeys {
+            let o = other.intTable
+            for g in 0..<o.count { map[g] = Int(intTable.findOrInsert(o.first[g], o.second[g], o.nulls[g]).id) }
+            if intTable.count > groups { addGroups(intTable.count) }
+        } else if !keys.isEmpty {
             let otherKeys = other.keyValues.map { $0.finish() }
             for g in 0..<other.table.count {
                 let key = Array(other.table.key(g))
@@ -312,7 +432,7 @@ public struct HashAggregate: Sendable {
 
     /// One row per group: key columns, then aggregate columns (see `outputSchema`).
     public func finish() -> RecordBatch {
-        var columns = keyValues.map { $0.finish().column() }
+        var columns = intKeys ? keyTypes.indices.map { intKeyVector($0).column() } : keyValues.map { $0.finish().column() }
         for (a, state) in states.enumerated() {
             let type = outputSchema.fields[keys.count + a].type
             columns.append(Self.result(state, type, argumentTypes[a], aggregates[a].function).column())
@@ -357,4 +477,64 @@ public struct HashAggregate: Sendable {
         let q = sum / Int128(count), r = sum % Int128(count)
         return Double(q) + Double(r) / Double(count)
     }
+}
+
+/// `body` with a pointer to `a`'s storage, or with nil when there is no array.
+@inline(__always) func withOptionalBuffer<T, R>(_ a: [T]?, _ body: (UnsafeBufferPointer<T>?) -> R) -> R {
+    guard let a else { return body(nil) }
+    return a.withUnsafeBufferPointer { body($0) }
+}
+
+/// Calls `body(row, group)` for each row whose argument is valid (every row when `valid` is nil),
+/// in one loop over contiguous storage; inlined, so `body` is no call per row.
+@inline(__always) func forEachValidRow(_ gid: [Int32], _ valid: [Bool]?, _ body: (Int, Int) -> Void) {
+    gid.withUnsafeBufferPointer { g in
+        if let valid {
+            valid.withUnsafeBufferPointer { ok in
+                for i in 0..<g.count where ok[i] { body(i, Int(g[i])) }
+            }
+        } else {
+            for i in 0..<g.count { body(i, Int(g[i])) }
+        }
+    }
+}
+
+/// Adds each row's 1 (0 where `valid` is false) to its group's count. With few groups most rows
+/// hit the same counter, and each increment waits for the previous one's store; four lanes of
+/// counters, summed at the end, keep four increments in flight (integer sums are exact in any order).
+func countRows(into c: inout [Int64], _ gid: [Int32], _ valid: [Bool]?) {
+    let groups = c.count, n = gid.count
+    guard groups <= 256, n >= 4 * groups, valid.map({ $0.count == n }) ?? true else {
+        c.withUnsafeMutableBufferPointer { c in forEachValidRow(gid, valid) { _, g in c[g] &+= 1 } }
+        return
+    }
+    var lanes = [Int64](repeating: 0, count: 4 * groups)
+    lanes.withUnsafeMutableBufferPointer { l in
+        let l0 = l.baseAddress!, l1 = l0 + groups, l2 = l1 + groups, l3 = l2 + groups
+        gid.withUnsafeBufferPointer { g in
+            let quads = n / 4
+            withOptionalBuffer(valid) { ok in
+                if let ok {
+                    for q in 0..<quads {
+                        let i = q &* 4
+                        l0[Int(g[i])] &+= ok[i] ? 1 : 0
+                        l1[Int(g[i &+ 1])] &+= ok[i &+ 1] ? 1 : 0
+                        l2[Int(g[i &+ 2])] &+= ok[i &+ 2] ? 1 : 0
+                        l3[Int(g[i &+ 3])] &+= ok[i &+ 3] ? 1 : 0
+                    }
+                    for i in (quads &* 4)..<n { l0[Int(g[i])] &+= ok[i] ? 1 : 0 }
+                } else {
+                    for q in 0..<quads {
+                        let i = q &* 4
+                        l0[Int(g[i])] &+= 1
+                        l1[Int(g[i &+ 1])] &+= 1
+                        l2[Int(g[i &+ 2])] &+= 1
+                        l3[Int(g[i &+ 3])] &+= 1
+                    }
+                    for i in (quads &* 4)..<n { l0[Int(g[i])] &+= 1 }
+                }
+            }
+        }
+    }
+    for k in 0..<groups { c[k] &+= lanes[k] &+ lanes[groups + k] &+ lanes[2 * groups + k] &+ lanes[3 * groups + k] }
 }
