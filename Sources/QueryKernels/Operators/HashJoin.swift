@@ -43,8 +43,23 @@ public struct HashJoin: Sendable {
         buildBatches = []
         let n = all.rowCount
         let keys = try Self.keyVectors(buildKeys, all, against: nil)
-        let rows = RowKeys(keys.vectors, rows: n)
         next = [Int32](repeating: -1, count: n)
+        if keys.vectors.count == 1, case .int(let values) = keys.vectors[0].values {
+            // One integer-like key: an IntKeyTable instead of RowKeys' byte encoding.
+            let key = keys.vectors[0]
+            var table = IntKeyTable()
+            for i in stride(from: n - 1, through: 0, by: -1) where key.isValid(i) {
+                let (id, inserted) = table.findOrInsert(values[i], 0, 0)
+                if inserted { heads.append(Int32(i)) } else { next[i] = heads[Int(id)]; heads[Int(id)] = Int32(i) }
+            }
+            intTable = table
+            buildTypes = keys.types
+            built = all
+            bytes += table.byteSize + n * 4
+            try charge.grow(to: bytes)
+            return
+        }
+        let rows = RowKeys(keys.vectors, rows: n)
         rows.bytes.withUnsafeBufferPointer { b in
             // Insert in reverse so chains list build rows in input order.
             for i in stride(from: n - 1, through: 0, by: -1) where !rows.hasNull[i] {
@@ -60,6 +75,8 @@ public struct HashJoin: Sendable {
     }
 
     private var buildTypes: [DataType] = []
+    /// Set when the join has one integer-like key (the fast path).
+    private var intTable: IntKeyTable?
 
     private static func keyVectors(_ exprs: [PhysicalExpression], _ batch: RecordBatch, against types: [DataType]?) throws(QueryError) -> (vectors: [Vector], types: [DataType]) {
         let ev = Evaluation(batch: batch)
@@ -83,26 +100,24 @@ public struct HashJoin: Sendable {
         guard let built else { throw QueryError(.invalidArgument, "HashJoin.probe before finishBuild") }
         let n = batch.rowCount
         let keys = try Self.keyVectors(probeKeys, batch, against: buildTypes)
-        let rows = RowKeys(keys.vectors, rows: n)
         var probeIdx: [Int32] = [], buildIdx: [Int32] = []
         probeIdx.reserveCapacity(n)
-        rows.bytes.withUnsafeBufferPointer { b in
+        if let intTable, case .int(let values) = keys.vectors[0].values {
+            let key = keys.vectors[0]
             for i in 0..<n {
-                var found: Int32? = nil
-                if !rows.hasNull[i] {
-                    let key = UnsafeBufferPointer(rebasing: b[rows.offsets[i]..<rows.offsets[i + 1]])
-                    found = table.find(key, hash: rows.hashes[i])
-                }
-                switch kind {
-                case .leftSemi: if found != nil { probeIdx.append(Int32(i)) }
-                case .leftAnti: if found == nil { probeIdx.append(Int32(i)) }
-                case .inner, .leftOuter:
-                    if let id = found {
-                        var r = heads[Int(id)]
-                        while r >= 0 { probeIdx.append(Int32(i)); buildIdx.append(r); r = next[Int(r)] }
-                    } else if kind == .leftOuter {
-                        probeIdx.append(Int32(i)); buildIdx.append(-1)
+                let id = key.isValid(i) ? intTable.find(values[i], 0, 0) : -1
+                collect(probe: i, found: id >= 0 ? id : nil, probeIdx: &probeIdx, buildIdx: &buildIdx)
+            }
+        } else {
+            let rows = RowKeys(keys.vectors, rows: n)
+            rows.bytes.withUnsafeBufferPointer { b in
+                for i in 0..<n {
+                    var found: Int32? = nil
+                    if !rows.hasNull[i] {
+                        let key = UnsafeBufferPointer(rebasing: b[rows.offsets[i]..<rows.offsets[i + 1]])
+                        found = table.find(key, hash: rows.hashes[i])
                     }
+                    collect(probe: i, found: found, probeIdx: &probeIdx, buildIdx: &buildIdx)
                 }
             }
         }
@@ -110,5 +125,21 @@ public struct HashJoin: Sendable {
         if kind == .leftSemi || kind == .leftAnti { return left }
         let right = built.columns.map { $0.take(buildIdx) }
         return RecordBatch(schema: Schema(batch.schema.fields + built.schema.fields), columns: left.columns + right, rowCount: probeIdx.count)
+    }
+
+    /// Output rows of probe row `i` given its key's build group (nil: no match).
+    @inline(__always)
+    private func collect(probe i: Int, found: Int32?, probeIdx: inout [Int32], buildIdx: inout [Int32]) {
+        switch kind {
+        case .leftSemi: if found != nil { probeIdx.append(Int32(i)) }
+        case .leftAnti: if found == nil { probeIdx.append(Int32(i)) }
+        case .inner, .leftOuter:
+            if let id = found {
+                var r = heads[Int(id)]
+                while r >= 0 { probeIdx.append(Int32(i)); buildIdx.append(r); r = next[Int(r)] }
+            } else if kind == .leftOuter {
+                probeIdx.append(Int32(i)); buildIdx.append(-1)
+            }
+        }
     }
 }

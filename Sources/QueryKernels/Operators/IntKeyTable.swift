@@ -21,6 +21,19 @@ struct IntKeyTable: Sendable {
         return h
     }
 
+    /// The id of the key, or -1 when it is not in the table.
+    @inline(__always) func find(_ a: Int64, _ b: Int64, _ n: UInt8) -> Int32 {
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: Self.hash(a, b, n)) & mask
+        while true {
+            let id = slots[s]
+            if id < 0 { return -1 }
+            let g = Int(id)
+            if first[g] == a && second[g] == b && nulls[g] == n { return id }
+            s = (s &+ 1) & mask
+        }
+    }
+
     /// The id of the key (inserting it if new).
     mutating func findOrInsert(_ a: Int64, _ b: Int64, _ n: UInt8) -> (id: Int32, inserted: Bool) {
         if (first.count + 1) * 2 > slots.count { grow() }
