@@ -105,6 +105,27 @@ enum ByteSink {
         out.append(contentsOf: UnsafeRawBufferPointer(values))
     }
 
+    /// Appends `count` values that `decode` writes in place; on an error the array is left as it was.
+    @inline(__always)
+    static func appendDecoded<T: BitwiseCopyable & ExpressibleByIntegerLiteral>(
+        _ array: inout [T], count: Int,
+        _ decode: (UnsafeMutableBufferPointer<T>) throws(ParquetError) -> Void
+    ) throws(ParquetError) {
+        let start = grow(&array, by: count)
+        var failure: ParquetError?
+        array.withUnsafeMutableBufferPointer { buffer in
+            do throws(ParquetError) {
+                try decode(UnsafeMutableBufferPointer(rebasing: buffer[start...]))
+            } catch {
+                failure = error
+            }
+        }
+        if let failure {
+            array.removeLast(count)
+            throw failure
+        }
+    }
+
     /// Grows `array` by `count` zeroed elements and returns the index of the first new one.
     @inline(__always)
     static func grow<T: BitwiseCopyable & ExpressibleByIntegerLiteral>(_ array: inout [T], by count: Int) -> Int {

@@ -84,25 +84,12 @@ public struct DeltaBinaryPackedDecoder {
         return bytesConsumed
     }
 
-    private mutating func decodeAppending<T: FixedWidthInteger>(into out: inout [T], count: Int) throws(ParquetError) {
+    private mutating func decodeAppending<T: FixedWidthInteger & BitwiseCopyable>(into out: inout [T], count: Int) throws(ParquetError) {
         guard count >= 0, count <= remaining else {
             throw ParquetError(.malformed, "DELTA_BINARY_PACKED: \(count) values requested, \(remaining) left in the run")
         }
         guard count > 0 else { return }
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: count))
-        var failure: ParquetError?
-        out.withUnsafeMutableBufferPointer { buffer in
-            do throws(ParquetError) {
-                try decode(into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
-            } catch {
-                failure = error
-            }
-        }
-        if let failure {
-            out.removeLast(count)
-            throw failure
-        }
+        try ByteSink.appendDecoded(&out, count: count) { (buffer) throws(ParquetError) in try decode(into: buffer) }
     }
 
     /// Fills `buffer` (at most `remaining` values); `T` is Int32 or Int64.

@@ -58,19 +58,7 @@ public struct RLEBitPackedDecoder {
             if count < 0 { throw ParquetError(.invalidArgument, "RLE/bit-packed: negative value count") }
             return
         }
-        let start = ByteSink.grow(&out, by: count)
-        var failure: ParquetError?
-        out.withUnsafeMutableBufferPointer { buffer in
-            do throws(ParquetError) {
-                try decode(into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
-            } catch {
-                failure = error
-            }
-        }
-        if let failure {
-            out.removeLast(count)
-            throw failure
-        }
+        try ByteSink.appendDecoded(&out, count: count) { (buffer) throws(ParquetError) in try decode(into: buffer) }
     }
 
     /// Fills `buffer` with the next `buffer.count` values. (A buffer, not a pointer, so `&array`
