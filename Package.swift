@@ -16,6 +16,17 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        // Service stack (CAS, agent, runtime). The engine targets above never import these.
+        .package(url: "https://github.com/apple/swift-certificates.git", exact: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", exact: "1.7.4"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
         .target(name: "Columnar", swiftSettings: strictSwift6),
@@ -49,6 +60,80 @@ let package = Package(
             name: "Query",
             dependencies: ["Parquet", "Columnar", "QueryKernels", "SQLParser"],
             swiftSettings: fast),
+        // ── Service stack (ARCHITECTURE.md: Attestation → Policy → CAS → Agent/Runtime) ──
+        .target(
+            name: "Attestation",
+            dependencies: [
+                "StrongroomCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift6),
+        .target(
+            name: "Policy",
+            dependencies: [
+                "Attestation",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSwift6),
+        .target(
+            name: "CASCore",
+            dependencies: [
+                "Attestation", "Policy", "StrongroomCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "CASStorage",
+            dependencies: [
+                "CASCore", "CSQLite",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6),
+        .target(
+            name: "CASServer",
+            dependencies: [
+                "CASCore", "CASStorage", "Attestation", "Policy",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6),
+        .target(
+            name: "CASClient",
+            dependencies: [
+                "CASCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: strictSwift6),
+        .target(
+            name: "Agent",
+            dependencies: [
+                "Attestation",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6),
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "CASClient", "CASCore", "Attestation", "Agent", "Parquet",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift6),
         .target(
             name: "StrongroomCLI",
             dependencies: [
@@ -64,6 +149,18 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar", "StrongroomCrypto"], swiftSettings: strictSwift6),
         .testTarget(name: "QueryKernelsTests", dependencies: ["QueryKernels", "Columnar"], swiftSettings: strictSwift6),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Parquet", "Columnar"], swiftSettings: strictSwift6),
+        .testTarget(name: "AttestationTests", dependencies: ["Attestation"], swiftSettings: strictSwift6),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Attestation"], swiftSettings: strictSwift6),
+        .testTarget(name: "CASCoreTests", dependencies: ["CASCore", "Policy", "Attestation"], swiftSettings: strictSwift6),
+        .testTarget(name: "CASStorageTests", dependencies: ["CASStorage", "CASCore"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "CASServerTests",
+            dependencies: [
+                "CASServer", "CASClient", "CASCore", "Agent", "Runtime",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSwift6),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Attestation"], swiftSettings: strictSwift6),
         .testTarget(name: "CLITests", dependencies: ["StrongroomCLI", "strongroom"], swiftSettings: strictSwift6),
     ]
 )

@@ -1,0 +1,38 @@
+import Foundation
+
+/// One verifier per TEE kind behind one protocol (like Trustee's deps/verifier).
+/// A verifier checks signatures, certificate chains and TCB; it does not check the
+/// report-data binding or reference values — the caller (CAS) and the policy do that.
+public protocol EvidenceVerifier: Sendable {
+    var kind: TEEKind { get }
+    /// `now` is explicit so recorded evidence with expired certificates verifies at a pinned time.
+    func verify(_ evidence: Evidence, now: Date) throws(AttestationError) -> AttestationClaims
+}
+
+/// Why evidence was refused. `code` is stable for tests and audit; `message` says what and
+/// where and never contains key material or data values.
+public struct AttestationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Hashable, Sendable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public static let malformedEvidence = Code(rawValue: "malformed_evidence")
+        public static let unsupportedKind = Code(rawValue: "unsupported_kind")
+        public static let badSignature = Code(rawValue: "bad_signature")
+        public static let untrustedSigner = Code(rawValue: "untrusted_signer")
+        public static let certificateChain = Code(rawValue: "certificate_chain")
+        public static let tcb = Code(rawValue: "tcb")
+        public static let reportDataMismatch = Code(rawValue: "report_data_mismatch")
+        public static let expired = Code(rawValue: "expired")
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+    public static func == (a: Self, b: Self) -> Bool { a.code == b.code }
+}

@@ -1,0 +1,1 @@
+// CASStorage: see docs/design/cas.md. Sources arrive with the issue-4 work.
