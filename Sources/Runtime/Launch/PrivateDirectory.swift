@@ -1,0 +1,64 @@
+import Foundation
+
+/// A directory only this user can read, for the files a policy injects (certificates, config
+/// with secrets). It lives on tmpfs (/dev/shm) when there is one, so secrets never reach a
+/// disk, and is removed with everything in it when the workload ends.
+public final class PrivateDirectory: Sendable {
+    public let path: String
+
+    public init(prefix: String = "strongroom-run") throws(RuntimeError) {
+        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        var template = Array((base + "/" + prefix + ".XXXXXX").utf8CString)
+        let created = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
+        guard created != nil else {
+            throw RuntimeError(.privateDirectory, "cannot create a private directory under \(base)")
+        }
+        // mkdtemp creates with 0700; say so explicitly in case of an unusual umask.
+        path = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        chmod(path, 0o700)
+    }
+
+    /// Writes one injected file. `relativePath` comes from a policy: it must stay inside the
+    /// directory (no absolute paths, no "..").
+    public func write(relativePath: String, contents: [UInt8]) throws(RuntimeError) {
+        let parts = relativePath.split(separator: "/", omittingEmptySubsequences: true)
+        guard !relativePath.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." }) else {
+            throw RuntimeError(.badFilePath, "injected file path \"\(relativePath)\" must be relative and stay inside the private directory")
+        }
+        var directory = path
+        for part in parts.dropLast() {
+            directory += "/" + part
+            if mkdir(directory, 0o700) != 0 && errno != EEXIST {
+                throw RuntimeError(.privateDirectory, "cannot create \(directory)")
+            }
+        }
+        let target = directory + "/" + parts.last!
+        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw RuntimeError(.privateDirectory, "cannot create injected file \(relativePath)") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < contents.count {
+            let n = contents.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            guard n > 0 else { throw RuntimeError(.privateDirectory, "cannot write injected file \(relativePath)") }
+            offset += n
+        }
+    }
+
+    /// Overwrites every file with zeros before unlinking it (tmpfs pages are freed, but a copy of
+    /// a secret should not outlive the job in a reused page), then removes the tree.
+    public func remove() {
+        guard let walker = FileManager.default.enumerator(atPath: path) else { return }
+        for case let relative as String in walker {
+            let full = path + "/" + relative
+            var info = stat()
+            guard lstat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            let fd = open(full, O_WRONLY | O_NOFOLLOW)
+            if fd >= 0 {
+                let zeros = [UInt8](repeating: 0, count: Int(info.st_size))
+                _ = zeros.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                close(fd)
+            }
+        }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Synchronization
+
+/// Runs the attested workload's command as a child and waits for it. The parent stays alive
+/// so it can remove the private directory afterwards; SIGINT/SIGTERM/SIGHUP are passed on to
+/// the child so Ctrl-C and Kubernetes' termination reach the workload.
+public struct WorkloadProcess: Sendable {
+    public var command: String
+    public var arguments: [String]
+    public var environment: [String: String]
+
+    public init(command: String, arguments: [String], environment: [String: String]) {
+        self.command = command
+        self.arguments = arguments
+        self.environment = environment
+    }
+
+    /// The child's exit status, or 128 + signal number when a signal ended it (as shells report).
+    public func run() throws(RuntimeError) -> Int32 {
+        guard let executable = Self.resolve(command, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
+            throw RuntimeError(.launch, "command not found: \(command)")
+        }
+        // A handler (not SIG_IGN, which a child would inherit through exec) that passes the
+        // signal on to the running child.
+        let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+        var previous: [Int32: sigaction] = [:]
+        for signalNumber in forwarded {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { signalNumber in
+                let child = WorkloadProcess.runningChild.load(ordering: .relaxed)
+                if child > 0 { kill(child, signalNumber) }
+            }
+            var old = sigaction()
+            sigaction(signalNumber, &action, &old)
+            previous[signalNumber] = old
+        }
+        defer {
+            WorkloadProcess.runningChild.store(0, ordering: .relaxed)
+            for (signalNumber, old) in previous {
+                var restore = old
+                sigaction(signalNumber, &restore, nil)
+            }
+        }
+        let pid = try spawn(executable)
+        WorkloadProcess.runningChild.store(pid, ordering: .relaxed)
+        // waitpid ourselves: Foundation.Process misreports a child that dies of a signal right
+        // after starting (seen here: exit 0 for `sh -c 'kill -TERM $$'`).
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw RuntimeError(.launch, "cannot wait for \(command)") }
+        }
+        let signalled = status & 0x7f
+        return signalled == 0 ? (status >> 8) & 0xff : 128 + signalled
+    }
+
+    private func spawn(_ executable: String) throws(RuntimeError) -> pid_t {
+        let argv = ([command] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        // The child starts with no blocked signals and default dispositions, whatever the
+        // spawning thread had (a blocked SIGTERM would otherwise make the workload unkillable).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signalNumber) }
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, nil, &attributes, argv, envp)
+        guard result == 0 else {
+            throw RuntimeError(.launch, "cannot start \(command): \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+
+    /// The pid signals are forwarded to; one workload per `strongroom run` process.
+    static let runningChild = Atomic<Int32>(0)
+
+    /// `command` as given when it contains a slash, else the first executable match on PATH.
+    static func resolve(_ command: String, path: String) -> String? {
+        if command.contains("/") { return access(command, X_OK) == 0 ? command : nil }
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = directory + "/" + command
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+}

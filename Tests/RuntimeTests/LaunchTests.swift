@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@testable import Runtime
+
+@Suite struct PrivateDirectoryTests {
+    @Test func filesAreCreatedPrivateAndRemovedWithTheDirectory() throws {
+        let directory = try PrivateDirectory()
+        try directory.write(relativePath: "conf/app.conf", contents: Array("password=x\n".utf8))
+        var info = stat()
+        #expect(stat(directory.path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o700)
+        #expect(stat(directory.path + "/conf/app.conf", &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        #expect(FileManager.default.contents(atPath: directory.path + "/conf/app.conf") == Data("password=x\n".utf8))
+        directory.remove()
+        #expect(!FileManager.default.fileExists(atPath: directory.path))
+    }
+
+    @Test(arguments: ["/etc/passwd", "../escape", "a/../../b", "./x", ""])
+    func pathsLeavingTheDirectoryAreRefused(path: String) throws {
+        let directory = try PrivateDirectory()
+        defer { directory.remove() }
+        #expect(throws: RuntimeError(.badFilePath, "")) { try directory.write(relativePath: path, contents: [1]) }
+    }
+}
+
+@Suite struct WorkloadProcessTests {
+    @Test func childSeesInjectedEnvironmentAndArgumentsAndItsExitStatusComesBack() throws {
+        let process = WorkloadProcess(
+            command: "sh", arguments: ["-c", "test \"$INJECTED\" = hello && test \"$1\" = arg1 && exit 7", "sh", "arg1"],
+            environment: ["INJECTED": "hello", "PATH": "/usr/bin:/bin"])
+        #expect(try process.run() == 7)
+    }
+
+    @Test func signalDeathIsReportedAsShellsDo() throws {
+        let process = WorkloadProcess(command: "sh", arguments: ["-c", "kill -TERM $$"], environment: ["PATH": "/usr/bin:/bin"])
+        let status = try process.run()
+        #expect(status == 128 + SIGTERM, "status \(status)")
+    }
+
+    @Test func unknownCommandIsAClearError() {
+        let process = WorkloadProcess(command: "no-such-command-xyz", arguments: [], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(throws: RuntimeError(.launch, "")) { try process.run() }
+    }
+}
