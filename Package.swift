@@ -60,6 +60,17 @@ let package = Package(
             name: "Query",
             dependencies: ["Parquet", "Columnar", "QueryKernels", "SQLParser"],
             swiftSettings: fast),
+        // SQL Server Always Encrypted cell format and keys (issue 6); no I/O.
+        .target(
+            name: "AlwaysEncrypted",
+            dependencies: [
+                "StrongroomCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strictSwift6),
         // ── Service stack (ARCHITECTURE.md: Attestation → Policy → CAS → Agent/Runtime) ──
         .target(
             name: "Attestation",
@@ -163,6 +174,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift6),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], swiftSettings: strictSwift6),
+        .testTarget(name: "AlwaysEncryptedTests", dependencies: ["AlwaysEncrypted"], swiftSettings: strictSwift6),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Attestation"], swiftSettings: strictSwift6),
         .testTarget(name: "CLITests", dependencies: ["StrongroomCLI", "strongroom"], swiftSettings: strictSwift6),
     ]

@@ -1,0 +1,1 @@
+// AlwaysEncrypted: issue 6.
