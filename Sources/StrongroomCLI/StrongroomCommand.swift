@@ -13,7 +13,7 @@ public struct StrongroomCommand: ParsableCommand {
 /// Runs the CLI with the exit-code contract: 0 success, 2 usage error, 1 any other failure
 /// (with one line on stderr).
 public enum StrongroomMain {
-    public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+    public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
         MemoryTuning.keepFreedMemory()
         var command: any ParsableCommand
         do {
@@ -28,7 +28,11 @@ public enum StrongroomMain {
             exit(2)
         }
         do {
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             exit(0)
         } catch {
             // ArgumentParser reports help and usage problems as errors too.

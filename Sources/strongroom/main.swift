@@ -1,3 +1,3 @@
 import StrongroomCLI
 
-StrongroomMain.run()
+await StrongroomMain.run()
