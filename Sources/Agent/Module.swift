@@ -1,1 +1,0 @@
-// Agent: see docs/design/cas.md. Sources arrive with the issue-4 work.

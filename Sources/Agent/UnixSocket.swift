@@ -1,0 +1,76 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Small wrappers over the POSIX calls the agent and its client share.
+enum UnixSocket {
+    /// `sockaddr_un` for `path`; Linux allows 107 bytes plus the terminating NUL.
+    static func address(_ path: String) throws(AgentError) -> sockaddr_un {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard !bytes.isEmpty, bytes.count < capacity, !bytes.contains(0) else {
+            throw AgentError(.socket, "socket path must be 1 to \(capacity - 1) bytes: \(path)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        return address
+    }
+
+    static func connect(_ path: String) throws(AgentError) -> Int32 {
+        var address = try address(path)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw AgentError(.socket, "cannot create a Unix socket (errno \(errno))") }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard result == 0 else {
+            let code = errno
+            close(fd)
+            throw AgentError(.socket, "cannot connect to the node agent at \(path) (errno \(code))")
+        }
+        return fd
+    }
+
+    static func setTimeouts(_ fd: Int32, seconds: Int) {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Reads up to the first newline (excluded) or EOF. nil when the line exceeds `limit`.
+    static func readLine(_ fd: Int32, limit: Int) throws(AgentError) -> [UInt8]? {
+        var line: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw AgentError(.socket, "read from socket failed (errno \(errno))") }
+            if n == 0 { return line }
+            if let newline = chunk[0..<n].firstIndex(of: UInt8(ascii: "\n")) {
+                line += chunk[0..<newline]
+                return line.count <= limit ? line : nil
+            }
+            line += chunk[0..<n]
+            if line.count > limit { return nil }
+        }
+    }
+
+    /// Writes everything; MSG_NOSIGNAL so a vanished peer is an error, not SIGPIPE.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(AgentError) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + done, $0.count - done, Int32(MSG_NOSIGNAL)) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { throw AgentError(.socket, "write to socket failed (errno \(errno))") }
+            done += n
+        }
+    }
+}

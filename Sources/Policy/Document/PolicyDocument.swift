@@ -1,0 +1,122 @@
+import Attestation
+
+/// A policy as its owners wrote it (docs/design/cas.md "Policies"), parsed and validated.
+/// Parse with `PolicyDocument.parse(yaml:)`; the signed form is `PolicyVersion`.
+public struct PolicyDocument: Sendable, Equatable {
+    public var name: String
+    public var version: Int
+    /// Lowercase hex SHA-256 of the previous version's bytes; nil exactly for version 1.
+    public var previous: String?
+    public var owners: [NamedKey]
+    public var approvalsRequired: Int
+    public var auditors: [NamedKey]
+    public var masterKeys: [String]
+    public var services: [ServicePolicy]
+    public var secrets: [SecretSpec]
+    public var exports: [SecretExport]
+
+    public func service(named name: String) -> ServicePolicy? {
+        services.first { $0.name == name }
+    }
+
+    public func secret(named name: String) -> SecretSpec? {
+        secrets.first { $0.name == name }
+    }
+}
+
+/// An owner or auditor: a name and an Ed25519 public key.
+public struct NamedKey: Sendable, Equatable {
+    public var name: String
+    public var publicKey: OwnerPublicKey
+
+    public init(name: String, publicKey: OwnerPublicKey) {
+        self.name = name
+        self.publicKey = publicKey
+    }
+}
+
+/// One service of a policy: which evidence it accepts and what it receives.
+public struct ServicePolicy: Sendable, Equatable {
+    public var name: String
+    /// One entry per accepted evidence kind.
+    public var attestation: [AttestationRequirement]
+    public var allowDebug: Bool
+    public var allowSimulation: Bool
+    /// Lowercase hex SHA-256 of the only job this service may run, if pinned.
+    public var jobHash: String?
+    /// Values may contain `{{secret:NAME}}` (see `ConfigTemplate`).
+    public var environment: [String: String]
+    public var arguments: [String]
+    /// Relative path (inside the runtime's private directory) → templated contents.
+    public var files: [String: String]
+    public var unwrap: [String]
+    public var wrap: [String]
+    public var results: ResultsSpec?
+
+    public func requirement(for kind: TEEKind) -> AttestationRequirement? {
+        attestation.first { $0.kind == kind }
+    }
+}
+
+/// Reference values for one TEE kind.
+public struct AttestationRequirement: Sendable, Equatable {
+    public var kind: TEEKind
+    /// Lowercase hex measurements, any of which is accepted.
+    public var measurements: [String]
+    /// Exact matches on `AttestationClaims.values`.
+    public var values: [String: String]
+    /// Numeric minimums on `AttestationClaims.values` (decimal text in the claims).
+    public var minTCB: [String: UInt64]
+    /// TCB statuses and advisory ids accepted besides "UpToDate".
+    public var tolerate: [String]
+}
+
+/// Where a service's results go: encrypted under `masterKey`, readable by `recipients`.
+public struct ResultsSpec: Sendable, Equatable {
+    public var masterKey: String
+    public var recipients: [String]
+}
+
+/// A secret this policy lets other policies import by name.
+public struct SecretExport: Sendable, Equatable {
+    public var secret: String
+    public var to: [String]
+}
+
+/// A secret a policy declares; CAS creates or receives the value.
+public struct SecretSpec: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Sent by an owner, HPKE-encrypted to CAS.
+        case given
+        /// `size` random bytes.
+        case random(size: Int)
+        case aes256
+        case ed25519
+        case p256
+        /// A certificate from the policy's own CA.
+        case x509(commonName: String, subjectAlternativeNames: [String])
+        /// Another policy's exported secret.
+        case imported(fromPolicy: String, secret: String)
+
+        /// The policy-file name of the kind.
+        public var name: String {
+            switch self {
+            case .given: "given"
+            case .random: "random"
+            case .aes256: "aes256"
+            case .ed25519: "ed25519"
+            case .p256: "p256"
+            case .x509: "x509"
+            case .imported: "import"
+            }
+        }
+    }
+
+    public var name: String
+    public var kind: Kind
+
+    public init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
+}
