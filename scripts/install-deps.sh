@@ -4,7 +4,7 @@
 # installing needs root (CI runs it as root).
 set -eu
 
-packages="libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev libbrotli-dev libssl-dev pkg-config"
+packages="libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev libbrotli-dev libssl-dev libsqlite3-dev postgresql pkg-config"
 
 missing=""
 for package in $packages; do

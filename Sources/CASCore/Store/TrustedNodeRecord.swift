@@ -1,0 +1,13 @@
+/// A node agent whose simulated-TEE reports CAS accepts (when a policy allows simulation).
+/// `keyID` is the node key id (hex SHA-256 of the raw public key); `publicKey` is `ed25519:<base64>`.
+public struct TrustedNodeRecord: Sendable, Hashable {
+    public var keyID: String
+    public var name: String
+    public var publicKey: String
+
+    public init(keyID: String, name: String, publicKey: String) {
+        self.keyID = keyID
+        self.name = name
+        self.publicKey = publicKey
+    }
+}

@@ -1,0 +1,71 @@
+import CASCore
+import Foundation
+import PostgresNIO
+
+/// A `postgres://user[:password]@host[:port]/database[?sslmode=…]` URL, as libpq spells it.
+/// `sslmode`: disable, prefer (the default, as in libpq), require or verify-full; anything but
+/// disable verifies the server certificate against the system roots when TLS is used.
+/// Errors never repeat the URL (it may carry a password).
+public struct PostgresURL: Sendable, Hashable {
+    public enum TLSMode: String, Sendable, Hashable {
+        case disable, prefer, require
+        case verifyFull = "verify-full"
+    }
+
+    public var username: String
+    public var password: String?
+    public var host: String
+    public var port: Int
+    public var database: String?
+    public var tlsMode: TLSMode
+
+    public init(_ text: String) throws {
+        func invalid(_ reason: String) -> CASStoreError {
+            CASStoreError(.invalidLocation, "invalid PostgreSQL URL: \(reason)")
+        }
+        guard let components = URLComponents(string: text) else { throw invalid("not a URL") }
+        guard let scheme = components.scheme?.lowercased(), scheme == "postgres" || scheme == "postgresql" else {
+            throw invalid("scheme must be postgres:// or postgresql://")
+        }
+        guard let host = components.host, !host.isEmpty else { throw invalid("no host") }
+        guard let user = components.user, !user.isEmpty else { throw invalid("no user name (postgres://USER@host/db)") }
+        let port = components.port ?? 5432
+        guard (1...65535).contains(port) else { throw invalid("port \(port) out of range") }
+        var path = components.path
+        if path.hasPrefix("/") { path.removeFirst() }
+        guard !path.contains("/") else { throw invalid("database name contains '/'") }
+
+        var tlsMode = TLSMode.prefer
+        for item in components.queryItems ?? [] {
+            switch item.name {
+            case "sslmode":
+                guard let value = item.value, let mode = TLSMode(rawValue: value) else {
+                    throw invalid("sslmode must be disable, prefer, require or verify-full")
+                }
+                tlsMode = mode
+            default:
+                // An unknown option is refused rather than ignored: a typo must not drop TLS.
+                throw invalid("unknown parameter \"\(item.name)\"")
+            }
+        }
+
+        self.username = user.removingPercentEncoding ?? user
+        self.password = components.password.map { $0.removingPercentEncoding ?? $0 }
+        self.host = host.removingPercentEncoding ?? host
+        self.port = port
+        self.database = path.isEmpty ? nil : (path.removingPercentEncoding ?? path)
+        self.tlsMode = tlsMode
+    }
+
+    /// The client configuration for postgres-nio.
+    var clientConfiguration: PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS
+        switch tlsMode {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(.makeClientConfiguration())
+        case .require, .verifyFull: tls = .require(.makeClientConfiguration())
+        }
+        return PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
+    }
+}

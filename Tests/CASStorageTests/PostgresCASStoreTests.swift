@@ -1,0 +1,83 @@
+import CASCore
+@testable import CASStorage
+import Foundation
+import Testing
+
+@Suite("PostgresCASStore")
+struct PostgresCASStoreTests {
+    @Test func urlsParseLikeLibpq() throws {
+        let full = try PostgresURL("postgres://alice:s%40cret@db.example:6543/cas?sslmode=require")
+        #expect(full.username == "alice")
+        #expect(full.password == "s@cret")
+        #expect(full.host == "db.example")
+        #expect(full.port == 6543)
+        #expect(full.database == "cas")
+        #expect(full.tlsMode == .require)
+
+        let short = try PostgresURL("postgresql://postgres@127.0.0.1")
+        #expect(short.port == 5432)
+        #expect(short.database == nil)
+        #expect(short.password == nil)
+        #expect(short.tlsMode == .prefer)
+    }
+
+    @Test(arguments: [
+        ("mysql://u@h/db", "scheme"),
+        ("postgres://h/db", "user"),
+        ("postgres://u@/db", "host"),
+        ("postgres://u@h/db?sslmode=allow", "sslmode"),
+        ("postgres://u@h/db?ssl_mode=disable", "unknown parameter"),
+        ("postgres://u:topsecret@h/db?sslmod=disable", "unknown parameter"),
+    ])
+    func badURLsAreRefusedWithoutEchoingThem(url: String, reason: String) throws {
+        #expect {
+            _ = try PostgresURL(url)
+        } throws: { error in
+            guard let error = error as? CASStoreError else { return false }
+            return error.code == .invalidLocation && error.message.contains(reason) && !error.message.contains("topsecret")
+        }
+    }
+
+    @Test func anUnreachableServerFailsWithinTheTimeout() async throws {
+        let started = ContinuousClock.now
+        let error = await storeError {
+            // Port 1 on loopback: nothing listens there.
+            _ = try await PostgresCASStore(url: "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable", connectTimeout: .seconds(3))
+        }
+        #expect(error?.code == .backend)
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
+    @Test func aNewerSchemaIsRefused() async throws {
+        let (name, url) = try await PostgresTestServer.shared.createDatabase()
+        try await PostgresCASStore(url: url).close()
+        try PostgresTestServer.psql(url, "UPDATE meta SET value = convert_to('2', 'UTF8') WHERE key = 'schema.version'")
+        let error = await storeError { _ = try await PostgresCASStore(url: url) }
+        #expect(error?.code == .unsupportedSchema)
+        try await PostgresTestServer.shared.dropDatabase(name)
+    }
+
+    @Test func twoStoresMigratingOneDatabaseAtOnceAgree() async throws {
+        let (name, url) = try await PostgresTestServer.shared.createDatabase()
+        let stores = try await withThrowingTaskGroup(of: PostgresCASStore.self) { group in
+            for _ in 0..<3 { group.addTask { try await PostgresCASStore(url: url) } }
+            return try await group.reduce(into: [PostgresCASStore]()) { $0.append($1) }
+        }
+        // Appends from three stores (three pools) still form one chain.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, store) in stores.enumerated() {
+                for _ in 0..<20 { group.addTask { try await store.appendAudit(auditBuilder(type: "s\(index)")) } }
+            }
+            try await group.waitForAll()
+        }
+        let entries = try await stores[0].auditEntries(from: 1, limit: 100)
+        #expect(entries.map(\.seq) == Array(1...60))
+        var previous = AuditPosition.genesisHash
+        for entry in entries {
+            #expect(entry.hash == chainHash(previous, entry.entryJSON))
+            previous = entry.hash
+        }
+        for store in stores { await store.close() }
+        try await PostgresTestServer.shared.dropDatabase(name)
+    }
+}
