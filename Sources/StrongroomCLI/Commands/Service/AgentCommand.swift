@@ -1,0 +1,59 @@
+import Agent
+import ArgumentParser
+import Attestation
+import Foundation
+
+struct AgentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent",
+        abstract: "The node agent: TEE evidence for local workloads (simulated TEE on machines without one).",
+        subcommands: [AgentServeCommand.self, AgentPublicKeyCommand.self])
+}
+
+struct AgentServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve evidence on a Unix socket: measures each peer process (SHA-384 of its executable) and signs a report with the node key.")
+
+    @Option(help: "The Unix socket path workloads connect to.")
+    var socket: String
+
+    @Option(name: .customLong("node-key"), help: "Node key file (created with mode 0600 on first start).")
+    var nodeKey: String
+
+    @Flag(help: "Mark reports as debug (a policy must allow_debug to accept them).")
+    var debug = false
+
+    func run() throws {
+        let key = try NodeKey.loadOrCreate(at: nodeKey)
+        let agent = NodeAgent(socketPath: socket, nodeKey: key, debug: debug)
+        try agent.start()
+        StandardError.write("agent: serving simulated TEE evidence on \(socket), node key \(key.publicKey.text)\n")
+        // Stop cleanly on SIGINT/SIGTERM (the socket file is removed).
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        stop.wait()
+        agent.stop()
+        _ = sources
+    }
+}
+
+struct AgentPublicKeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "public-key",
+        abstract: "Print the node key's public key (for `strongroom cas trust-node`), creating the key if needed.")
+
+    @Option(name: .customLong("node-key"), help: "Node key file.")
+    var nodeKey: String
+
+    func run() throws {
+        print(try NodeKey.loadOrCreate(at: nodeKey).publicKey.text)
+    }
+}
