@@ -53,11 +53,11 @@ import Testing
         #expect(text.contains("# HELP demo_total A help line with \\\\ and\\nnewline.\n"))
         #expect(text.contains("demo_total{path=\"a\\\"b\\\\c\\nd\"} 3\n"))
         #expect(text.contains("demo_total{path=\"plain\"} 0.5\n"))
-        #expect(text.contains("demo_seconds_bucket{le=\"0.1\"} 1\ndemo_seconds_bucket{le=\"1.0\"} 2\ndemo_seconds_bucket{le=\"+Inf\"} 3\n"))
+        #expect(text.contains("demo_seconds_bucket{le=\"0.1\"} 1\ndemo_seconds_bucket{le=\"1\"} 2\ndemo_seconds_bucket{le=\"+Inf\"} 3\n"))
         #expect(text.contains("demo_seconds_sum 7.55\ndemo_seconds_count 3\n"))
         let parsed = try PrometheusParser.parse(text)
         #expect(parsed["demo_total|path=a\"b\\c\nd"] == 3)
-        #expect(parsed["demo_seconds_bucket|le=1.0"] == 2)
+        #expect(parsed["demo_seconds_bucket|le=1"] == 2)
         #expect(parsed["demo_seconds_sum|"] == 7.55)
     }
 }

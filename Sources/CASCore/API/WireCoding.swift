@@ -28,7 +28,9 @@ public enum APIJSON {
         case .valueNotFound(let type, let context):
             return "\(path(context.codingPath)): expected \(describeType(type)), found null"
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty, context.underlyingError != nil {
+            if context.codingPath.isEmpty,
+                context.underlyingError != nil || context.debugDescription.contains("not valid JSON")
+            {
                 return "body: not valid JSON"
             }
             return "\(path(context.codingPath)): \(context.debugDescription)"

@@ -26,7 +26,8 @@ struct ProblemAndTelemetryMiddleware<Context: RequestContext>: RouterMiddleware 
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let route = context.endpointPath ?? "unmatched"
+        // Hummingbird names unmatched requests "NotFound" (or nothing); metrics never see raw paths.
+        let route = context.endpointPath.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "unmatched"
         let status = response.status.code
         metrics.record(method: request.method.rawValue, route: route, status: status, seconds: seconds)
         context.logger.info(

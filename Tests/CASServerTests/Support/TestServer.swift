@@ -5,6 +5,7 @@ import CASServer
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOSSL
 import Policy
 
@@ -38,7 +39,7 @@ struct TestServer {
         let handlers = InMemoryCAS(owner: OwnerIdentity(name: "alice"), admin: OwnerIdentity(name: "admin"))
         let metrics = CASMetrics()
         let logs = LogCapture()
-        let application = try CASApplication(
+        let application = CASApplication(
             configuration: .init(
                 host: "127.0.0.1", port: 0, transport: transport, maxRequestBodyBytes: maxRequestBodyBytes),
             handlers: handlers, metrics: metrics, logger: logs.logger()
