@@ -1,0 +1,48 @@
+/// The claims of a CAS attestation token (docs/design/cas.md "Tokens"). Times are integer
+/// seconds since the epoch.
+public struct AttestationTokenClaims: Codable, Sendable, Equatable {
+    public var iss: String
+    public var sub: String
+    public var aud: String
+    public var iat: Int64
+    public var nbf: Int64
+    public var exp: Int64
+    public var jti: String
+    public var policy: String
+    public var policyVersion: Int
+    public var service: String
+    /// The evidence kind (`TEEKind` raw value, e.g. "sev-snp", "simulated").
+    public var tee: String
+    /// Lowercase hex.
+    public var measurement: String
+    /// Lowercase hex of the 32-byte job hash.
+    public var jobHash: String
+    /// SHA-256 hex of the runtime public key (X9.63) this token is bound to.
+    public var cnfJkt: String
+
+    public init(iss: String, sub: String, aud: String, iat: Int64, nbf: Int64, exp: Int64, jti: String,
+                policy: String, policyVersion: Int, service: String, tee: String, measurement: String,
+                jobHash: String, cnfJkt: String) {
+        self.iss = iss
+        self.sub = sub
+        self.aud = aud
+        self.iat = iat
+        self.nbf = nbf
+        self.exp = exp
+        self.jti = jti
+        self.policy = policy
+        self.policyVersion = policyVersion
+        self.service = service
+        self.tee = tee
+        self.measurement = measurement
+        self.jobHash = jobHash
+        self.cnfJkt = cnfJkt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case iss, sub, aud, iat, nbf, exp, jti, policy, service, tee, measurement
+        case policyVersion = "policy_version"
+        case jobHash = "job_hash"
+        case cnfJkt = "cnf_jkt"
+    }
+}
