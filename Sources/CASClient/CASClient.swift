@@ -107,8 +107,8 @@ public struct CASClient: Sendable {
         try await call(.POST, CASRoutes.attest, body: request, expecting: AttestResponse.self)
     }
 
-    public func jwks() async throws(CASClientError) -> JWKSDocument {
-        try await call(.GET, CASRoutes.jwks, expecting: JWKSDocument.self)
+    public func jwks() async throws(CASClientError) -> JWKS {
+        try await call(.GET, CASRoutes.jwks, expecting: JWKS.self)
     }
 
     // MARK: KMS
@@ -181,10 +181,11 @@ public struct CASClient: Sendable {
         credential: CASCredential? = nil
     ) async throws(CASClientError) -> (Int, [UInt8]) {
         var authorization: String?
-        let parts = RequestSigning.SignedParts(method: method.rawValue, pathWithQuery: path, body: body)
         switch (signer, credential) {
         case (let identity?, _), (nil, .owner(let identity)?):
-            authorization = RequestSigning.authorizationHeader(identity: identity, parts: parts)
+            authorization = RequestSignature.sign(
+                method: method.rawValue, pathWithQuery: path, body: body, identity: identity, now: Date()
+            ).headerValue
         case (nil, .bearer(let token)?):
             authorization = "Bearer " + token
         case (nil, nil):
@@ -218,10 +219,11 @@ public struct CASClient: Sendable {
     }
 
     private static func refusal(status: Int, contentType: String?, body: [UInt8]) -> CASClientError {
-        if let problem = try? APIJSON.decoder().decode(ProblemDocument.self, from: Data(body)) {
-            return CASClientError(.refused, status: status, problemCode: problem.code, detail: problem.detail)
+        if let problem = try? APIJSON.decoder().decode(Problem.self, from: Data(body)) {
+            return CASClientError(
+                .refused, status: status, problemCode: problem.code ?? problem.type, detail: problem.detail)
         }
-        let isProblem = contentType?.lowercased().hasPrefix(ProblemDocument.mediaType) ?? false
+        let isProblem = contentType?.lowercased().hasPrefix(Problem.contentType) ?? false
         return CASClientError(
             .refused, status: status, problemCode: nil,
             detail: isProblem ? "unreadable problem document" : "HTTP \(status) without a problem document")

@@ -17,7 +17,7 @@ public struct CASClientError: Error, Sendable, Equatable, CustomStringConvertibl
     public var code: Code
     /// HTTP status for `.refused`.
     public var status: Int?
-    /// The problem's code (`nonce_invalid`, `not_found`…) for `.refused`.
+    /// The problem's code (`attestation-refused`, `not-found`…) for `.refused`.
     public var problemCode: String?
     public var detail: String
 

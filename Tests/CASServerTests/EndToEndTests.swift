@@ -78,7 +78,7 @@ import Testing
                 let error = await #expect(throws: CASClientError.self) { try await client.attest(request) }
                 #expect(error?.code == .refused)
                 #expect(error?.status == 403)
-                #expect(error?.problemCode == "nonce_invalid")
+                #expect(error?.problemCode == "attestation-refused")
                 #expect(error?.detail.contains("already used") == true)
             }
         }
@@ -91,7 +91,8 @@ import Testing
                 let error = await #expect(throws: CASClientError.self) {
                     try await Self.attest(client, runtimeKey: P256.KeyAgreement.PrivateKey(), bind: false)
                 }
-                #expect(error?.problemCode == "report_data_mismatch")
+                #expect(error?.problemCode == "attestation-refused")
+                #expect(error?.detail.contains("report data") == true)
                 #expect(error?.status == 403)
             }
         }
@@ -140,7 +141,7 @@ import Testing
                     try await client.policy(named: "no-such-policy", as: owner)
                 }
                 #expect(missing?.status == 404)
-                #expect(missing?.problemCode == "not_found")
+                #expect(missing?.problemCode == "not-found")
 
                 let page = try await client.audit(AuditQuery(from: 2, limit: 5, policy: "taxi-analytics"), as: owner)
                 #expect(page.entries.map(\.type) == ["policy.applied"])

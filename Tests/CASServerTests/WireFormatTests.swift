@@ -27,13 +27,13 @@ import Testing
     }
 
     @Test func problemDocumentShape() throws {
-        let problem = ProblemDocument(code: "nonce_invalid", title: "Forbidden", status: 403, detail: "nonce is used")
+        let problem = Problem(CASError(.attestationRefused, "nonce is used"))
         let json = String(decoding: try APIJSON.encoder().encode(problem), as: UTF8.self)
         #expect(
             json
-                == #"{"detail":"nonce is used","status":403,"title":"Forbidden","type":"https://strongroom.dev/problems/nonce_invalid"}"#
+                == #"{"detail":"nonce is used","status":403,"title":"Attestation refused","type":"https://strongroom.dev/problems/attestation-refused"}"#
         )
-        #expect(problem.code == "nonce_invalid")
+        #expect(problem.code == "attestation-refused")
     }
 
     @Test func auditEntriesKeepIntegerDetails() throws {
@@ -53,78 +53,41 @@ import Testing
     }
 }
 
+/// The client signs with CASCore's `RequestSignature` and the server hands the handler exactly
+/// the method, path-with-query and body that signature covers.
 @Suite struct RequestSigningTests {
-    let alice = OwnerIdentity(name: "alice")
-
-    @Test func signedHeaderRoundTripsAndVerifies() throws {
-        let parts = RequestSigning.SignedParts(method: "POST", pathWithQuery: "/v1/kms/unwrap", body: Array("{}".utf8))
-        let now = Date()
-        let header = RequestSigning.authorizationHeader(identity: alice, parts: parts, now: now)
-        #expect(header.hasPrefix("SR-Sig key_id=\"\(alice.publicKey.keyID)\", ts=\""))
-        guard case .signed(let signature) = try RequestAuthorization(headerValue: header) else {
-            Issue.record("not parsed as SR-Sig")
-            return
-        }
-        #expect(RequestSigning.verify(signature, parts: parts, publicKey: alice.publicKey, now: now) == .valid)
-    }
-
-    @Test func canonicalMessageIsTheDocumentedOne() {
-        let parts = RequestSigning.SignedParts(method: "get", pathWithQuery: "/v1/audit?from=1&limit=2", body: [])
-        let message = String(decoding: RequestSigning.canonicalMessage(parts, timestamp: 1_795_773_600), as: UTF8.self)
-        #expect(
-            message
-                == "strongroom-request-v1\nGET\n/v1/audit?from=1&limit=2\n1795773600\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        )
-    }
-
-    @Test func tamperingIsRefusedWithAReason() throws {
-        let parts = RequestSigning.SignedParts(method: "POST", pathWithQuery: "/v1/kms/wrap", body: Array("{\"a\":1}".utf8))
-        let now = Date()
-        guard case .signed(let signature) = try RequestAuthorization(
-            headerValue: RequestSigning.authorizationHeader(identity: alice, parts: parts, now: now))
-        else { return }
-        let otherBody = RequestSigning.SignedParts(method: "POST", pathWithQuery: "/v1/kms/wrap", body: Array("{\"a\":2}".utf8))
-        let otherPath = RequestSigning.SignedParts(method: "POST", pathWithQuery: "/v1/kms/unwrap", body: Array("{\"a\":1}".utf8))
-        for tampered in [otherBody, otherPath] {
-            guard case .refused(let reason) = RequestSigning.verify(signature, parts: tampered, publicKey: alice.publicKey, now: now)
-            else {
-                Issue.record("tampered request verified")
-                continue
+    @Test func signatureOverAQueryStringVerifiesThroughTheServer() async throws {
+        try await TestServer.with { server in
+            try await withClient(server) { client in
+                // The audit call signs "/v1/audit?from=1&limit=3&policy=a%20b": the query is covered.
+                let page = try await client.audit(AuditQuery(from: 1, limit: 3, policy: "a b"), as: server.handlers.owner)
+                #expect(page.entries.isEmpty)
             }
-            #expect(reason.contains("does not verify"))
         }
-        guard case .refused(let late) = RequestSigning.verify(
-            signature, parts: parts, publicKey: alice.publicKey, now: now.addingTimeInterval(301))
-        else {
-            Issue.record("stale signature verified")
-            return
-        }
-        #expect(late.contains("301 s"))
-        guard case .refused(let wrongKey) = RequestSigning.verify(
-            signature, parts: parts, publicKey: OwnerIdentity(name: "bob").publicKey, now: now)
-        else { return }
-        #expect(wrongKey.contains("is not the key"))
     }
 
-    @Test func malformedHeadersSayWhatIsWrong() {
-        let sig = Data(repeating: 1, count: 64).base64EncodedString()
-        let cases: [(String, String)] = [
-            ("Digest abc", "scheme must be Bearer or SR-Sig"),
-            ("SR-Sig key_id=\"0123456789abcdef\", ts=\"1\"", "missing sig"),
-            ("SR-Sig key_id=\"0123456789abcdef\", ts=\"1\", sig=\"\(sig)\", x=\"1\"", "unknown SR-Sig parameter x"),
-            ("SR-Sig key_id=\"0123456789abcdef\", ts=\"1\", ts=\"2\", sig=\"\(sig)\"", "ts given twice"),
-            ("SR-Sig key_id=0123456789abcdef, ts=\"1\", sig=\"\(sig)\"", "key_id must be quoted"),
-            ("SR-Sig key_id=\"XYZ\", ts=\"1\", sig=\"\(sig)\"", "16 lowercase hex"),
-            ("SR-Sig key_id=\"0123456789abcdef\", ts=\"-1\", sig=\"\(sig)\"", "unix seconds"),
-            ("SR-Sig key_id=\"0123456789abcdef\", ts=\"1\", sig=\"AAAA\"", "64-byte"),
-            ("SR-Sig garbage", "without '='"),
-            ("Bearer a b", "invalid characters"),
-        ]
-        for (header, expected) in cases {
-            let error = #expect(throws: AuthorizationHeaderError.self) { try RequestAuthorization(headerValue: header) }
-            #expect(error?.message.contains(expected) == true, "\(header): \(error?.message ?? "")")
+    @Test func replayedSignatureOnAnotherBodyIsRefused() async throws {
+        try await TestServer.with { server in
+            let owner = server.handlers.owner
+            let signed = Array(#"{"master_key_id":"a","key":"AQ=="}"#.utf8)
+            let header = RequestSignature.sign(
+                method: "POST", pathWithQuery: CASRoutes.kmsWrap, body: signed, identity: owner, now: Date()
+            ).headerValue
+            let good = try await server.raw(
+                .POST, CASRoutes.kmsWrap, body: signed,
+                headers: [("Content-Type", "application/json"), ("Authorization", header)])
+            #expect(good.status == 200)
+            let other = Array(#"{"master_key_id":"b","key":"AQ=="}"#.utf8)
+            let replay = try await server.raw(
+                .POST, CASRoutes.kmsWrap, body: other,
+                headers: [("Content-Type", "application/json"), ("Authorization", header)])
+            #expect(replay.status == 401)
+            #expect(try decodeProblem(replay.body).code == "invalid-signature")
+            // The same body and signature with a query added: the signed target differs.
+            let moved = try await server.raw(
+                .POST, CASRoutes.kmsWrap + "?x=1", body: signed,
+                headers: [("Content-Type", "application/json"), ("Authorization", header)])
+            #expect(moved.status == 401)
         }
-        #expect((try? RequestAuthorization(headerValue: nil)) == RequestAuthorization.none)
-        #expect((try? RequestAuthorization(headerValue: "bearer abc.def")) == .bearer("abc.def"))
     }
 }

@@ -55,31 +55,3 @@ public struct SealStatus: Sendable, Codable, Equatable {
         case sharesReceived = "shares_received"
     }
 }
-
-/// `GET /.well-known/jwks.json`: the token signing keys (RFC 7517).
-public struct JWKSDocument: Sendable, Codable, Equatable {
-    public var keys: [JWKDocument]
-
-    public init(keys: [JWKDocument]) { self.keys = keys }
-}
-
-/// One EC P-256 public key: `{kty: "EC", crv: "P-256", x, y (base64url), kid, alg: "ES256", use: "sig"}`.
-public struct JWKDocument: Sendable, Codable, Equatable {
-    public var kty: String
-    public var crv: String
-    public var x: String
-    public var y: String
-    public var kid: String
-    public var alg: String
-    public var use: String
-
-    public init(x: String, y: String, kid: String) {
-        self.kty = "EC"
-        self.crv = "P-256"
-        self.x = x
-        self.y = y
-        self.kid = kid
-        self.alg = "ES256"
-        self.use = "sig"
-    }
-}

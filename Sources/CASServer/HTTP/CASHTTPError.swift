@@ -1,5 +1,7 @@
-/// A refusal the caller may read: HTTP status, stable code (the problem type's last part) and a
-/// detail that never holds a secret, key, token or data value. Equality is on the code.
+/// A refusal the caller may read: HTTP status, stable kebab-case code (the problem type's last
+/// part, as `CASError.Code`) and a detail that never holds a secret, key, token or data value.
+/// The HTTP layer's own refusals (body limit, media type, no route); handlers may throw `CASError`.
+/// Equality is on the code.
 public struct CASHTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: Int
     public var code: String
@@ -14,16 +16,16 @@ public struct CASHTTPError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { "\(status) \(code): \(detail)" }
     public static func == (a: Self, b: Self) -> Bool { a.code == b.code }
 
-    public static func badRequest(_ detail: String) -> Self { .init(status: 400, code: "bad_request", detail: detail) }
+    public static func badRequest(_ detail: String) -> Self { .init(status: 400, code: "malformed-request", detail: detail) }
     public static func unauthorized(_ detail: String) -> Self { .init(status: 401, code: "unauthorized", detail: detail) }
     public static func forbidden(_ detail: String) -> Self { .init(status: 403, code: "forbidden", detail: detail) }
-    public static func notFound(_ detail: String) -> Self { .init(status: 404, code: "not_found", detail: detail) }
+    public static func notFound(_ detail: String) -> Self { .init(status: 404, code: "not-found", detail: detail) }
     public static func conflict(_ detail: String) -> Self { .init(status: 409, code: "conflict", detail: detail) }
     public static func payloadTooLarge(_ detail: String) -> Self {
-        .init(status: 413, code: "payload_too_large", detail: detail)
+        .init(status: 413, code: "payload-too-large", detail: detail)
     }
     public static func unsupportedMediaType(_ detail: String) -> Self {
-        .init(status: 415, code: "unsupported_media_type", detail: detail)
+        .init(status: 415, code: "unsupported-media-type", detail: detail)
     }
     public static func sealed(_ detail: String) -> Self { .init(status: 503, code: "sealed", detail: detail) }
     /// The only answer to an unexpected error: nothing about its cause leaves the server.

@@ -3,7 +3,8 @@ import CASCore
 /// The business logic behind the HTTP API, one method per endpoint of docs/design/cas.md:
 /// DTO in, DTO out. The server does transport (TLS, body limits, JSON, problem responses,
 /// metrics, logs); an implementation does authorization and everything else, and reports a
-/// refusal by throwing `CASHTTPError`. Any other error becomes a 500 whose detail says nothing.
+/// refusal by throwing `CASError` (or `CASHTTPError`). Any other error becomes a 500 whose detail
+/// says nothing.
 public protocol CASHandlers: Sendable {
     /// `POST /v1/policies` → 201.
     func applyPolicy(_ submission: PolicySubmission, credentials: RequestCredentials) async throws -> PolicyApplied
@@ -25,7 +26,7 @@ public protocol CASHandlers: Sendable {
     /// `POST /v1/kms/unwrap` (Bearer or SR-Sig owner).
     func unwrap(_ request: UnwrapRequest, credentials: RequestCredentials) async throws -> UnwrapResponse
     /// `GET /.well-known/jwks.json`.
-    func jwks() async throws -> JWKSDocument
+    func jwks() async throws -> JWKS
     /// `GET /v1/audit` (SR-Sig owner or auditor).
     func audit(_ query: AuditQuery, credentials: RequestCredentials) async throws -> AuditPage
     /// `POST /v1/nodes` (SR-Sig CAS admin) → 201.

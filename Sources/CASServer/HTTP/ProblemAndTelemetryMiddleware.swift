@@ -18,6 +18,13 @@ struct ProblemAndTelemetryMiddleware<Context: RequestContext>: RouterMiddleware 
             response = try await next(request, context)
         } catch let error as CASHTTPError {
             response = APIResponse.problem(error)
+        } catch let error as CASError {
+            if error.code.httpStatus >= 500 {
+                context.logger.error(
+                    "request failed",
+                    metadata: ["code": "\(error.code)", "cause.type": "\(error.cause.map { "\(type(of: $0))" } ?? "none")"])
+            }
+            response = APIResponse.problem(Problem(error))
         } catch let error as any HTTPResponseError {
             response = APIResponse.problem(Self.problem(for: error, request: request))
         } catch {
@@ -49,7 +56,7 @@ struct ProblemAndTelemetryMiddleware<Context: RequestContext>: RouterMiddleware 
         default:
             let status = error.status.code
             return CASHTTPError(
-                status: status, code: status >= 500 ? "internal" : "bad_request",
+                status: status, code: status >= 500 ? "internal" : "malformed-request",
                 detail: status >= 500 ? CASHTTPError.internalError.detail : error.status.reasonPhrase)
         }
     }

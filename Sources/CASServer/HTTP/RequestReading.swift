@@ -36,15 +36,13 @@ struct RequestReading: Sendable {
 
     /// The Authorization header parsed, and what an SR-Sig signature over this request covers.
     func credentials(of request: Request, body: [UInt8]) throws -> RequestCredentials {
-        let authorization: RequestAuthorization
-        do {
-            authorization = try RequestAuthorization(headerValue: request.headers[.authorization])
-        } catch {
-            throw CASHTTPError.unauthorized(error.message)
+        // A malformed header throws CASError(.unauthorized): never treated as anonymous.
+        let authorization = try request.headers[.authorization].map { value throws(CASError) in
+            try RequestAuthorization(headerValue: value)
         }
-        let parts = RequestSigning.SignedParts(
-            method: request.method.rawValue, pathWithQuery: request.head.path ?? request.uri.path, body: body)
-        return RequestCredentials(authorization: authorization, signedParts: parts)
+        return RequestCredentials(
+            authorization: authorization, method: request.method.rawValue,
+            pathWithQuery: request.head.path ?? request.uri.path, body: body)
     }
 
     private func tooLarge() -> CASHTTPError {
@@ -70,11 +68,16 @@ enum APIResponse {
     }
 
     static func problem(_ error: CASHTTPError) -> Response {
-        let document = ProblemDocument(
-            code: error.code, title: CASHTTPError.title(for: error.status), status: error.status, detail: error.detail)
-        let data = (try? APIJSON.encoder().encode(document)) ?? Data()
+        problem(
+            Problem(
+                type: Problem.typePrefix + error.code, title: CASHTTPError.title(for: error.status),
+                status: error.status, detail: error.detail))
+    }
+
+    static func problem(_ problem: Problem) -> Response {
+        let data = (try? APIJSON.encoder().encode(problem)) ?? Data()
         return Response(
-            status: .init(code: error.status), headers: [.contentType: ProblemDocument.mediaType],
+            status: .init(code: problem.status), headers: [.contentType: Problem.contentType],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

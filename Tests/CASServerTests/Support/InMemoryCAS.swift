@@ -40,17 +40,13 @@ final class InMemoryCAS: CASHandlers {
     // MARK: Authorization
 
     private func requireSigned(by identity: OwnerIdentity, _ credentials: RequestCredentials) throws {
-        guard case .signed(let signature) = credentials.authorization else {
-            throw CASHTTPError.unauthorized("this endpoint needs an SR-Sig signature")
+        guard let signature = credentials.signature else {
+            throw CASError(.unauthorized, "this endpoint needs an SR-Sig signature")
         }
         guard signature.keyID == identity.publicKey.keyID else {
-            throw CASHTTPError.forbidden("key \(signature.keyID) may not do this")
+            throw CASError(.forbidden, "key \(signature.keyID) may not do this")
         }
-        if case .refused(let reason) = RequestSigning.verify(
-            signature, parts: credentials.signedParts, publicKey: identity.publicKey)
-        {
-            throw CASHTTPError.unauthorized(reason)
-        }
+        try credentials.verifySignature(with: identity.publicKey)
     }
 
     /// The token's service, found by comparing every stored token in constant time.
@@ -67,10 +63,10 @@ final class InMemoryCAS: CASHandlers {
             }
             guard let match else { throw CASHTTPError.unauthorized("token is not valid") }
             return match
-        case .signed:
+        case .signature:
             try requireSigned(by: owner, credentials)
             return nil
-        case .none:
+        case nil:
             throw CASHTTPError.unauthorized("a Bearer token or an owner's SR-Sig signature is required")
         }
     }
@@ -161,7 +157,7 @@ final class InMemoryCAS: CASHandlers {
         let expiry = state.withLock { $0.nonces.removeValue(forKey: request.nonce) }
         guard let expiry, expiry > Date() else {
             record("attest.refused", policy: request.policy, reason: "nonce unknown, used or expired")
-            throw CASHTTPError(status: 403, code: "nonce_invalid", detail: "nonce is unknown, already used or expired")
+            throw CASError(.attestationRefused, "nonce is unknown, already used or expired")
         }
         guard state.withLock({ $0.policies[request.policy] != nil }) else {
             throw CASHTTPError.notFound("policy \(request.policy) does not exist")
@@ -170,9 +166,7 @@ final class InMemoryCAS: CASHandlers {
             nonce: request.nonce, runtimePublicKey: request.runtimePublicKey, jobHash: request.jobHash)
         guard request.evidence.kind == .simulated, constantTimeEquals(request.evidence.report, expected) else {
             record("attest.refused", policy: request.policy, reason: "report data mismatch")
-            throw CASHTTPError(
-                status: 403, code: "report_data_mismatch",
-                detail: "evidence report data is not SHA-512(nonce ‖ runtime key ‖ job hash)")
+            throw CASError(.attestationRefused, "evidence report data is not SHA-512(nonce ‖ runtime key ‖ job hash)")
         }
         let runtimeKey: P256.KeyAgreement.PublicKey
         do {
@@ -243,8 +237,8 @@ final class InMemoryCAS: CASHandlers {
         return UnwrapResponse(key: Array(key))
     }
 
-    func jwks() async throws -> JWKSDocument {
-        JWKSDocument(keys: [JWKDocument(x: "eA", y: "eQ", kid: "0123456789abcdef")])
+    func jwks() async throws -> JWKS {
+        JWKS(keys: [JWK(publicKey: P256.Signing.PrivateKey().publicKey)])
     }
 
     // MARK: Audit and administration

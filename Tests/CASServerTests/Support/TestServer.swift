@@ -104,6 +104,6 @@ func withClient<T>(_ server: TestServer, _ body: (CASClient) async throws -> T) 
     }
 }
 
-func decodeProblem(_ bytes: [UInt8]) throws -> ProblemDocument {
-    try JSONDecoder().decode(ProblemDocument.self, from: Data(bytes))
+func decodeProblem(_ bytes: [UInt8]) throws -> Problem {
+    try JSONDecoder().decode(Problem.self, from: Data(bytes))
 }
