@@ -9,7 +9,8 @@ PY=${PYTHON:-python3}
 missing=$("$PY" - <<'PY'
 import importlib
 wanted = [("pyarrow", "pyarrow>=15"), ("duckdb", "duckdb"), ("pyspark", "pyspark==4.0.1"),
-          ("pytest", "pytest"), ("cryptography", "cryptography"), ("numpy", "numpy")]
+          ("pytest", "pytest"), ("cryptography", "cryptography"), ("numpy", "numpy"),
+          ("prometheus_client", "prometheus_client"), ("openapi_spec_validator", "openapi-spec-validator")]
 out = []
 for module, spec in wanted:
     try:

@@ -1,1 +1,0 @@
-// CASClient: see docs/design/cas.md. Sources arrive with the issue-4 work.
