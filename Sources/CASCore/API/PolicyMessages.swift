@@ -1,43 +1,9 @@
 import Foundation
+import Policy
 
-/// `POST /v1/policies`: the exact YAML bytes the owners signed, and their signatures.
-public struct PolicySubmission: Sendable, Codable, Equatable {
-    public var policy: String
-    public var signatures: [PolicySignature]
-
-    public init(policy: String, signatures: [PolicySignature]) {
-        self.policy = policy
-        self.signatures = signatures
-    }
-}
-
-/// Ed25519 by an owner over `"strongroom-policy-v1\n" + hex(sha256(yaml))`.
-public struct PolicySignature: Sendable, Codable, Equatable {
-    public var keyID: String
-    public var signature: [UInt8]
-
-    public init(keyID: String, signature: [UInt8]) {
-        self.keyID = keyID
-        self.signature = signature
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case keyID = "key_id"
-        case signature
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        keyID = try c.decode(String.self, forKey: .keyID)
-        signature = try c.decodeBase64(forKey: .signature)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(keyID, forKey: .keyID)
-        try c.encodeBase64(signature, forKey: .signature)
-    }
-}
+/// `POST /v1/policies`: the exact YAML bytes the owners signed and their signatures
+/// (`Policy.SignedPolicySubmission`, whose signatures are `Policy.PolicySignature`).
+public typealias PolicySubmission = SignedPolicySubmission
 
 /// `POST /v1/policies` → 201.
 public struct PolicyApplied: Sendable, Codable, Equatable {
@@ -124,32 +90,9 @@ public struct PolicyVersionInfo: Sendable, Codable, Equatable {
     }
 }
 
-/// An HPKE (RFC 9180) ciphertext: `{enc, ciphertext}`. Carries a given secret to CAS
-/// (`POST /v1/policies/{name}/secrets/{secret}`) and the configuration to a runtime (`config`).
-public struct HPKEEnvelope: Sendable, Codable, Equatable {
-    /// The encapsulated ephemeral key (P-256, X9.63 uncompressed, 65 bytes).
-    public var enc: [UInt8]
-    public var ciphertext: [UInt8]
-
-    public init(enc: [UInt8], ciphertext: [UInt8]) {
-        self.enc = enc
-        self.ciphertext = ciphertext
-    }
-
-    enum CodingKeys: String, CodingKey { case enc, ciphertext }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        enc = try c.decodeBase64(forKey: .enc)
-        ciphertext = try c.decodeBase64(forKey: .ciphertext)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeBase64(enc, forKey: .enc)
-        try c.encodeBase64(ciphertext, forKey: .ciphertext)
-    }
-}
+/// An HPKE (RFC 9180) ciphertext `{enc, ciphertext}`: a given secret to CAS, the
+/// configuration to a runtime. The type is CASCore's `ConfigEnvelope`.
+public typealias HPKEEnvelope = ConfigEnvelope
 
 /// `GET /v1/cas-key`: the CAS's HPKE public key that owners encrypt given secrets to.
 public struct CASPublicKey: Sendable, Codable, Equatable {

@@ -103,7 +103,7 @@ public struct CASService: Sendable {
         public var secrets: [(name: String, kind: String, present: Bool)]
     }
 
-    public func policy(_ name: String, requester: CASRequester, now: Date) async throws -> PolicyView {
+    public func policy(_ name: String, requester: RequestCredentials, now: Date) async throws -> PolicyView {
         let (record, version) = try await requireVersion(name)
         _ = try requireSigner(requester, among: version.document.owners, now: now)
         var secrets: [(String, String, Bool)] = []
@@ -114,14 +114,14 @@ public struct CASService: Sendable {
         return PolicyView(record: record, document: version.document, secrets: secrets)
     }
 
-    public func policyVersions(_ name: String, requester: CASRequester, now: Date) async throws -> [PolicyVersionRecord] {
+    public func policyVersions(_ name: String, requester: RequestCredentials, now: Date) async throws -> [PolicyVersionRecord] {
         let (_, version) = try await requireVersion(name)
         _ = try requireSigner(requester, among: version.document.owners, now: now)
         return try await store.policyVersions(name: name)
     }
 
     /// An owner's value for a `given` secret, HPKE-encrypted to the CAS envelope key.
-    public func putGivenSecret(policy name: String, secret: String, envelope: ConfigEnvelope, requester: CASRequester, now: Date) async throws {
+    public func putGivenSecret(policy name: String, secret: String, envelope: ConfigEnvelope, requester: RequestCredentials, now: Date) async throws {
         let (_, version) = try await requireVersion(name)
         let owner = try requireSigner(requester, among: version.document.owners, now: now)
         guard let spec = version.document.secret(named: secret), case .given = spec.kind else {
@@ -283,7 +283,7 @@ public struct CASService: Sendable {
 
     // MARK: KMS
 
-    public func unwrap(masterKeyID: String, wrappedKey: String, requester: CASRequester, now: Date) async throws -> SecretKey {
+    public func unwrap(masterKeyID: String, wrappedKey: String, requester: RequestCredentials, now: Date) async throws -> SecretKey {
         let claims = try await authorizeWorkload(requester, masterKeyID: masterKeyID, operation: "unwrap", now: now) { $0.unwrap }
         let masterKey = try await unsealedMasterKey(masterKeyID, policy: claims.policy)
         let key: SecretKey
@@ -301,10 +301,10 @@ public struct CASService: Sendable {
 
     /// Wrapping is allowed to a workload whose service lists the key under `wrap`, and to an
     /// owner (signed request) of the policy that owns the key — custodians encrypt data so.
-    public func wrap(masterKeyID: String, key: SecretKey, requester: CASRequester, now: Date) async throws -> String {
+    public func wrap(masterKeyID: String, key: SecretKey, requester: RequestCredentials, now: Date) async throws -> String {
         let policy: String
         let actor: String
-        if case .signed(let signed) = requester {
+        if requester.signature != nil {
             guard let record = try await store.masterKey(id: masterKeyID), let version = try await latestVersion(record.policy) else {
                 try await audit.record(AuditEvent(type: .kmsRefused, decision: "refused", reason: "unknown master key \(masterKeyID)",
                                                   details: ["master_key_id": .string(masterKeyID), "operation": "wrap"]), now: now)
@@ -312,7 +312,7 @@ public struct CASService: Sendable {
             }
             let owner: NamedKey
             do {
-                owner = try signed.signer(among: version.document.owners, now: now)
+                owner = try requester.signer(among: version.document.owners, now: now)
             } catch {
                 try await audit.record(AuditEvent(type: .kmsRefused, policy: record.policy, decision: "refused", reason: error.message,
                                                   details: ["master_key_id": .string(masterKeyID), "operation": "wrap"]), now: now)
@@ -334,14 +334,14 @@ public struct CASService: Sendable {
 
     /// Verifies the bearer token and that the token's service (in the policy as it is now, so
     /// an update revokes) lists the master key.
-    private func authorizeWorkload(_ requester: CASRequester, masterKeyID: String, operation: String, now: Date,
+    private func authorizeWorkload(_ requester: RequestCredentials, masterKeyID: String, operation: String, now: Date,
                                    allowed: (ServicePolicy) -> [String]) async throws -> AttestationTokenClaims {
         func refuse(_ code: CASError.Code, _ reason: String, policy: String? = nil, service: String? = nil) async throws -> Never {
             try await audit.record(AuditEvent(type: .kmsRefused, policy: policy, service: service, decision: "refused", reason: reason,
                                               details: ["master_key_id": .string(masterKeyID), "operation": .string(operation)]), now: now)
             throw CASError(code, reason)
         }
-        guard case .bearer(let token) = requester else {
+        guard let token = requester.bearerToken else {
             try await refuse(.unauthorized, "\(operation) needs an attestation token (Authorization: Bearer)")
         }
         let claims: AttestationTokenClaims
@@ -371,10 +371,7 @@ public struct CASService: Sendable {
 
     /// The audit chain. Unfiltered: the CAS administrator and any policy's auditors (the chain
     /// verifies only whole). Filtered by policy: that policy's owners and auditors too.
-    public func auditPage(from: Int64, limit: Int, policy: String?, requester: CASRequester, now: Date) async throws -> AuditExport {
-        guard case .signed(let signed) = requester else {
-            throw CASError(.unauthorized, "the audit log needs a signed request (SR-Sig) of an owner, auditor or the administrator")
-        }
+    public func auditPage(from: Int64, limit: Int, policy: String?, requester: RequestCredentials, now: Date) async throws -> AuditExport {
         var allowed = [NamedKey(name: "administrator", publicKey: keyring.administrator)]
         if let policy {
             let (_, version) = try await requireVersion(policy)
@@ -384,7 +381,7 @@ public struct CASService: Sendable {
                 if let version = try await latestVersion(name) { allowed += version.document.auditors }
             }
         }
-        _ = try signed.signer(among: allowed, now: now)
+        _ = try requester.signer(among: allowed, now: now)
         let limit = max(1, min(limit, 10_000))
         let records = try await store.auditEntries(from: from, limit: limit, policy: policy)
         var entries: [AuditEntry] = []
@@ -405,11 +402,8 @@ public struct CASService: Sendable {
         try await audit.checkpointHead(now: now)
     }
 
-    public func trustNode(name: String, publicKey: String, requester: CASRequester, now: Date) async throws -> String {
-        guard case .signed(let signed) = requester else {
-            throw CASError(.unauthorized, "registering a node needs the administrator's signed request")
-        }
-        let admin = try signed.signer(among: [NamedKey(name: "administrator", publicKey: keyring.administrator)], now: now)
+    public func trustNode(name: String, publicKey: String, requester: RequestCredentials, now: Date) async throws -> String {
+        let admin = try requester.signer(among: [NamedKey(name: "administrator", publicKey: keyring.administrator)], now: now)
         let key: NodePublicKey
         do { key = try NodePublicKey(text: publicKey) } catch { throw CASError(.malformedRequest, error.message) }
         try await store.putTrustedNode(TrustedNodeRecord(keyID: key.keyID, name: name, publicKey: key.text))
@@ -425,11 +419,8 @@ public struct CASService: Sendable {
 
     // MARK: Helpers
 
-    private func requireSigner(_ requester: CASRequester, among keys: [NamedKey], now: Date) throws(CASError) -> NamedKey {
-        guard case .signed(let signed) = requester else {
-            throw CASError(.unauthorized, "this needs a signed request (SR-Sig) of a policy owner")
-        }
-        return try signed.signer(among: keys, now: now)
+    private func requireSigner(_ requester: RequestCredentials, among keys: [NamedKey], now: Date) throws(CASError) -> NamedKey {
+        try requester.signer(among: keys, now: now)
     }
 
     private func latestVersion(_ name: String) async throws -> PolicyVersion? {
