@@ -384,6 +384,11 @@ public struct CASService: Sendable {
         _ = try requester.signer(among: allowed, now: now)
         let limit = max(1, min(limit, 10_000))
         let records = try await store.auditEntries(from: from, limit: limit, policy: policy)
+        // A page that reaches the head of the whole chain gets a checkpoint there, so an export
+        // verifies to its last entry (design: checkpoints every 64 entries and on export).
+        if policy == nil, let last = records.last, let head = try await store.latestAudit(), head.seq == last.seq {
+            try await audit.checkpointHead(now: now)
+        }
         var entries: [AuditEntry] = []
         for record in records {
             guard let object = try? JSONDecoder().decode(JSONValue.self, from: Data(record.entryJSON.utf8)).objectValue else {

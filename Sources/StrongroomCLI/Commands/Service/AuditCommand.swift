@@ -1,0 +1,127 @@
+import ArgumentParser
+import CASClient
+import CASCore
+import Foundation
+import Policy
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Export and verify CAS's tamper-evident audit log.",
+        subcommands: [AuditExportCommand.self, AuditVerifyCommand.self])
+}
+
+/// Reads the whole chain from CAS, page by page (administrator or an auditor).
+enum AuditDownload {
+    static func export(from client: CASClient, as identity: OwnerIdentity, policy: String? = nil) async throws -> AuditExport {
+        var entries: [AuditEntry] = []
+        var checkpoints: [AuditCheckpoint] = []
+        var from = 1
+        while true {
+            let page = try await client.audit(AuditQuery(from: from, limit: AuditQuery.maximumLimit, policy: policy), as: identity)
+            let encoder = APIJSON.encoder()
+            for entry in page.entries {
+                entries.append(try JSONDecoder().decode(AuditEntry.self, from: encoder.encode(entry)))
+            }
+            for checkpoint in page.checkpoints where !checkpoints.contains(where: { $0.seq == checkpoint.seq }) {
+                checkpoints.append(try JSONDecoder().decode(AuditCheckpoint.self, from: encoder.encode(checkpoint)))
+            }
+            guard let last = page.entries.last, page.entries.count == AuditQuery.maximumLimit else { break }
+            from = Int(last.seq) + 1
+        }
+        return AuditExport(entries: entries, checkpoints: checkpoints)
+    }
+}
+
+struct AuditExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the audit chain as JSON lines (entries, then signed checkpoints).")
+
+    @OptionGroup var connection: CASConnectionOptions
+
+    @Option(help: "Administrator or auditor identity file.")
+    var identity: String
+
+    @Option(help: "Output file; standard output when omitted.")
+    var out: String?
+
+    func run() async throws {
+        let auditor = try OwnerIdentity.read(from: identity)
+        let export = try await connection.client().using { try await AuditDownload.export(from: $0, as: auditor) }
+        if let out {
+            try Data(export.jsonLines.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            StandardError.write("\(export.entries.count) entries, \(export.checkpoints.count) checkpoints written to \(out)\n")
+        } else {
+            print(export.jsonLines, terminator: "")
+        }
+    }
+}
+
+struct AuditVerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Recompute the hash chain and check the signed checkpoints; fails on any changed, reordered or missing entry.")
+
+    @Option(help: "An exported audit file (JSON lines).")
+    var file: String?
+
+    @Option(help: "CAS base URL to read the chain from (instead of --file).")
+    var cas: String?
+
+    @Option(help: "The CAS CA certificate (PEM); default $STRONGROOM_CAS_CA.")
+    var ca: String?
+
+    @Option(help: "Administrator or auditor identity (with --cas).")
+    var identity: String?
+
+    @Option(help: "JWKS file with the CAS audit key (pin it; with --cas the default is CAS's own /.well-known/jwks.json).")
+    var jwks: String?
+
+    @Option(help: "text or json.")
+    var format: VerifyFormat = .text
+
+    enum VerifyFormat: String, ExpressibleByArgument { case text, json }
+
+    func validate() throws {
+        if (file == nil) == (cas == nil) { throw ValidationError("give exactly one of --file and --cas") }
+        if cas != nil && identity == nil { throw ValidationError("--cas needs --identity (administrator or auditor)") }
+        if file != nil && jwks == nil { throw ValidationError("--file needs --jwks (the CAS's signing keys)") }
+    }
+
+    func run() async throws {
+        var export: AuditExport
+        var keys: JWKS?
+        if let jwks {
+            guard let data = FileManager.default.contents(atPath: jwks) else { throw CLIError("cannot read \(jwks)") }
+            keys = try JWKS(json: [UInt8](data))
+        }
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+            export = try AuditExport(jsonLines: String(decoding: data, as: UTF8.self))
+        } else {
+            let auditor = try OwnerIdentity.read(from: identity!)
+            let client = try CASClient(baseURL: cas!, caFile: ca ?? ProcessInfo.processInfo.environment["STRONGROOM_CAS_CA"])
+            let pinned = keys
+            (export, keys) = try await client.using { client in
+                let export = try await AuditDownload.export(from: client, as: auditor)
+                if let pinned { return (export, pinned) }
+                return (export, try await client.jwks())
+            }
+        }
+        switch AuditVerifier.verify(entries: export.entries, checkpoints: export.checkpoints, jwks: keys!) {
+        case .intact(let summary):
+            if format == .json {
+                print(#"{"verified":true,"entries":\#(summary.entryCount),"last_seq":\#(summary.lastSeq),"last_hash":"\#(summary.lastHash)","checkpoints":\#(summary.checkpointCount),"uncheckpointed":\#(summary.uncheckpointedEntries)}"#)
+            } else {
+                print("audit chain intact: \(summary.entryCount) entries, last seq \(summary.lastSeq), \(summary.checkpointCount) signed checkpoints"
+                      + (summary.uncheckpointedEntries > 0 ? ", \(summary.uncheckpointedEntries) entries after the last checkpoint" : ""))
+            }
+        case .broken(let failure):
+            if format == .json {
+                print(#"{"verified":false,"seq":\#(failure.seq),"kind":"\#(failure.kind.rawValue)"}"#)
+            }
+            throw CLIError("audit chain broken at seq \(failure.seq) (\(failure.kind.rawValue)): \(failure.reason)")
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import ArgumentParser
+import CASClient
+import CASCore
+import CASServer
+import Foundation
+import Logging
+import Policy
+
+struct CasCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cas",
+        abstract: "The Configuration and Attestation Service: keys and secrets only for attested workloads.",
+        subcommands: [CasInitCommand.self, CasServeCommand.self, CasTrustNodeCommand.self, CasUnsealCommand.self])
+}
+
+struct CasInitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create the CAS master key (key file + Shamir recovery shares, printed once) and the CAS keys.")
+
+    @OptionGroup var store: CASStoreOptions
+
+    @Option(help: "Recovery shares to print.")
+    var shares: Int = 5
+
+    @Option(help: "Shares needed to unseal.")
+    var threshold: Int = 3
+
+    @Option(name: .customLong("admin-public-key"), help: "The administrator's public key (ed25519:…); default: create DATA_DIR/admin.identity.")
+    var adminPublicKey: String?
+
+    @Option(name: .customLong("master-key-file"), help: "Where to write the master key (default DATA_DIR/cas-master.key).")
+    var masterKeyFile: String?
+
+    func validate() throws {
+        guard (2...255).contains(shares), (2...shares).contains(threshold) else {
+            throw ValidationError("need 2 ≤ --threshold ≤ --shares ≤ 255")
+        }
+    }
+
+    func run() async throws {
+        try store.createDataDirectory()
+        let casStore = try await store.openStore()
+        defer { Task { await casStore.close() } }
+        let administrator: OwnerPublicKey
+        if let adminPublicKey {
+            administrator = try OwnerPublicKey(text: adminPublicKey)
+        } else {
+            let path = store.dataDir + "/admin.identity"
+            let identity = OwnerIdentity(name: "administrator")
+            try identity.write(to: path)
+            administrator = identity.publicKey
+            StandardError.write("administrator identity written to \(path)\n")
+        }
+        let masterKey = CASMasterKey.generate()
+        let keyFile = masterKeyFile ?? store.defaultMasterKeyFile
+        try masterKey.write(to: keyFile)
+        do {
+            _ = try await CASKeyring.initialize(casStore, masterKey: masterKey, administrator: administrator)
+        } catch {
+            unlink(keyFile)  // an init that failed leaves no key behind
+            throw error
+        }
+        let recovery = try masterKey.split(shareCount: shares, threshold: threshold)
+        await casStore.close()
+        StandardError.write("master key written to \(keyFile) (mode 0600); move it off this machine for production\n")
+        print("Recovery shares (\(threshold) of \(shares) unseal this CAS). They are shown once; give each to a different person:")
+        for share in recovery { print(share.text) }
+    }
+}
+
+struct CasServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the CAS API (TLS by default; plain HTTP only on loopback with --insecure-http).")
+
+    @OptionGroup var store: CASStoreOptions
+
+    @Option(help: "HOST:PORT to listen on.")
+    var listen: String = "127.0.0.1:8443"
+
+    @Option(name: .customLong("master-key-file"), help: "Unseal with this key file (default DATA_DIR/cas-master.key when present).")
+    var masterKeyFile: String?
+
+    @Option(name: .customLong("unseal-share"), help: "A recovery share (repeat until the threshold); without key file or shares CAS starts sealed and takes shares on POST /v1/sys/unseal.")
+    var unsealShares: [String] = []
+
+    @Flag(name: .customLong("insecure-http"), help: "Plain HTTP (development; loopback addresses only).")
+    var insecureHTTP = false
+
+    @Option(name: .customLong("tls-host"), help: "Extra host names/IPs for the generated server certificate.")
+    var tlsHosts: [String] = []
+
+    @Option(name: .customLong("port-file"), help: "Write the bound port here once listening (useful with port 0).")
+    var portFile: String?
+
+    func run() async throws {
+        var logger = Logger(label: "strongroom.cas")
+        logger.logLevel = .info
+        let (host, port) = try CASServerConfiguration.parseListenAddress(listen)
+        let transport: CASServerConfiguration.Transport
+        if insecureHTTP {
+            transport = .insecureHTTP
+        } else {
+            try store.createDataDirectory()
+            transport = .tls(try CASTLSMaterial.loadOrCreate(dataDir: store.dataDir, hosts: [host] + tlsHosts))
+        }
+        let configuration = CASServerConfiguration(host: host, port: port, transport: transport)
+        try configuration.validate()
+
+        let casStore = try await store.openStore()
+        let gate = CASGate(store: casStore, logger: logger)
+        let keyFile = masterKeyFile ?? (FileManager.default.fileExists(atPath: store.defaultMasterKeyFile) ? store.defaultMasterKeyFile : nil)
+        if !unsealShares.isEmpty {
+            let shares = try unsealShares.map { try ShamirShare(text: $0) }
+            try await gate.unseal(masterKey: CASMasterKey.combine(shares), method: "shares")
+        } else if let keyFile {
+            try await gate.unseal(masterKey: CASMasterKey.read(from: keyFile), method: "key-file")
+        } else {
+            StandardError.write("CAS is sealed: send recovery shares with `strongroom cas unseal`\n")
+        }
+        let portFile = self.portFile
+        let scheme = insecureHTTP ? "http" : "https"
+        let application = try CASApplication(configuration: configuration, handlers: CASServiceHandlers(gate: gate), logger: logger)
+            .makeApplication { boundPort in
+                StandardError.write("CAS listening on \(scheme)://\(host):\(boundPort)\n")
+                if let portFile { try? Data("\(boundPort)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic) }
+            }
+        // runService handles SIGINT/SIGTERM with a graceful shutdown.
+        try await application.runService()
+        if let service = try? gate.service() { try? await service.checkpoint(now: Date()) }
+        await casStore.close()
+    }
+}
+
+struct CasTrustNodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trust-node",
+        abstract: "Register a node agent's key (administrator only); policies still decide whether simulated evidence counts.")
+
+    @OptionGroup var connection: CASConnectionOptions
+
+    @Option(help: "The administrator identity file.")
+    var identity: String
+
+    @Option(help: "A name for the node.")
+    var name: String
+
+    @Option(name: .customLong("public-key"), help: "The node key (ed25519:…), from `strongroom agent public-key`.")
+    var publicKey: String
+
+    func run() async throws {
+        let admin = try OwnerIdentity.read(from: identity)
+        let registered = try await connection.client().using { client in
+            try await client.registerNode(NodeRegistration(name: name, publicKey: publicKey), as: admin)
+        }
+        print("node \(registered.name) trusted, key id \(registered.nodeKeyID)")
+    }
+}
+
+struct CasUnsealCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unseal",
+        abstract: "Send one recovery share to a sealed CAS.")
+
+    @OptionGroup var connection: CASConnectionOptions
+
+    @Argument(help: "The share (srs1-…); read from standard input when omitted, so it stays out of shell history.")
+    var share: String?
+
+    func run() async throws {
+        let text = share ?? (readLine(strippingNewline: true) ?? "")
+        let status = try await connection.client().using { try await $0.unseal(share: text) }
+        print(status.sealed ? "sealed: \(status.sharesReceived) of \(status.threshold) shares received" : "unsealed")
+    }
+}
