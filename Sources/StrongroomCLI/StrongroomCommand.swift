@@ -5,7 +5,7 @@ public struct StrongroomCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "strongroom",
         abstract: "Confidential analytics over encrypted Parquet.",
-        subcommands: [ParquetCommand.self, QueryCommand.self, BenchCommand.self, IdentityCommand.self, PolicyCommand.self, AgentCommand.self, CasCommand.self, AuditCommand.self])
+        subcommands: [ParquetCommand.self, QueryCommand.self, BenchCommand.self, IdentityCommand.self, PolicyCommand.self, AgentCommand.self, CasCommand.self, AuditCommand.self, DemoCommand.self])
 
     public init() {}
 }

@@ -17,7 +17,7 @@ enum SampleCodec: String, ExpressibleByArgument, CaseIterable {
 struct WriteSampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "write-sample",
-        abstract: "Write a deterministic demo file with every flat type (nulls on every 7th row).")
+        abstract: "Write a deterministic demo file: every flat type (nulls on every 7th row), or taxi-like trips.")
 
     @Argument(help: "Output Parquet file.")
     var output: String
@@ -31,6 +31,13 @@ struct WriteSampleCommand: ParsableCommand {
     @Option(help: "snappy, zstd, gzip or none.")
     var codec: SampleCodec = .snappy
 
+    @Option(help: "all-types (every flat type, nulls on every 7th row) or taxi (NYC-taxi-like trips).")
+    var kind: SampleKind = .allTypes
+
+    enum SampleKind: String, ExpressibleByArgument, CaseIterable {
+        case allTypes = "all-types", taxi
+    }
+
     func validate() throws {
         if rows < 0 { throw ValidationError("--rows must be ≥ 0") }
         if rowGroupRows < 1 { throw ValidationError("--row-group-rows must be ≥ 1") }
@@ -40,12 +47,13 @@ struct WriteSampleCommand: ParsableCommand {
         var options = ParquetWriteOptions()
         options.codec = codec.codec
         options.rowGroupRows = rowGroupRows
-        let writer = try ParquetFileWriter(path: output, schema: SampleTable.schema, options: options)
+        let schema = kind == .taxi ? TaxiSample.schema : SampleTable.schema
+        let writer = try ParquetFileWriter(path: output, schema: schema, options: options)
         var progress = Progress("write-sample")
         var start = 0
         while start < rows {
             let end = min(rows, start + 65_536)
-            try writer.write(SampleTable.batch(start..<end))
+            try writer.write(kind == .taxi ? TaxiSample.batch(start..<end) : SampleTable.batch(start..<end))
             start = end
             progress.update("\(start) of \(rows) rows")
         }
