@@ -9,6 +9,16 @@ struct YAMLValue {
 
     var line: Int? { node.mark?.line }
 
+    /// Anchors and aliases are refused: Yams resolves an alias to the anchored node, so a few
+    /// nested aliases would make a small document expensive to walk, and shared structure
+    /// makes a policy harder to review.
+    static func checked(_ node: Node, path: String) throws(PolicyError) -> YAMLValue {
+        let value = YAMLValue(node: node, path: path)
+        if case .alias = node { throw value.error(.wrongType, "YAML aliases are not allowed in policies") }
+        if node.anchor != nil { throw value.error(.wrongType, "YAML anchors and aliases are not allowed in policies") }
+        return value
+    }
+
     func error(_ code: PolicyError.Code, _ problem: String) -> PolicyError {
         PolicyError(code, path: path, line: line, problem)
     }
@@ -39,8 +49,7 @@ struct YAMLValue {
             guard case .scalar(let key) = keyNode else {
                 throw PolicyError(.wrongType, path: path, line: keyNode.mark?.line, "mapping keys must be strings")
             }
-            let value = YAMLValue(node: valueNode, path: child(key.string))
-            if case .alias = valueNode { throw value.error(.wrongType, "YAML aliases are not allowed in policies") }
+            let value = try YAMLValue.checked(valueNode, path: child(key.string))
             guard allowed.contains(key.string) else {
                 throw PolicyError(
                     .unknownKey, path: child(key.string), line: keyNode.mark?.line,
@@ -65,8 +74,7 @@ struct YAMLValue {
             guard case .scalar(let key) = keyNode else {
                 throw PolicyError(.wrongType, path: path, line: keyNode.mark?.line, "mapping keys must be strings")
             }
-            let value = YAMLValue(node: valueNode, path: child(key.string))
-            if case .alias = valueNode { throw value.error(.wrongType, "YAML aliases are not allowed in policies") }
+            let value = try YAMLValue.checked(valueNode, path: child(key.string))
             out.append((key.string, value))
         }
         return out
@@ -78,8 +86,7 @@ struct YAMLValue {
         }
         var out: [YAMLValue] = []
         for (i, item) in sequence.enumerated() {
-            let value = YAMLValue(node: item, path: "\(path)[\(i)]")
-            if case .alias = item { throw value.error(.wrongType, "YAML aliases are not allowed in policies") }
+            let value = try YAMLValue.checked(item, path: "\(path)[\(i)]")
             out.append(value)
         }
         return out
