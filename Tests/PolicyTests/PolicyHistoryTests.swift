@@ -81,8 +81,8 @@ import Testing
 
     @Test func nextVersionIsApprovedByTheCurrentOwners() throws {
         let v1 = try PolicyVersion(yaml: f.full(owners: [f.alice, f.bob], approvals: 2))
-        // Version 2 hands the policy to carol alone; carol cannot approve her own admission.
-        let v2 = try PolicyVersion(yaml: f.full(version: 2, previous: v1.hash, owners: [f.carol], approvals: 1))
+        // Version 2 adds carol; carol cannot approve her own admission.
+        let v2 = try PolicyVersion(yaml: f.full(version: 2, previous: v1.hash, owners: [f.carol, f.alice], approvals: 1))
         let byCarol = PolicyHistory.accept(new: v2, signatures: [PolicySignature(signing: v2, by: f.carol)], current: v1)
         #expect(refusal(byCarol)?.code == .insufficientApprovals)
         let byAlice = PolicyHistory.accept(new: v2, signatures: [PolicySignature(signing: v2, by: f.alice)], current: v1)
