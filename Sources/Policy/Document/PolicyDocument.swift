@@ -69,18 +69,36 @@ public struct AttestationRequirement: Sendable, Equatable {
     public var minTCB: [String: UInt64]
     /// TCB statuses and advisory ids accepted besides "UpToDate".
     public var tolerate: [String]
+
+    public init(kind: TEEKind, measurements: [String], values: [String: String] = [:], minTCB: [String: UInt64] = [:], tolerate: [String] = []) {
+        self.kind = kind
+        self.measurements = measurements
+        self.values = values
+        self.minTCB = minTCB
+        self.tolerate = tolerate
+    }
 }
 
 /// Where a service's results go: encrypted under `masterKey`, readable by `recipients`.
 public struct ResultsSpec: Sendable, Equatable {
     public var masterKey: String
     public var recipients: [String]
+
+    public init(masterKey: String, recipients: [String]) {
+        self.masterKey = masterKey
+        self.recipients = recipients
+    }
 }
 
 /// A secret this policy lets other policies import by name.
 public struct SecretExport: Sendable, Equatable {
     public var secret: String
     public var to: [String]
+
+    public init(secret: String, to: [String]) {
+        self.secret = secret
+        self.to = to
+    }
 }
 
 /// A secret a policy declares; CAS creates or receives the value.

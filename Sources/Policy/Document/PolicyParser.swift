@@ -38,7 +38,7 @@ extension PolicyDocument {
         } catch {
             throw PolicyError(.syntax, path: "", line: nil, "not valid YAML")
         }
-        return try PolicyParser().document(YAMLValue(node: root, path: ""))
+        return try PolicyParser().document(YAMLValue.checked(root, path: "", budget: WalkBudget()))
     }
 
     /// Yams errors carry the whole YAML text; keep only the problem and the line.

@@ -6,8 +6,22 @@ import Yams
 struct YAMLValue {
     let node: Node
     let path: String
+    let budget: WalkBudget
 
     var line: Int? { node.mark?.line }
+
+    /// Every node the parser visits passes here. Yams resolves an alias to the anchored node
+    /// itself, so a few nested aliases can make a small document expensive to walk: the walk
+    /// has a node budget.
+    static func checked(_ node: Node, path: String, budget: WalkBudget) throws(PolicyError) -> YAMLValue {
+        let value = YAMLValue(node: node, path: path, budget: budget)
+        budget.remaining -= 1
+        guard budget.remaining >= 0 else {
+            throw value.error(.invalidValue, "the policy expands to more than \(WalkBudget.maxNodes) YAML nodes")
+        }
+        if case .alias = node { throw value.error(.wrongType, "unresolved YAML alias") }
+        return value
+    }
 
     func error(_ code: PolicyError.Code, _ problem: String) -> PolicyError {
         PolicyError(code, path: path, line: line, problem)
@@ -39,8 +53,7 @@ struct YAMLValue {
             guard case .scalar(let key) = keyNode else {
                 throw PolicyError(.wrongType, path: path, line: keyNode.mark?.line, "mapping keys must be strings")
             }
-            let value = YAMLValue(node: valueNode, path: child(key.string))
-            if case .alias = valueNode { throw value.error(.wrongType, "YAML aliases are not allowed in policies") }
+            let value = try YAMLValue.checked(valueNode, path: child(key.string), budget: budget)
             guard allowed.contains(key.string) else {
                 throw PolicyError(
                     .unknownKey, path: child(key.string), line: keyNode.mark?.line,
@@ -65,8 +78,7 @@ struct YAMLValue {
             guard case .scalar(let key) = keyNode else {
                 throw PolicyError(.wrongType, path: path, line: keyNode.mark?.line, "mapping keys must be strings")
             }
-            let value = YAMLValue(node: valueNode, path: child(key.string))
-            if case .alias = valueNode { throw value.error(.wrongType, "YAML aliases are not allowed in policies") }
+            let value = try YAMLValue.checked(valueNode, path: child(key.string), budget: budget)
             out.append((key.string, value))
         }
         return out
@@ -78,8 +90,7 @@ struct YAMLValue {
         }
         var out: [YAMLValue] = []
         for (i, item) in sequence.enumerated() {
-            let value = YAMLValue(node: item, path: "\(path)[\(i)]")
-            if case .alias = item { throw value.error(.wrongType, "YAML aliases are not allowed in policies") }
+            let value = try YAMLValue.checked(item, path: "\(path)[\(i)]", budget: budget)
             out.append(value)
         }
         return out
@@ -143,4 +154,10 @@ struct YAMLMapping {
     }
 
     var keys: [String] { entries.map(\.0) }
+}
+
+/// Nodes left to visit in one parse (one parse, one thread: a plain class is enough).
+final class WalkBudget {
+    static let maxNodes = 100_000
+    var remaining = maxNodes
 }

@@ -5,12 +5,18 @@ import Foundation
 /// One policy version: the exact YAML bytes its owners signed, their SHA-256 and the parsed
 /// document. The bytes, not a re-serialisation, are what is stored, hashed and signed.
 public struct PolicyVersion: Sendable, Equatable {
+    /// Largest policy accepted (policies are reviewed by people; this bounds parsing work).
+    public static let maxByteCount = 1 << 20
+
     public let bytes: [UInt8]
     /// Lowercase hex SHA-256 of `bytes`.
     public let hash: String
     public let document: PolicyDocument
 
     public init(yaml bytes: [UInt8]) throws(PolicyError) {
+        guard bytes.count <= Self.maxByteCount else {
+            throw PolicyError(.syntax, path: "", line: nil, "the policy is \(bytes.count) bytes; the limit is \(Self.maxByteCount)")
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw PolicyError(.syntax, path: "", line: nil, "the policy is not valid UTF-8")
         }
