@@ -14,9 +14,10 @@ import Foundation
 /// (`MSSQL_CERTIFICATE_STORE`): it wraps column encryption keys with RSA-OAEP and signs the
 /// wrapped value with RSA PKCS#1 v1.5 / SHA-256.
 ///
-/// Built from a PKCS#8 (or PKCS#1) private key PEM — can wrap and unwrap — or from a certificate,
-/// which can only verify signatures (wrapping signs, so it needs the private key). Certificate validity dates are not enforced: SQL Server does
-/// not enforce them for CMKs either, and real CMK certificates are often expired.
+/// Built from a PKCS#8 (or PKCS#1) private key PEM — can wrap and unwrap — or from a
+/// certificate, which can only verify signatures (wrapping signs, so it needs the private key).
+/// Certificate validity dates are not enforced: SQL Server does not enforce them for CMKs
+/// either, and real CMK certificates are often expired.
 public struct ColumnMasterKey: Sendable {
     /// RSA-OAEP hash. Microsoft's providers for the Windows certificate store use SHA-1 (RFC 8017
     /// defaults, MGF1 with the same hash); that is what SQL Server's own key values contain.
