@@ -1,1 +1,0 @@
-// AlwaysEncrypted: issue 6.
