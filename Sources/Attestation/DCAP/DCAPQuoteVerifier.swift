@@ -31,11 +31,6 @@ public struct DCAPQuoteVerifier: Sendable {
             throw AttestationError(.untrustedSigner, "QE vendor id \(Hex.encode(quote.header.qeVendorID)) is not Intel's")
         }
 
-        // Revocation lists first: every chain below is checked against them.
-        let rootCRL = try CertificateRevocationList(bytes: collateral.rootCACRL, name: "root CA CRL")
-        try rootCRL.verify(issuerCertificate: trustedRoot, now: now)
-        let pckCRL = try CertificateRevocationList(bytes: collateral.pckCRL, name: "PCK CRL")
-
         // The PCK chain: embedded in the quote (certification data type 5) or from the caller.
         let certification = quote.qeCertification
         let pckPEM: [UInt8]
@@ -47,13 +42,18 @@ public struct DCAPQuoteVerifier: Sendable {
             throw AttestationError(.collateral, "quote certification data type \(certification.certificationDataType) carries no PCK chain and none was supplied")
         }
         let pckChain = try IntelCertificateChain(pem: pckPEM, leafName: "PCK certificate")
+        try pckChain.verify(root: trustedRoot, now: now)
+
+        // Revocation: the root CA CRL covers the intermediates, the PCK CA's CRL the PCK.
+        let rootCRL = try CertificateRevocationList(bytes: collateral.rootCACRL, name: "root CA CRL")
+        try rootCRL.verify(issuerCertificate: trustedRoot, now: now)
+        let pckCRL = try CertificateRevocationList(bytes: collateral.pckCRL, name: "PCK CRL")
         let pckIssuer = try crlIssuer(for: pckCRL, pckChain: pckChain, collateral: collateral, rootCRL: rootCRL, now: now)
         try pckCRL.verify(issuerCertificate: pckIssuer, now: now)
-        try pckChain.verify(
-            root: trustedRoot, crls: [rootCRL, pckCRL], requireCRLFrom: [trustedRoot.subject, pckIssuer.subject], now: now)
         guard pckChain.leaf.issuer == pckIssuer.subject else {
             throw AttestationError(.collateral, "PCK CRL is from \(pckIssuer.subject), the PCK certificate is issued by \(pckChain.leaf.issuer)")
         }
+        try pckChain.checkRevocation(root: trustedRoot, crls: [rootCRL, pckCRL], requireCRLFrom: [trustedRoot.subject, pckIssuer.subject])
         let pck = try PCKExtension(certificate: pckChain.leaf)
 
         // QE report signed by the PCK key, and its report data binding the attestation key.
@@ -113,7 +113,8 @@ public struct DCAPQuoteVerifier: Sendable {
             throw AttestationError(.collateral, "PCK CRL issuer \(crl.issuer) is not in the PCK chain and no pck_crl_issuer_chain was given")
         }
         let chain = try IntelCertificateChain(pem: pem, leafName: "PCK CRL issuer")
-        try chain.verify(root: trustedRoot, crls: [rootCRL], requireCRLFrom: [trustedRoot.subject], now: now)
+        try chain.verify(root: trustedRoot, now: now)
+        try chain.checkRevocation(root: trustedRoot, crls: [rootCRL], requireCRLFrom: [trustedRoot.subject])
         guard chain.leaf.subject == crl.issuer else {
             throw AttestationError(.collateral, "PCK CRL issuer chain is for \(chain.leaf.subject), the CRL is from \(crl.issuer)")
         }
@@ -125,7 +126,8 @@ public struct DCAPQuoteVerifier: Sendable {
         _ document: SignedCollateralJSON, chainPEM: [UInt8], name: String, rootCRL: CertificateRevocationList, now: Date
     ) throws(AttestationError) -> [UInt8] {
         let chain = try IntelCertificateChain(pem: chainPEM, leafName: "\(name) signing certificate")
-        try chain.verify(root: trustedRoot, crls: [rootCRL], requireCRLFrom: [trustedRoot.subject], now: now)
+        try chain.verify(root: trustedRoot, now: now)
+        try chain.checkRevocation(root: trustedRoot, crls: [rootCRL], requireCRLFrom: [trustedRoot.subject])
         guard let key = P256.Signing.PublicKey(chain.leaf.publicKey) else {
             throw AttestationError(.collateral, "\(name) signing key is not P-256")
         }

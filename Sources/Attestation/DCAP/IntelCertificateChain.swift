@@ -41,14 +41,16 @@ public struct IntelCertificateChain: Sendable {
         self.leafName = leafName
     }
 
-    /// Signatures, names, CA flags and validity of every link up to `root` at `now`, then each
-    /// certificate against the CRL its issuer published (a CRL must be given for every issuer in
-    /// `requireCRLFrom`).
-    public func verify(
-        root: Certificate, crls: [CertificateRevocationList], requireCRLFrom: [DistinguishedName] = [], now: Date
-    ) throws(AttestationError) {
+    /// The chain without copies of `root`, leaf first.
+    func path(to root: Certificate) -> [Certificate] {
         var path = certificates
         while let last = path.last, last == root { path.removeLast() }
+        return path
+    }
+
+    /// Signatures, names, CA flags and validity of every link up to `root` at `now`.
+    public func verify(root: Certificate, now: Date) throws(AttestationError) {
+        let path = path(to: root)
         guard !path.isEmpty else { throw AttestationError(.certificateChain, "\(leafName) chain holds only the root") }
         try Self.checkValidity(root, name: "root \(Self.commonName(root))", now: now)
         for (index, certificate) in path.enumerated() {
@@ -70,6 +72,16 @@ public struct IntelCertificateChain: Sendable {
                 throw AttestationError(.certificateChain, "\(Self.commonName(issuer)) signs \(name) but is not a CA")
             }
             try Self.checkValidity(certificate, name: name, now: now)
+        }
+    }
+
+    /// Each certificate below `root` against the (already verified) CRL its issuer published; a
+    /// CRL must be given for every issuer in `requireCRLFrom`.
+    public func checkRevocation(
+        root: Certificate, crls: [CertificateRevocationList], requireCRLFrom: [DistinguishedName]
+    ) throws(AttestationError) {
+        for (index, certificate) in path(to: root).enumerated() {
+            let name = index == 0 ? leafName : Self.commonName(certificate)
             if let crl = crls.first(where: { $0.issuer == certificate.issuer }) {
                 if crl.isRevoked(certificate) {
                     throw AttestationError(.revoked, "\(name) (serial \(Hex.encode(certificate.serialNumber.bytes))) is revoked by \(crl.name)")
