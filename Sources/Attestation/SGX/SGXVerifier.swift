@@ -1,0 +1,54 @@
+import Foundation
+
+/// Verifies Intel SGX DCAP quotes (v3, and v4/v5 with an SGX body) against caller-supplied
+/// PCS collateral. Claims: measurement = MRENCLAVE; values carry MRSIGNER, product id, SVN,
+/// attributes and the TCB outcome.
+public struct SGXVerifier: EvidenceVerifier {
+    public var kind: TEEKind { .sgx }
+    public var dcap: DCAPQuoteVerifier
+
+    public init(trustedRootDER: [UInt8] = IntelRoots.sgxRootCA) throws(AttestationError) {
+        dcap = try DCAPQuoteVerifier(trustedRootDER: trustedRootDER)
+    }
+
+    public func verify(_ evidence: Evidence, now: Date) throws(AttestationError) -> AttestationClaims {
+        guard evidence.kind == .sgx else {
+            throw AttestationError(.unsupportedKind, "SGX verifier given \(evidence.kind.rawValue) evidence")
+        }
+        let quote = try DCAPQuote(bytes: evidence.report)
+        guard let enclave = quote.body.enclaveReport else {
+            throw AttestationError(.unsupportedKind, "quote body is a TD report, not an SGX enclave report")
+        }
+        let verified = try dcap.verify(quote: quote, collateral: DCAPCollateral(evidenceCollateral: evidence.collateral), now: now)
+        return Self.claims(enclave: enclave, verified: verified)
+    }
+
+    static func claims(enclave: EnclaveReport, verified: VerifiedDCAPQuote) -> AttestationClaims {
+        var values: [String: String] = [
+            "mrenclave": Hex.encode(enclave.mrEnclave),
+            "mrsigner": Hex.encode(enclave.mrSigner),
+            "isv_prod_id": String(enclave.isvProdID),
+            "isv_svn": String(enclave.isvSVN),
+            "attributes": Hex.encode(enclave.attributes),
+            "misc_select": Hex.encode(withUnsafeBytes(of: enclave.miscSelect.littleEndian, Array.init)),
+            "cpu_svn": Hex.encode(enclave.cpuSVN),
+            "config_id": Hex.encode(enclave.configID),
+            "config_svn": String(enclave.configSVN),
+            "quote_version": String(verified.quote.header.version),
+        ]
+        values.merge(DCAPClaimValues.platform(verified)) { a, _ in a }
+        return AttestationClaims(
+            kind: .sgx, measurement: Hex.encode(enclave.mrEnclave), reportData: enclave.reportData, debug: enclave.debug,
+            simulated: false, tcbStatus: verified.tcb.status.rawValue, advisoryIDs: verified.tcb.advisoryIDs, values: values)
+    }
+
+    /// `verify` plus the binding check CAS does: the quote's report data must equal
+    /// `expectedReportData` (ReportDataBinding.reportData of this exchange).
+    public func verify(_ evidence: Evidence, now: Date, expectedReportData: [UInt8]) throws(AttestationError) -> AttestationClaims {
+        let claims = try verify(evidence, now: now)
+        guard claims.reportData == expectedReportData else {
+            throw AttestationError(.reportDataMismatch, "SGX enclave report data differs from the expected binding")
+        }
+        return claims
+    }
+}

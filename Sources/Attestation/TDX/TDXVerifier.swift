@@ -1,0 +1,58 @@
+import Foundation
+
+/// Verifies Intel TDX quotes (v4, v5 with TD 1.0 or 1.5 bodies) against caller-supplied PCS
+/// collateral. Claims: measurement = MRTD; values carry the RTMRs, owner/config ids, SEAM
+/// identity, attributes and the TCB outcome.
+public struct TDXVerifier: EvidenceVerifier {
+    public var kind: TEEKind { .tdx }
+    public var dcap: DCAPQuoteVerifier
+
+    public init(trustedRootDER: [UInt8] = IntelRoots.sgxRootCA) throws(AttestationError) {
+        dcap = try DCAPQuoteVerifier(trustedRootDER: trustedRootDER)
+    }
+
+    public func verify(_ evidence: Evidence, now: Date) throws(AttestationError) -> AttestationClaims {
+        guard evidence.kind == .tdx else {
+            throw AttestationError(.unsupportedKind, "TDX verifier given \(evidence.kind.rawValue) evidence")
+        }
+        let quote = try DCAPQuote(bytes: evidence.report)
+        guard let td = quote.body.tdReport else {
+            throw AttestationError(.unsupportedKind, "quote body is an SGX enclave report, not a TD report")
+        }
+        let verified = try dcap.verify(quote: quote, collateral: DCAPCollateral(evidenceCollateral: evidence.collateral), now: now)
+        return Self.claims(td: td, verified: verified)
+    }
+
+    static func claims(td: TDReport, verified: VerifiedDCAPQuote) -> AttestationClaims {
+        var values: [String: String] = [
+            "mrtd": Hex.encode(td.mrTD),
+            "mrconfigid": Hex.encode(td.mrConfigID),
+            "mrowner": Hex.encode(td.mrOwner),
+            "mrownerconfig": Hex.encode(td.mrOwnerConfig),
+            "mrseam": Hex.encode(td.mrSeam),
+            "mrsignerseam": Hex.encode(td.mrSignerSeam),
+            "seam_attributes": Hex.encode(td.seamAttributes),
+            "td_attributes": Hex.encode(td.tdAttributes),
+            "xfam": Hex.encode(td.xfam),
+            "tee_tcb_svn": Hex.encode(td.teeTCBSVN),
+            "quote_version": String(verified.quote.header.version),
+        ]
+        for (i, rtmr) in td.rtmr.enumerated() { values["rtmr\(i)"] = Hex.encode(rtmr) }
+        if let svn2 = td.teeTCBSVN2 { values["tee_tcb_svn2"] = Hex.encode(svn2) }
+        if let serviceTD = td.mrServiceTD { values["mrservicetd"] = Hex.encode(serviceTD) }
+        values.merge(DCAPClaimValues.platform(verified)) { a, _ in a }
+        return AttestationClaims(
+            kind: .tdx, measurement: Hex.encode(td.mrTD), reportData: td.reportData, debug: td.debug, simulated: false,
+            tcbStatus: verified.tcb.status.rawValue, advisoryIDs: verified.tcb.advisoryIDs, values: values)
+    }
+
+    /// `verify` plus the binding check CAS does: the quote's report data must equal
+    /// `expectedReportData` (ReportDataBinding.reportData of this exchange).
+    public func verify(_ evidence: Evidence, now: Date, expectedReportData: [UInt8]) throws(AttestationError) -> AttestationClaims {
+        let claims = try verify(evidence, now: now)
+        guard claims.reportData == expectedReportData else {
+            throw AttestationError(.reportDataMismatch, "TD report data differs from the expected binding")
+        }
+        return claims
+    }
+}
