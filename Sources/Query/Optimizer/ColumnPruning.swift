@@ -28,11 +28,14 @@ enum ColumnPruning {
             let (child, map) = try prune(input, required: needed)
             let outMap = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
             return (.project(child, kept.map { expressions[$0].remapped(map) }, .init(kept.map { schema.fields[$0] })), outMap)
-        case .aggregate(let input, let keys, let names, let specs):
+        case .aggregate(let input, let keys, let names, let specs), .aggregateBelowJoin(let input, let keys, let names, let specs):
             let needed = (keys.map(\.columnsUsed) + specs.map { $0.argument?.columnsUsed ?? [] }).reduce(into: Set<Int>()) { $0.formUnion($1) }
             let (child, map) = try prune(input, required: needed)
-            return (.aggregate(child, keys: keys.map { $0.remapped(map) }, keyNames: names, aggregates: specs.map { $0.remapped(map) }),
-                    identity(keys.count + specs.count))
+            let keys = keys.map { $0.remapped(map) }, specs = specs.map { $0.remapped(map) }
+            if case .aggregate = plan {
+                return (.aggregate(child, keys: keys, keyNames: names, aggregates: specs), identity(keys.count + specs.count))
+            }
+            return (.aggregateBelowJoin(child, keys: keys, keyNames: names, aggregates: specs), identity(keys.count + specs.count))
         case .join(let left, let right, let kind, let leftKeys, let rightKeys):
             let leftWidth = try left.schema().fields.count
             let semi = kind == .leftSemi || kind == .leftAnti

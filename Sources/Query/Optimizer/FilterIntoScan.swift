@@ -13,6 +13,7 @@ enum FilterIntoScan {
         case .scan, .values: return plan
         case .project(let input, let e, let s): return .project(apply(input), e, s)
         case .aggregate(let input, let k, let n, let a): return .aggregate(apply(input), keys: k, keyNames: n, aggregates: a)
+        case .aggregateBelowJoin(let input, let k, let n, let a): return .aggregateBelowJoin(apply(input), keys: k, keyNames: n, aggregates: a)
         case .join(let l, let r, let kind, let lk, let rk): return .join(apply(l), apply(r), kind, leftKeys: lk, rightKeys: rk)
         case .sort(let input, let keys): return .sort(apply(input), keys)
         case .topN(let input, let keys, let limit, let offset): return .topN(apply(input), keys, limit: limit, offset: offset)
