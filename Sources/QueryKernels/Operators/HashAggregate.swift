@@ -146,9 +146,18 @@ public struct HashAggregate: Sendable {
         let n = batch.rowCount
         guard n > 0 else { return }
         let ev = Evaluation(batch: batch)
-        let groupIds = try groupIds(ev, n)
+        // Without keys count(*) is the row count: no per-row group ids for it (count(*) alone,
+        // as in `SELECT count(*) FROM t`, then reads no column and touches no row).
+        let onlyCountStar = keys.isEmpty && aggregates.allSatisfy { $0.function == .countStar && !$0.distinct }
+        let groupIds = onlyCountStar ? [] : try groupIds(ev, n)
         for a in aggregates.indices {
             let spec = aggregates[a]
+            if keys.isEmpty, spec.function == .countStar, !spec.distinct, case .count(var c) = states[a] {
+                states[a] = .count([])
+                c[0] &+= Int64(n)
+                states[a] = .count(c)
+                continue
+            }
             var arg: Vector? = nil
             if let e = spec.argument, let t = argumentTypes[a] { arg = try Cast.apply(ev.eval(e, hint: t), to: t, context: e) }
             try update(&states[a], spec, arg, groupIds)
