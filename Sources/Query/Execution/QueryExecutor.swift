@@ -129,9 +129,12 @@ public struct QueryExecutor: Sendable {
                 !pruning.contains { $0.rulesOut(source.statistics(morsel, column: $0.column)) }
             }
             let scanned = onMorselScanned
+            // Fewer morsels than threads (a filter pruned most row groups, or a small table):
+            // the idle threads decode the morsel's columns alongside.
+            let concurrency = morsels.isEmpty ? 1 : max(1, threads / morsels.count)
             return morsels.map { morsel in
                 {
-                    let batch = try source.scan(morsel, columns: columns)
+                    let batch = try source.scan(morsel, columns: columns, concurrency: concurrency)
                     scanned?()
                     guard let filter else { return batch }
                     return try ExpressionEvaluator.filter(batch, filter)
