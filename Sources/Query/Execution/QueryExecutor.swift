@@ -132,8 +132,11 @@ public struct QueryExecutor: Sendable {
             // Fewer morsels than threads (a filter pruned most row groups, or a small table):
             // the idle threads decode the morsel's columns alongside.
             let concurrency = morsels.isEmpty ? 1 : max(1, threads / morsels.count)
+            let proof = filter.flatMap { FilterIntoScan.statisticsProof($0, columns: columns, source: source) }
             return morsels.map { morsel in
-                {
+                // Statistics may show every row of the morsel passes the filter: then skip it.
+                let filter = proof.map { p in p.allSatisfy { $0.holdsForAll(source.statistics(morsel, column: $0.column)) } } == true ? nil : filter
+                return {
                     let batch = try source.scan(morsel, columns: columns, concurrency: concurrency)
                     scanned?()
                     guard let filter else { return batch }
@@ -184,6 +187,20 @@ enum EmptyColumn {
 }
 
 extension PruningPredicate {
+    /// True when the statistics prove every row of the morsel satisfies the predicate: no NULLs
+    /// (known), and both bounds on the right side of the value.
+    func holdsForAll(_ statistics: ColumnStatistics?) -> Bool {
+        guard let statistics, statistics.nullCount == 0, case .int(let min)? = statistics.min, case .int(let max)? = statistics.max,
+              case .int(let v) = value else { return false }
+        switch comparison {
+        case .less: return max < v
+        case .lessOrEqual: return max <= v
+        case .greater: return min > v
+        case .greaterOrEqual: return min >= v
+        case .equal: return min == v && max == v
+        }
+    }
+
     /// True when the statistics prove no row of the morsel can satisfy the predicate.
     func rulesOut(_ statistics: ColumnStatistics?) -> Bool {
         guard let statistics, let min = statistics.min, let max = statistics.max else { return false }

@@ -33,6 +33,27 @@ enum FilterIntoScan {
         return [e]
     }
 
+    /// Predicates that, all true on a morsel's statistics with no NULLs, prove every row passes
+    /// `filter`: one per conjunct, each a plain `integer-like column op literal` (statistics of
+    /// integers, dates and timestamps are exact; floats are left out for NaN). Nil when some
+    /// conjunct has no such form.
+    static func statisticsProof(_ filter: PhysicalExpression, columns: [Int], source: TableSource) -> [PruningPredicate]? {
+        var out: [PruningPredicate] = []
+        for c in conjuncts(filter) {
+            guard case .compare(_, let a, let b) = c else { return nil }
+            switch (a, b) {
+            case (.column, .literal), (.literal, .column): break
+            default: return nil
+            }
+            guard let p = pruningPredicate(c, columns: columns, source: source), case .int = p.value else { return nil }
+            switch source.schema.fields[p.column].type {
+            case .int8, .int16, .int32, .int64, .date, .timestamp(.micros, _): out.append(p)
+            default: return nil
+            }
+        }
+        return out
+    }
+
     private static func pruningPredicate(_ e: PhysicalExpression, columns: [Int], source: TableSource) -> PruningPredicate? {
         guard case .compare(let op, let a, let b) = e else { return nil }
         var column: Int, value: ScalarValue, comparison: ComparisonOperator = op
