@@ -248,7 +248,11 @@ public struct HashAggregate: Sendable {
             s.withUnsafeMutableBufferPointer { s in
                 seen.withUnsafeMutableBufferPointer { seen in
                     v.withUnsafeBufferPointer { v in
-                        forEachValidRow(gid, valid) { i, g in s[g] += v[i]; seen[g] = true }
+                        if valid == nil, sumDoubleRuns(s, counts: nil, v, gid) {
+                            for g in gid { seen[Int(g)] = true }
+                        } else {
+                            forEachValidRow(gid, valid) { i, g in s[g] += v[i]; seen[g] = true }
+                        }
                     }
                 }
             }
@@ -273,6 +277,7 @@ public struct HashAggregate: Sendable {
             s.withUnsafeMutableBufferPointer { s in
                 c.withUnsafeMutableBufferPointer { c in
                     v.withUnsafeBufferPointer { v in
+                        if valid == nil, sumDoubleRuns(s, counts: c, v, gid) { return }
                         forEachValidRow(gid, valid) { i, g in s[g] += v[i]; c[g] &+= 1 }
                     }
                 }
@@ -543,6 +548,34 @@ public struct HashAggregate: Sendable {
         } else {
             for i in 0..<g.count { body(i, Int(g[i])) }
         }
+    }
+}
+
+/// Adds each row's value to its group's sum (and 1 to its count) when consecutive rows mostly
+/// share a group (sorted or clustered keys): the running sum stays in a register through a run,
+/// loaded from and stored back to the group's slot at the run's ends, so the additions are the
+/// same, in the same order, as one at a time through memory (identical results), without a
+/// store-to-load round trip per row. Returns false, doing nothing, when runs are short.
+func sumDoubleRuns(_ s: UnsafeMutableBufferPointer<Double>, counts c: UnsafeMutableBufferPointer<Int64>?,
+                   _ v: UnsafeBufferPointer<Double>, _ gid: [Int32]) -> Bool {
+    gid.withUnsafeBufferPointer { g in
+        let n = g.count
+        guard n >= 64, v.count == n else { return false }
+        var changes = 0
+        for i in 1..<n { changes &+= g[i] != g[i &- 1] ? 1 : 0 }
+        guard changes < n / 16 else { return false }
+        var start = 0
+        while start < n {
+            let group = Int(g[start])
+            var end = start &+ 1
+            while end < n && Int(g[end]) == group { end &+= 1 }
+            var acc = s[group]
+            for i in start..<end { acc += v[i] }
+            s[group] = acc
+            if let c { c[group] &+= Int64(end &- start) }
+            start = end
+        }
+        return true
     }
 }
 
