@@ -121,26 +121,53 @@ public struct QueryExecutor: Sendable {
         return join
     }
 
+    /// One task per morsel that survives pruning: scan, then filter; `keeping` (when given) are
+    /// the scanned columns to return, the others only feed the filter.
+    private func scanTasks(_ source: TableSource, columns: [Int], filter: PhysicalExpression?, pruning: [PruningPredicate],
+                           keeping: [Int]?) -> [Task] {
+        let morsels = (0..<source.morselCount).filter { morsel in
+            !pruning.contains { $0.rulesOut(source.statistics(morsel, column: $0.column)) }
+        }
+        let scanned = onMorselScanned
+        // Fewer morsels than threads (a filter pruned most row groups, or a small table):
+        // the idle threads decode the morsel's columns alongside.
+        let concurrency = morsels.isEmpty ? 1 : max(1, threads / morsels.count)
+        let proof = filter.flatMap { FilterIntoScan.statisticsProof($0, columns: columns, source: source) }
+        return morsels.map { morsel in
+            // Statistics may show every row of the morsel passes the filter: then skip it.
+            let filter = proof.map { p in p.allSatisfy { $0.holdsForAll(source.statistics(morsel, column: $0.column)) } } == true ? nil : filter
+            return {
+                let batch = try source.scan(morsel, columns: columns, concurrency: concurrency)
+                scanned?()
+                switch (filter, keeping) {
+                case (nil, nil): return batch
+                case (nil, let keeping?): return batch.selecting(keeping)
+                case (let filter?, nil): return try ExpressionEvaluator.filter(batch, filter)
+                case (let filter?, let keeping?): return try ExpressionEvaluator.filter(batch, filter, keeping: keeping)
+                }
+            }
+        }
+    }
+
     /// The streaming tasks of a plan; blocking nodes are computed here and become one task per batch.
     func tasks(_ plan: LogicalPlan) throws -> [Task] {
         switch plan {
         case .scan(_, let source, let columns, let filter, let pruning):
-            let morsels = (0..<source.morselCount).filter { morsel in
-                !pruning.contains { $0.rulesOut(source.statistics(morsel, column: $0.column)) }
+            return scanTasks(source, columns: columns, filter: filter, pruning: pruning, keeping: nil)
+        case .project(.scan(_, let source, let columns, let filter, let pruning), let expressions, let schema)
+            where filter != nil && expressions.allSatisfy({ if case .column = $0 { true } else { false } }):
+            // Plain columns over a filtered scan (ColumnPruning's drop of filter-only columns): one step.
+            let keeping = expressions.map { e -> Int in if case .column(let i, _) = e { return i }; return 0 }
+            // Evaluated as `.project` would (same storage for the same types), on the kept columns.
+            let kept = expressions.enumerated().map { k, e -> PhysicalExpression in
+                if case .column(_, let t) = e { return .column(k, t) }
+                return e
             }
-            let scanned = onMorselScanned
-            // Fewer morsels than threads (a filter pruned most row groups, or a small table):
-            // the idle threads decode the morsel's columns alongside.
-            let concurrency = morsels.isEmpty ? 1 : max(1, threads / morsels.count)
-            let proof = filter.flatMap { FilterIntoScan.statisticsProof($0, columns: columns, source: source) }
-            return morsels.map { morsel in
-                // Statistics may show every row of the morsel passes the filter: then skip it.
-                let filter = proof.map { p in p.allSatisfy { $0.holdsForAll(source.statistics(morsel, column: $0.column)) } } == true ? nil : filter
-                return {
-                    let batch = try source.scan(morsel, columns: columns, concurrency: concurrency)
-                    scanned?()
-                    guard let filter else { return batch }
-                    return try ExpressionEvaluator.filter(batch, filter)
+            return scanTasks(source, columns: columns, filter: filter, pruning: pruning, keeping: keeping).map { task in
+                {
+                    let batch = try task()
+                    let columns = try kept.map { try ExpressionEvaluator.evaluate($0, on: batch) }
+                    return RecordBatch(schema: schema, columns: columns, rowCount: batch.rowCount)
                 }
             }
         case .values(let batch):

@@ -1,3 +1,4 @@
+import Columnar
 import QueryKernels
 
 /// Projection pushdown: every node keeps only the columns something above it reads, so
@@ -15,8 +16,18 @@ enum ColumnPruning {
             let needed = (required ?? Set(columns.indices)).union(filter?.columnsUsed ?? [])
             let kept = columns.indices.filter { needed.contains($0) }
             let map = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
-            return (.scan(table: table, source: source, columns: kept.map { columns[$0] },
-                          filter: filter?.remapped(map), pruning: pruning), map)
+            let scan = LogicalPlan.scan(table: table, source: source, columns: kept.map { columns[$0] },
+                                        filter: filter?.remapped(map), pruning: pruning)
+            // Columns only the filter reads are dropped right after it (a projection of plain
+            // columns, fused with the scan by the executor), so filtered rows of them are never copied.
+            if let required, filter != nil, kept.contains(where: { !required.contains($0) }) {
+                let outputs = kept.filter { required.contains($0) }
+                let fields = outputs.map { source.schema.fields[columns[$0]] }
+                let expressions = zip(outputs, fields).map { PhysicalExpression.column(map[$0]!, $1.type) }
+                return (.project(scan, expressions, Schema(fields)),
+                        Dictionary(uniqueKeysWithValues: outputs.enumerated().map { ($1, $0) }))
+            }
+            return (scan, map)
         case .values:
             return (plan, identity(try plan.schema().fields.count))
         case .filter(let input, let predicate):
