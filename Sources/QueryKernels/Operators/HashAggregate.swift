@@ -555,15 +555,17 @@ public struct HashAggregate: Sendable {
 /// share a group (sorted or clustered keys): the running sum stays in a register through a run,
 /// loaded from and stored back to the group's slot at the run's ends, so the additions are the
 /// same, in the same order, as one at a time through memory (identical results), without a
-/// store-to-load round trip per row. Returns false, doing nothing, when runs are short.
+/// store-to-load round trip per row. Returns false, doing nothing, when the first rows' runs are short.
 func sumDoubleRuns(_ s: UnsafeMutableBufferPointer<Double>, counts c: UnsafeMutableBufferPointer<Int64>?,
                    _ v: UnsafeBufferPointer<Double>, _ gid: [Int32]) -> Bool {
     gid.withUnsafeBufferPointer { g in
         let n = g.count
         guard n >= 64, v.count == n else { return false }
+        // Judged on the first rows only, so unclustered keys cost a short look, not a pass.
+        let probe = min(n, 2048)
         var changes = 0
-        for i in 1..<n { changes &+= g[i] != g[i &- 1] ? 1 : 0 }
-        guard changes < n / 16 else { return false }
+        for i in 1..<probe { changes &+= g[i] != g[i &- 1] ? 1 : 0 }
+        guard changes < probe / 16 else { return false }
         var start = 0
         while start < n {
             let group = Int(g[start])
