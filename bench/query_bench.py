@@ -8,14 +8,19 @@ encrypted copy with bench-data/dev-master-keys.json, and `taxi_gen.py --zones` w
 265-row zone table (plus an encrypted copy for the encrypted runs).
 
 Per query, the median of --runs runs after one warm-up:
-  ours-encrypted  `strongroom query --threads N --keys KEYS --table trips=ENC_DIR
+  DuckDB          in-process, `SET threads=N`, views over read_parquet('PLAIN_DIR/*.parquet')
+                  (DuckDB reads the footers at every query), `con.execute(Q).fetchall()`; peak
+                  RSS of this Python process while the query runs (VmHWM after resetting it
+                  through /proc/self/clear_refs), else n/a
+  ours in-process `strongroom bench taxi --threads N [--keys KEYS] --table trips=DIR
+                   --table zones=ZONES --query ID=Q --runs R`: the like-for-like number. One
+                   process times each run from nothing but process start: KEYS.json parsed,
+                   every footer read and decrypted, keys unwrapped, plan, execution, rows
+                   rendered as jsonl (encrypted and plaintext copies)
+  ours process    `strongroom query --threads N --keys KEYS --table trips=ENC_DIR
                    --table zones=ZONES_ENC --sql Q --format jsonl`: wall time of the whole CLI
-                   process (process start, footers and key unwrapping included), peak RSS of
-                   the process from /usr/bin/time -f %M
-  ours-plain      the same on the plaintext directory and zone file, without --keys
-  DuckDB          in-process, `SET threads=N`, views over read_parquet('PLAIN_DIR/*.parquet'),
-                  `con.execute(Q).fetchall()`; peak RSS of this Python process while the query
-                  runs (VmHWM after resetting it through /proc/self/clear_refs), else n/a
+                   process (process start and dynamic loading too), peak RSS of the process
+                   from /usr/bin/time -f %M; the same on the plaintext copy without --keys
 Our rows must equal DuckDB's (Tests/sqllogic/results.py rules); a mismatch prints FAIL and the
 script exits 1. Progress goes to stderr on a terminal; --format markdown|json.
 """
@@ -99,6 +104,23 @@ def ours_command(strongroom, sql, trips, zones, threads, keys=None, memory_limit
     if memory_limit:
         cmd += ["--memory-limit", str(memory_limit)]
     return cmd
+
+
+def run_in_process(strongroom, qid, sql, trips, zones, threads, runs, keys=None, memory_limit=None):
+    """`strongroom bench taxi` for one query: {"seconds": median, "runs": [...], "peak_bytes": None}."""
+    cmd = [strongroom, "bench", "taxi", "--threads", str(threads), "--runs", str(runs), "--table", f"trips={trips}",
+           "--table", f"zones={zones}", "--query", f"{qid}={sql}", "--format", "json"]
+    if keys:
+        cmd += ["--keys", keys]
+    if memory_limit:
+        cmd += ["--memory-limit", str(memory_limit)]
+    progress(f"{qid} ours in-process{' encrypted' if keys else ' plaintext'}")
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"query_bench: strongroom bench taxi failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}\n"
+                 f"command: {' '.join(cmd)}")
+    q = json.loads(proc.stdout)["queries"][qid]
+    return {"seconds": q["seconds"], "runs": q["runs"], "peak_bytes": None}
 
 
 def run_ours(cmd):
@@ -224,21 +246,23 @@ def markdown(result):
     lines = [
         f"{result['rows']:,} taxi rows ({result['files']} files, {result['rg_rows']:,}-row row groups, snappy), "
         f"{result['threads']} threads, median of {result['runs']} runs after a warm-up; DuckDB {duckdb.__version__} "
-        "in-process on the plaintext files. Our times are the wall time of the whole `strongroom query` "
-        "process (process start and reading the footers included); ours peak MB is the child's max RSS "
-        "(encrypted run); DuckDB MB is this Python process's peak RSS during the query (baseline included).",
+        "in-process on the plaintext files. *In-process* (like-for-like with DuckDB): `strongroom bench taxi` "
+        "times each run inside one process from parsing the keys file and reading (decrypting) every footer "
+        "to the rendered rows. *Process*: wall time of a whole `strongroom query` process (process start and "
+        "dynamic loading too). Ours peak MB is the `strongroom query` child's max RSS (encrypted run); DuckDB "
+        "MB is this Python process's peak RSS during the query (baseline included).",
         "",
-        "| query | ours-encrypted s | ours-plain s | DuckDB s | ours-enc/DuckDB | ours-plain/DuckDB "
-        "| ours peak MB | DuckDB MB | equal? |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| query | DuckDB s | ours-enc in-process s | in-process enc/DuckDB | ours-plain in-process s "
+        "| ours-enc process s | process enc/DuckDB | ours-plain process s | ours peak MB | DuckDB MB | equal? |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for qid, q in result["queries"].items():
-        m = q["measurements"]
+        m, r = q["measurements"], q["ratios"]
         eq = "yes" if q["equal"] else ("FAIL" if q["equal"] is False else "–")
-        lines.append(f"| {qid} | {sec(m.get('ours_encrypted'))} | {sec(m.get('ours_plain'))} | "
-                     f"{sec(m.get('duckdb'))} | {rat(q['ratios']['encrypted_over_duckdb'])} | "
-                     f"{rat(q['ratios']['plain_over_duckdb'])} | {mb(m.get('ours_encrypted'))} | "
-                     f"{mb(m.get('duckdb'))} | {eq} |")
+        lines.append(f"| {qid} | {sec(m.get('duckdb'))} | {sec(m.get('ours_encrypted_in_process'))} | "
+                     f"{rat(r.get('encrypted_in_process_over_duckdb'))} | {sec(m.get('ours_plain_in_process'))} | "
+                     f"{sec(m.get('ours_encrypted'))} | {rat(r['encrypted_over_duckdb'])} | "
+                     f"{sec(m.get('ours_plain'))} | {mb(m.get('ours_encrypted'))} | {mb(m.get('duckdb'))} | {eq} |")
     for qid, q in result["queries"].items():
         for problem in q["problems"]:
             lines.append(f"\nFAIL {qid}: {problem}")
@@ -296,6 +320,11 @@ def main():
         enc_out, m["ours_encrypted"] = timed(f"{qid} ours encrypted", args.runs, lambda: run_ours(enc_cmd))
         plain_out, m["ours_plain"] = timed(f"{qid} ours plaintext", args.runs, lambda: run_ours(plain_cmd))
         _, m["duckdb"] = timed(f"{qid} DuckDB", args.runs, lambda: duck(sql))
+        m["ours_encrypted_in_process"] = run_in_process(strongroom, qid, sql, paths["encrypted"],
+                                                        paths["zones_encrypted"], args.threads, args.runs,
+                                                        paths["keys"], args.memory_limit)
+        m["ours_plain_in_process"] = run_in_process(strongroom, qid, sql, paths["plain"], paths["zones"],
+                                                    args.threads, args.runs, memory_limit=args.memory_limit)
         for label, stdout in (("encrypted", enc_out), ("plaintext", plain_out)):
             problem = check(qid, stdout, con)
             if problem:
@@ -307,6 +336,9 @@ def main():
                 "encrypted_over_duckdb": ratio(m["ours_encrypted"]["seconds"], m["duckdb"]["seconds"]),
                 "plain_over_duckdb": ratio(m["ours_plain"]["seconds"], m["duckdb"]["seconds"]),
                 "encrypted_over_plain": ratio(m["ours_encrypted"]["seconds"], m["ours_plain"]["seconds"]),
+                "encrypted_in_process_over_duckdb": ratio(m["ours_encrypted_in_process"]["seconds"],
+                                                          m["duckdb"]["seconds"]),
+                "plain_in_process_over_duckdb": ratio(m["ours_plain_in_process"]["seconds"], m["duckdb"]["seconds"]),
             },
         }
     result = {"rows": args.rows, "files": args.files, "rg_rows": args.rg_rows, "threads": args.threads,

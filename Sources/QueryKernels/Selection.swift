@@ -50,6 +50,11 @@ extension RecordBatch {
         RecordBatch(schema: schema, columns: columns.map { $0.take(rows.indices) }, rowCount: rows.count)
     }
 
+    /// Columns `columns` of the batch, in that order.
+    public func selecting(_ columns: [Int]) -> RecordBatch {
+        RecordBatch(schema: Schema(columns.map { schema.fields[$0] }), columns: columns.map { self.columns[$0] }, rowCount: rowCount)
+    }
+
     /// Rows `range` of the batch.
     public func slice(_ range: Range<Int>) -> RecordBatch {
         take(Selection(range.map { Int32($0) }))

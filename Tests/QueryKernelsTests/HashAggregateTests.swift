@@ -46,6 +46,28 @@ private func sorted(_ rows: [[String?]]) -> [[String?]] {
     #expect(Render.same(sorted(Render.rows(merged.finish())), sorted(expected)))
 }
 
+/// The aggregate-below-join path: partial groups by (k, g) folded into groups by k, the g = 3
+/// groups dropped (as unmatched rows of an inner join are), equal grouping by k directly.
+@Test func regroupedPartialsMatchCoarserGrouping() throws {
+    let sql = "SELECT k, " + specs.map(\.0).joined(separator: ", ") + " FROM \(trips.sql) WHERE g IS DISTINCT FROM 3 GROUP BY k"
+    guard case .rows(let expected) = try DuckDBOracle.run([sql])[0] else { Issue.record("DuckDB failed"); return }
+    var fine = try HashAggregate(keys: [trips.column("k"), trips.column("g")], keyNames: ["k", "g"], aggregates: specs.map(\.1))
+    try fine.consume(trips.batch)
+    let keys = fine.keyColumns()
+    guard case .int64(let g) = keys[1].values else { Issue.record("g keys are not int64"); return }
+    let kept = (0..<fine.groupCount).filter { !(g[$0] == 3 && keys[1].validity?[$0] != false) }.map { Int32($0) }
+    let batch = RecordBatch(schema: Schema([Field("k", keys[0].type), Field("g", keys[1].type)]),
+                            columns: keys.map { $0.take(kept) }, rowCount: kept.count)
+    var coarse = try HashAggregate(keys: [.column(0, .string)], keyNames: ["k"], aggregates: specs.map(\.1))
+    try coarse.mergeRegrouped(fine, keysFrom: batch, sourceGroups: kept)
+    #expect(Render.same(sorted(Render.rows(coarse.finish())), sorted(expected)))
+
+    // A partial group named by two rows would be counted twice: refused.
+    let twice = RecordBatch(schema: batch.schema, columns: keys.map { $0.take([0, 0]) }, rowCount: 2)
+    var other = try HashAggregate(keys: [.column(0, .string)], keyNames: ["k"], aggregates: specs.map(\.1))
+    #expect(throws: QueryError.self) { try other.mergeRegrouped(fine, keysFrom: twice, sourceGroups: [0, 0]) }
+}
+
 @Test func globalAggregateOverNoRowsHasOneRow() throws {
     let sql = "SELECT " + specs.map(\.0).joined(separator: ", ") + " FROM \(trips.sql) WHERE g > 100"
     guard case .rows(let expected) = try DuckDBOracle.run([sql])[0] else { Issue.record("DuckDB failed"); return }

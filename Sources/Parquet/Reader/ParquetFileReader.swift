@@ -1,5 +1,7 @@
 import Columnar
+import Dispatch
 import StrongroomCrypto
+import Synchronization
 
 public struct ParquetReadOptions: Sendable {
     /// Keys for encrypted files; nil reads plaintext files and the plaintext columns of
@@ -95,18 +97,22 @@ public final class ParquetFileReader: Sendable {
         return meta
     }
 
-    /// Reads the top-level `fields` (all when nil) of one row group.
-    public func readRowGroup(_ index: Int, fields: [Int]? = nil) throws -> RecordBatch {
+    /// Reads the top-level `fields` (all when nil) of one row group. `concurrency` > 1 decodes
+    /// up to that many column chunks at once (for when there are fewer row groups than threads).
+    public func readRowGroup(_ index: Int, fields: [Int]? = nil, concurrency: Int = 1) throws -> RecordBatch {
         guard index >= 0, index < metadata.rowGroups.count else {
             throw ParquetError(.invalidArgument, "\(path): no row group \(index) (file has \(metadata.rowGroups.count))")
         }
         let group = metadata.rowGroups[index]
         let selected = fields ?? Array(schema.schema.fields.indices)
         var leaves: [Int: LeafData] = [:]
-        for field in selected {
-            for leaf in schema.fieldLeaves[field] {
-                leaves[leaf] = try readColumnChunk(rowGroup: index, column: leaf)
+        let wanted = selected.flatMap { schema.fieldLeaves[$0] }
+        if concurrency > 1 && wanted.count > 1 {
+            for (leaf, data) in zip(wanted, try readColumnChunks(rowGroup: index, columns: wanted, concurrency: concurrency)) {
+                leaves[leaf] = data
             }
+        } else {
+            for leaf in wanted { leaves[leaf] = try readColumnChunk(rowGroup: index, column: leaf) }
         }
         let allLeaves = (0..<schema.columns.count).map {
             leaves[$0] ?? LeafData(definitionLevels: nil, repetitionLevels: nil, values: .int32([]), entryCount: 0)
@@ -122,6 +128,22 @@ public final class ParquetFileReader: Sendable {
         }
         let fieldsOut = selected.map { schema.schema.fields[$0] }
         return RecordBatch(schema: Schema(fieldsOut), columns: columns, rowCount: Int(group.numRows))
+    }
+
+    /// Column chunks decoded on up to `concurrency` threads, in the order of `columns`.
+    private func readColumnChunks(rowGroup: Int, columns: [Int], concurrency: Int) throws -> [LeafData] {
+        let results = Mutex<[Int: Result<LeafData, any Error>]>([:])
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(concurrency, columns.count)) { _ in
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                if i >= columns.count { return }
+                let result = Result { try readColumnChunk(rowGroup: rowGroup, column: columns[i]) }
+                results.withLock { $0[i] = result }
+            }
+        }
+        let all = results.withLock { $0 }
+        return try columns.indices.map { try all[$0]!.get() }
     }
 
     func readColumnChunk(rowGroup: Int, column: Int) throws -> LeafData {

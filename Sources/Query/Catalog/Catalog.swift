@@ -21,10 +21,10 @@ public enum TableSource: Sendable {
         }
     }
 
-    func scan(_ morsel: Int, columns: [Int]) throws -> RecordBatch {
+    func scan(_ morsel: Int, columns: [Int], concurrency: Int = 1) throws -> RecordBatch {
         switch self {
         case .parquet(let t):
-            return try t.scan(t.morsels[morsel], columns: columns)
+            return try t.scan(t.morsels[morsel], columns: columns, concurrency: concurrency)
         case .csv(let t):
             let batch = t.batches[morsel]
             return RecordBatch(schema: Schema(columns.map { batch.schema.fields[$0] }),

@@ -46,9 +46,9 @@ public final class ParquetTable: Sendable {
     /// Total rows from the footers (what `count(*)` without a filter needs).
     public var rowCount: Int { morsels.reduce(0) { $0 + $1.rowCount } }
 
-    /// Reads the top-level fields `columns` of one morsel.
-    public func scan(_ morsel: Morsel, columns: [Int]) throws -> RecordBatch {
-        try readers[morsel.file].readRowGroup(morsel.rowGroup, fields: columns)
+    /// Reads the top-level fields `columns` of one morsel, decoding up to `concurrency` columns at once.
+    public func scan(_ morsel: Morsel, columns: [Int], concurrency: Int = 1) throws -> RecordBatch {
+        try readers[morsel.file].readRowGroup(morsel.rowGroup, fields: columns, concurrency: concurrency)
     }
 
     /// Statistics of a flat top-level column in one morsel, for pruning; nil when unknown

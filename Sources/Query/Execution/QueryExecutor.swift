@@ -23,7 +23,9 @@ public struct QueryExecutor: Sendable {
     public func run(_ plan: LogicalPlan) throws -> [RecordBatch] {
         switch plan {
         case .aggregate(let input, let keys, let names, let specs):
-            return [try aggregate(input, keys: keys, names: names, specs: specs)]
+            return [try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()]
+        case .aggregateBelowJoin(let input, let keys, let names, let specs):
+            return [try aggregateBelowJoin(input, keys: keys, names: names, specs: specs)]
         case .sort(let input, let keys):
             var sort = Sort(keys: keys, schema: try input.schema(), budget: budget)
             for batch in try run(input) { try sort.consume(batch) }
@@ -60,8 +62,8 @@ public struct QueryExecutor: Sendable {
         }
     }
 
-    private func aggregate(_ input: LogicalPlan, keys: [PhysicalExpression], names: [String], specs: [AggregateSpec]) throws -> RecordBatch {
-        let tasks = try self.tasks(input)
+    /// The aggregate of the tasks' batches: partial per worker, merged.
+    private func aggregate(_ tasks: [Task], keys: [PhysicalExpression], names: [String], specs: [AggregateSpec]) throws -> HashAggregate {
         let budget = self.budget
         let partials = try Workers.run(count: tasks.count, threads: threads, makeState: {
             try HashAggregate(keys: keys, keyNames: names, aggregates: specs, budget: budget)
@@ -70,23 +72,102 @@ public struct QueryExecutor: Sendable {
         }
         var merged = partials[0]
         for partial in partials.dropFirst() { try merged.merge(partial) }
-        return merged.finish()
+        return merged
+    }
+
+    /// See `LogicalPlan.aggregateBelowJoin`. With unique build keys: aggregate the probe side
+    /// by (join keys, probe columns the grouping keys read), probe the partial groups' keys
+    /// (a few rows) against the join's table, and merge each matched (or, for a left join,
+    /// unmatched) partial group into the final group its joined row falls in.
+    private func aggregateBelowJoin(_ input: LogicalPlan, keys: [PhysicalExpression], names: [String], specs: [AggregateSpec]) throws -> RecordBatch {
+        guard case .join(let left, let right, let kind, let leftKeys, let rightKeys) = input, kind == .inner || kind == .leftOuter else {
+            return try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()
+        }
+        let join = try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys)
+        let leftTasks = try tasks(left)
+        guard join.hasUniqueBuildKeys else {
+            return try aggregate(leftTasks.map { task in { try join.probe(try task()) } }, keys: keys, names: names, specs: specs).finish()
+        }
+        let leftSchema = try left.schema()
+        let leftWidth = leftSchema.fields.count
+        let leftColumns = keys.reduce(into: Set<Int>()) { $0.formUnion($1.columnsUsed) }.filter { $0 < leftWidth }.sorted()
+        let partialKeys = leftKeys + leftColumns.map { PhysicalExpression.column($0, leftSchema.fields[$0].type) }
+        let partial = try aggregate(leftTasks, keys: partialKeys, names: partialKeys.indices.map { "k\($0)" }, specs: specs)
+
+        // One row per partial group: its keys and its group id, joined to the build side.
+        var groupKeys = partial.keyColumns()
+        let groupIdColumn = groupKeys.count
+        groupKeys.append(Column(type: .int64, values: .int64((0..<Int64(partial.groupCount)).map { $0 })))
+        let keySchema = Schema(groupKeys.indices.map { Field("k\($0)", groupKeys[$0].type) })
+        let groupBatch = RecordBatch(schema: keySchema, columns: groupKeys, rowCount: partial.groupCount)
+        let joined = try join.probe(groupBatch, keys: leftKeys.indices.map { .column($0, groupKeys[$0].type) })
+        guard case .int64(let sourceGroups) = joined.columns[groupIdColumn].values else {
+            throw QueryError(.invalidArgument, "aggregate below join: group ids lost in the join")
+        }
+
+        // The final keys read the joined rows: probe columns from the partial keys, build columns after the group id.
+        var map: [Int: Int] = [:]
+        for (i, c) in leftColumns.enumerated() { map[c] = leftKeys.count + i }
+        for c in 0..<(try right.schema().fields.count) { map[leftWidth + c] = groupIdColumn + 1 + c }
+        var final = try HashAggregate(keys: keys.map { $0.remapped(map) }, keyNames: names, aggregates: specs, budget: budget)
+        try final.mergeRegrouped(partial, keysFrom: joined, sourceGroups: sourceGroups.map { Int32($0) })
+        return final.finish()
+    }
+
+    private func buildJoin(_ right: LogicalPlan, kind: JoinKind, leftKeys: [PhysicalExpression], rightKeys: [PhysicalExpression]) throws -> HashJoin {
+        var join = try HashJoin(kind: kind, probeKeys: leftKeys, buildKeys: rightKeys, budget: budget)
+        for batch in try run(right) { try join.addBuild(batch) }
+        try join.finishBuild(schema: try right.schema())
+        return join
+    }
+
+    /// One task per morsel that survives pruning: scan, then filter; `keeping` (when given) are
+    /// the scanned columns to return, the others only feed the filter.
+    private func scanTasks(_ source: TableSource, columns: [Int], filter: PhysicalExpression?, pruning: [PruningPredicate],
+                           keeping: [Int]?) -> [Task] {
+        let morsels = (0..<source.morselCount).filter { morsel in
+            !pruning.contains { $0.rulesOut(source.statistics(morsel, column: $0.column)) }
+        }
+        let scanned = onMorselScanned
+        // Fewer morsels than threads (a filter pruned most row groups, or a small table):
+        // the idle threads decode the morsel's columns alongside.
+        let concurrency = morsels.isEmpty ? 1 : max(1, threads / morsels.count)
+        let proof = filter.flatMap { FilterIntoScan.statisticsProof($0, columns: columns, source: source) }
+        return morsels.map { morsel in
+            // Statistics may show every row of the morsel passes the filter: then skip it.
+            let filter = proof.map { p in p.allSatisfy { $0.holdsForAll(source.statistics(morsel, column: $0.column)) } } == true ? nil : filter
+            return {
+                let batch = try source.scan(morsel, columns: columns, concurrency: concurrency)
+                scanned?()
+                switch (filter, keeping) {
+                case (nil, nil): return batch
+                case (nil, let keeping?): return batch.selecting(keeping)
+                case (let filter?, nil): return try ExpressionEvaluator.filter(batch, filter)
+                case (let filter?, let keeping?): return try ExpressionEvaluator.filter(batch, filter, keeping: keeping)
+                }
+            }
+        }
     }
 
     /// The streaming tasks of a plan; blocking nodes are computed here and become one task per batch.
     func tasks(_ plan: LogicalPlan) throws -> [Task] {
         switch plan {
         case .scan(_, let source, let columns, let filter, let pruning):
-            let morsels = (0..<source.morselCount).filter { morsel in
-                !pruning.contains { $0.rulesOut(source.statistics(morsel, column: $0.column)) }
+            return scanTasks(source, columns: columns, filter: filter, pruning: pruning, keeping: nil)
+        case .project(.scan(_, let source, let columns, let filter, let pruning), let expressions, let schema)
+            where filter != nil && expressions.allSatisfy({ if case .column = $0 { true } else { false } }):
+            // Plain columns over a filtered scan (ColumnPruning's drop of filter-only columns): one step.
+            let keeping = expressions.map { e -> Int in if case .column(let i, _) = e { return i }; return 0 }
+            // Evaluated as `.project` would (same storage for the same types), on the kept columns.
+            let kept = expressions.enumerated().map { k, e -> PhysicalExpression in
+                if case .column(_, let t) = e { return .column(k, t) }
+                return e
             }
-            let scanned = onMorselScanned
-            return morsels.map { morsel in
+            return scanTasks(source, columns: columns, filter: filter, pruning: pruning, keeping: keeping).map { task in
                 {
-                    let batch = try source.scan(morsel, columns: columns)
-                    scanned?()
-                    guard let filter else { return batch }
-                    return try ExpressionEvaluator.filter(batch, filter)
+                    let batch = try task()
+                    let columns = try kept.map { try ExpressionEvaluator.evaluate($0, on: batch) }
+                    return RecordBatch(schema: schema, columns: columns, rowCount: batch.rowCount)
                 }
             }
         case .values(let batch):
@@ -102,14 +183,11 @@ public struct QueryExecutor: Sendable {
                 }
             }
         case .join(let left, let right, let kind, let leftKeys, let rightKeys):
-            var join = try HashJoin(kind: kind, probeKeys: leftKeys, buildKeys: rightKeys, budget: budget)
-            for batch in try run(right) { try join.addBuild(batch) }
-            try join.finishBuild(schema: try right.schema())
-            let built = join
+            let built = try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys)
             return try tasks(left).map { task in { try built.probe(try task()) } }
         case .unionAll(let inputs):
             return try inputs.flatMap { try tasks($0) }
-        case .aggregate, .sort, .topN, .limit:
+        case .aggregate, .aggregateBelowJoin, .sort, .topN, .limit:
             return try run(plan).map { batch in { batch } }
         }
     }
@@ -136,6 +214,20 @@ enum EmptyColumn {
 }
 
 extension PruningPredicate {
+    /// True when the statistics prove every row of the morsel satisfies the predicate: no NULLs
+    /// (known), and both bounds on the right side of the value.
+    func holdsForAll(_ statistics: ColumnStatistics?) -> Bool {
+        guard let statistics, statistics.nullCount == 0, case .int(let min)? = statistics.min, case .int(let max)? = statistics.max,
+              case .int(let v) = value else { return false }
+        switch comparison {
+        case .less: return max < v
+        case .lessOrEqual: return max <= v
+        case .greater: return min > v
+        case .greaterOrEqual: return min >= v
+        case .equal: return min == v && max == v
+        }
+    }
+
     /// True when the statistics prove no row of the morsel can satisfy the predicate.
     func rulesOut(_ statistics: ColumnStatistics?) -> Bool {
         guard let statistics, let min = statistics.min, let max = statistics.max else { return false }

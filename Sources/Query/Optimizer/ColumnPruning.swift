@@ -1,3 +1,4 @@
+import Columnar
 import QueryKernels
 
 /// Projection pushdown: every node keeps only the columns something above it reads, so
@@ -15,8 +16,18 @@ enum ColumnPruning {
             let needed = (required ?? Set(columns.indices)).union(filter?.columnsUsed ?? [])
             let kept = columns.indices.filter { needed.contains($0) }
             let map = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
-            return (.scan(table: table, source: source, columns: kept.map { columns[$0] },
-                          filter: filter?.remapped(map), pruning: pruning), map)
+            let scan = LogicalPlan.scan(table: table, source: source, columns: kept.map { columns[$0] },
+                                        filter: filter?.remapped(map), pruning: pruning)
+            // Columns only the filter reads are dropped right after it (a projection of plain
+            // columns, fused with the scan by the executor), so filtered rows of them are never copied.
+            if let required, filter != nil, kept.contains(where: { !required.contains($0) }) {
+                let outputs = kept.filter { required.contains($0) }
+                let fields = outputs.map { source.schema.fields[columns[$0]] }
+                let expressions = zip(outputs, fields).map { PhysicalExpression.column(map[$0]!, $1.type) }
+                return (.project(scan, expressions, Schema(fields)),
+                        Dictionary(uniqueKeysWithValues: outputs.enumerated().map { ($1, $0) }))
+            }
+            return (scan, map)
         case .values:
             return (plan, identity(try plan.schema().fields.count))
         case .filter(let input, let predicate):
@@ -28,11 +39,14 @@ enum ColumnPruning {
             let (child, map) = try prune(input, required: needed)
             let outMap = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
             return (.project(child, kept.map { expressions[$0].remapped(map) }, .init(kept.map { schema.fields[$0] })), outMap)
-        case .aggregate(let input, let keys, let names, let specs):
+        case .aggregate(let input, let keys, let names, let specs), .aggregateBelowJoin(let input, let keys, let names, let specs):
             let needed = (keys.map(\.columnsUsed) + specs.map { $0.argument?.columnsUsed ?? [] }).reduce(into: Set<Int>()) { $0.formUnion($1) }
             let (child, map) = try prune(input, required: needed)
-            return (.aggregate(child, keys: keys.map { $0.remapped(map) }, keyNames: names, aggregates: specs.map { $0.remapped(map) }),
-                    identity(keys.count + specs.count))
+            let keys = keys.map { $0.remapped(map) }, specs = specs.map { $0.remapped(map) }
+            if case .aggregate = plan {
+                return (.aggregate(child, keys: keys, keyNames: names, aggregates: specs), identity(keys.count + specs.count))
+            }
+            return (.aggregateBelowJoin(child, keys: keys, keyNames: names, aggregates: specs), identity(keys.count + specs.count))
         case .join(let left, let right, let kind, let leftKeys, let rightKeys):
             let leftWidth = try left.schema().fields.count
             let semi = kind == .leftSemi || kind == .leftAnti

@@ -13,6 +13,7 @@ enum FilterIntoScan {
         case .scan, .values: return plan
         case .project(let input, let e, let s): return .project(apply(input), e, s)
         case .aggregate(let input, let k, let n, let a): return .aggregate(apply(input), keys: k, keyNames: n, aggregates: a)
+        case .aggregateBelowJoin(let input, let k, let n, let a): return .aggregateBelowJoin(apply(input), keys: k, keyNames: n, aggregates: a)
         case .join(let l, let r, let kind, let lk, let rk): return .join(apply(l), apply(r), kind, leftKeys: lk, rightKeys: rk)
         case .sort(let input, let keys): return .sort(apply(input), keys)
         case .topN(let input, let keys, let limit, let offset): return .topN(apply(input), keys, limit: limit, offset: offset)
@@ -30,6 +31,27 @@ enum FilterIntoScan {
     static func conjuncts(_ e: PhysicalExpression) -> [PhysicalExpression] {
         if case .and(let a, let b) = e { return conjuncts(a) + conjuncts(b) }
         return [e]
+    }
+
+    /// Predicates that, all true on a morsel's statistics with no NULLs, prove every row passes
+    /// `filter`: one per conjunct, each a plain `integer-like column op literal` (statistics of
+    /// integers, dates and timestamps are exact; floats are left out for NaN). Nil when some
+    /// conjunct has no such form.
+    static func statisticsProof(_ filter: PhysicalExpression, columns: [Int], source: TableSource) -> [PruningPredicate]? {
+        var out: [PruningPredicate] = []
+        for c in conjuncts(filter) {
+            guard case .compare(_, let a, let b) = c else { return nil }
+            switch (a, b) {
+            case (.column, .literal), (.literal, .column): break
+            default: return nil
+            }
+            guard let p = pruningPredicate(c, columns: columns, source: source), case .int = p.value else { return nil }
+            switch source.schema.fields[p.column].type {
+            case .int8, .int16, .int32, .int64, .date, .timestamp(.micros, _): out.append(p)
+            default: return nil
+            }
+        }
+        return out
     }
 
     private static func pruningPredicate(_ e: PhysicalExpression, columns: [Int], source: TableSource) -> PruningPredicate? {

@@ -4,6 +4,7 @@ public enum Optimizer {
         var plan = plan
         plan = FilterIntoScan.apply(plan)
         plan = ColumnPruning.apply(plan)
+        plan = AggregateBelowJoin.apply(plan)
         return plan
     }
 }

@@ -12,6 +12,11 @@ public indirect enum LogicalPlan: Sendable {
     case filter(LogicalPlan, PhysicalExpression)
     case project(LogicalPlan, [PhysicalExpression], Schema)
     case aggregate(LogicalPlan, keys: [PhysicalExpression], keyNames: [String], aggregates: [AggregateSpec])
+    /// An `.aggregate` over a `.join` (inner or left) whose aggregate arguments read only the
+    /// probe side (rule `AggregateBelowJoin`). Same result as `.aggregate`; when the build keys
+    /// turn out unique the probe side is aggregated by its join key first and the partial
+    /// groups are joined and regrouped, else it runs as `.aggregate`.
+    case aggregateBelowJoin(LogicalPlan, keys: [PhysicalExpression], keyNames: [String], aggregates: [AggregateSpec])
     /// `left` is probed against a hash table built from `right`.
     case join(LogicalPlan, LogicalPlan, QueryKernels.JoinKind, leftKeys: [PhysicalExpression], rightKeys: [PhysicalExpression])
     case sort(LogicalPlan, [SortKey])
@@ -27,7 +32,7 @@ public indirect enum LogicalPlan: Sendable {
         case .filter(let input, _), .sort(let input, _), .topN(let input, _, _, _), .limit(let input, _, _):
             return try input.schema()
         case .project(_, _, let schema): return schema
-        case .aggregate(_, let keys, let names, let aggregates):
+        case .aggregate(_, let keys, let names, let aggregates), .aggregateBelowJoin(_, let keys, let names, let aggregates):
             return try HashAggregate(keys: keys, keyNames: names, aggregates: aggregates).outputSchema
         case .join(let left, let right, let kind, _, _):
             let l = try left.schema()

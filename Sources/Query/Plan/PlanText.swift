@@ -19,6 +19,8 @@ enum PlanText {
             return "\(pad)Project " + zip(schema.fields, es).map { "\($0.name) := \($1)" }.joined(separator: ", ") + "\n" + (try child(input))
         case .aggregate(let input, let keys, _, let specs):
             return "\(pad)HashAggregate keys: [\(keys.map(\.description).joined(separator: ", "))] aggregates: [\(specs.map(\.name).joined(separator: ", "))]\n" + (try child(input))
+        case .aggregateBelowJoin(let input, let keys, _, let specs):
+            return "\(pad)HashAggregate keys: [\(keys.map(\.description).joined(separator: ", "))] aggregates: [\(specs.map(\.name).joined(separator: ", "))] (below the join when its build keys are unique)\n" + (try child(input))
         case .join(let l, let r, let kind, let lk, let rk):
             return "\(pad)HashJoin \(kind.rawValue) on \(zip(lk, rk).map { "\($0) = \($1)" }.joined(separator: " AND "))\n" + (try child(l)) + (try child(r))
         case .sort(let input, let keys): return "\(pad)Sort \(keys.map { "\($0.expression) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", "))\n" + (try child(input))

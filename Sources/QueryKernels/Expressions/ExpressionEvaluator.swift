@@ -17,6 +17,19 @@ public enum ExpressionEvaluator {
         return batch.take(selection)
     }
 
+    /// The rows where `predicate` is TRUE, of the batch's columns `keeping` only (in that order):
+    /// columns the filter alone reads are not copied.
+    public static func filter(_ batch: RecordBatch, _ predicate: PhysicalExpression, keeping: [Int]) throws(QueryError) -> RecordBatch {
+        let mask = try Evaluation(batch: batch).eval(predicate)
+        guard mask.type == .boolean else {
+            throw QueryError(.typeMismatch, "filter \(predicate) is \(mask.type), not boolean")
+        }
+        let kept = batch.selecting(keeping)
+        let selection = Selection.fromMask(mask.bools, validity: mask.validity)
+        if selection.count == batch.rowCount { return kept }
+        return kept.take(selection)
+    }
+
     /// The kernel type of `e` over columns of `schema` (evaluated on an empty batch).
     public static func resultType(of e: PhysicalExpression, schema: Schema) throws(QueryError) -> DataType {
         try Evaluation(batch: nil, rows: 0).eval(e).type

@@ -117,11 +117,13 @@ enum DateFunctions {
         }
         if step > 0 {
             out.withUnsafeMutableBufferPointer { o in
-                for i in 0..<o.count {
-                    let x = o[i]
-                    var r = x % step
-                    if r < 0 { r &+= step }
-                    o[i] = x &- r
+                // Literal steps, so each inlined loop divides by a constant (a multiply, not idiv).
+                switch step {
+                case 3_600_000_000: floorToMultiple(o, of: 3_600_000_000)
+                case CivilCalendar.microsPerDay: floorToMultiple(o, of: 86_400_000_000)
+                case 60_000_000: floorToMultiple(o, of: 60_000_000)
+                case 1_000_000: floorToMultiple(o, of: 1_000_000)
+                default: floorToMultiple(o, of: step)
                 }
             }
         } else {
@@ -140,6 +142,15 @@ enum DateFunctions {
             }
         }
         return Vector(type: KernelType.timestamp, values: .int(out), validity: v.validity)
+    }
+
+    @inline(__always) private static func floorToMultiple(_ o: UnsafeMutableBufferPointer<Int64>, of step: Int64) {
+        for i in 0..<o.count {
+            let x = o[i]
+            var r = x % step
+            if r < 0 { r &+= step }
+            o[i] = x &- r
+        }
     }
 
     /// Monday = 1 … Sunday = 7 (1970-01-01 was a Thursday).

@@ -146,6 +146,27 @@ public struct HashAggregate: Sendable {
         let n = batch.rowCount
         guard n > 0 else { return }
         let ev = Evaluation(batch: batch)
+        // Without keys count(*) is the row count: no per-row group ids for it (count(*) alone,
+        // as in `SELECT count(*) FROM t`, then reads no column and touches no row).
+        let onlyCountStar = keys.isEmpty && aggregates.allSatisfy { $0.function == .countStar && !$0.distinct }
+        let groupIds = onlyCountStar ? [] : try groupIds(ev, n)
+        for a in aggregates.indices {
+            let spec = aggregates[a]
+            if keys.isEmpty, spec.function == .countStar, !spec.distinct, case .count(var c) = states[a] {
+                states[a] = .count([])
+                c[0] &+= Int64(n)
+                states[a] = .count(c)
+                continue
+            }
+            var arg: Vector? = nil
+            if let e = spec.argument, let t = argumentTypes[a] { arg = try Cast.apply(ev.eval(e, hint: t), to: t, context: e) }
+            try update(&states[a], spec, arg, groupIds)
+        }
+        try charge.grow(to: byteSize)
+    }
+
+    /// The group id of each row of the batch; new keys become new groups.
+    private mutating func groupIds(_ ev: Evaluation, _ n: Int) throws(QueryError) -> [Int32] {
         var groupIds: [Int32]
         if keys.isEmpty {
             groupIds = [Int32](repeating: 0, count: n)
@@ -167,13 +188,7 @@ public struct HashAggregate: Sendable {
             }
             if table.count > groups { addGroups(table.count) }
         }
-        for a in aggregates.indices {
-            let spec = aggregates[a]
-            var arg: Vector? = nil
-            if let e = spec.argument, let t = argumentTypes[a] { arg = try Cast.apply(ev.eval(e, hint: t), to: t, context: e) }
-            try update(&states[a], spec, arg, groupIds)
-        }
-        try charge.grow(to: byteSize)
+        return groupIds
     }
 
     private var byteSize: Int {
@@ -233,7 +248,11 @@ public struct HashAggregate: Sendable {
             s.withUnsafeMutableBufferPointer { s in
                 seen.withUnsafeMutableBufferPointer { seen in
                     v.withUnsafeBufferPointer { v in
-                        forEachValidRow(gid, valid) { i, g in s[g] += v[i]; seen[g] = true }
+                        if valid == nil, sumDoubleRuns(s, counts: nil, v, gid) {
+                            for g in gid { seen[Int(g)] = true }
+                        } else {
+                            forEachValidRow(gid, valid) { i, g in s[g] += v[i]; seen[g] = true }
+                        }
                     }
                 }
             }
@@ -258,6 +277,7 @@ public struct HashAggregate: Sendable {
             s.withUnsafeMutableBufferPointer { s in
                 c.withUnsafeMutableBufferPointer { c in
                     v.withUnsafeBufferPointer { v in
+                        if valid == nil, sumDoubleRuns(s, counts: c, v, gid) { return }
                         forEachValidRow(gid, valid) { i, g in s[g] += v[i]; c[g] &+= 1 }
                     }
                 }
@@ -369,45 +389,71 @@ public struct HashAggregate: Sendable {
         try charge.grow(to: byteSize)
     }
 
+    /// Folds in `other`, a partial aggregate of the same aggregates over finer groups (the
+    /// aggregate-below-join path): group `sourceGroups[r]` of `other` goes to this aggregate's
+    /// group of row r of `batch` (this aggregate's keys are evaluated on `batch`); groups of
+    /// `other` that no row names are dropped. Each group may be named by one row at most.
+    public mutating func mergeRegrouped(_ other: HashAggregate, keysFrom batch: RecordBatch, sourceGroups: [Int32]) throws(QueryError) {
+        guard other.aggregates == aggregates else {
+            throw QueryError(.invalidArgument, "HashAggregate.mergeRegrouped: different aggregates")
+        }
+        guard sourceGroups.count == batch.rowCount else {
+            throw QueryError(.invalidArgument, "HashAggregate.mergeRegrouped: \(sourceGroups.count) source groups for \(batch.rowCount) rows")
+        }
+        let target = batch.rowCount > 0 ? try groupIds(Evaluation(batch: batch), batch.rowCount) : []
+        var map = [Int](repeating: -1, count: other.groups)
+        for (r, g) in sourceGroups.enumerated() {
+            guard g >= 0, Int(g) < other.groups, map[Int(g)] < 0 else {
+                throw QueryError(.invalidArgument, "HashAggregate.mergeRegrouped: source group \(g) is out of range or named twice")
+            }
+            map[Int(g)] = Int(target[r])
+        }
+        for a in states.indices {
+            try Self.mergeState(&states[a], other.states[a], map, isMin: aggregates[a].function == .min, name: aggregates[a].name)
+        }
+        try charge.grow(to: byteSize)
+    }
+
+    /// Merges group g of `o` into group `map[g]` of `s`; groups mapped to -1 are skipped.
     private static func mergeState(_ s: inout AggregateState, _ o: AggregateState, _ map: [Int], isMin: Bool, name: String) throws(QueryError) {
         switch (s, o) {
         case (.count(var c), .count(let oc)):
-            for (g, t) in map.enumerated() { c[t] &+= oc[g] }
+            for (g, t) in map.enumerated() where t >= 0 { c[t] &+= oc[g] }
             s = .count(c)
         case (.sumWide(var v, var seen), .sumWide(let ov, let os)):
-            for (g, t) in map.enumerated() where os[g] {
+            for (g, t) in map.enumerated() where t >= 0 && os[g] {
                 let (r, f) = v[t].addingReportingOverflow(ov[g])
                 if f { throw QueryError(.overflow, "integer overflow in sum of \(name)") }
                 v[t] = r; seen[t] = true
             }
             s = .sumWide(v, seen: seen)
         case (.sumDouble(var v, var seen), .sumDouble(let ov, let os)):
-            for (g, t) in map.enumerated() where os[g] { v[t] += ov[g]; seen[t] = true }
+            for (g, t) in map.enumerated() where t >= 0 && os[g] { v[t] += ov[g]; seen[t] = true }
             s = .sumDouble(v, seen: seen)
         case (.avgWide(var v, var c), .avgWide(let ov, let oc)):
-            for (g, t) in map.enumerated() { v[t] &+= ov[g]; c[t] &+= oc[g] }
+            for (g, t) in map.enumerated() where t >= 0 { v[t] &+= ov[g]; c[t] &+= oc[g] }
             s = .avgWide(v, counts: c)
         case (.avgDouble(var v, var c), .avgDouble(let ov, let oc)):
-            for (g, t) in map.enumerated() { v[t] += ov[g]; c[t] &+= oc[g] }
+            for (g, t) in map.enumerated() where t >= 0 { v[t] += ov[g]; c[t] &+= oc[g] }
             s = .avgDouble(v, counts: c)
         case (.minMaxInt(var v, var seen), .minMaxInt(let ov, let os)):
-            for (g, t) in map.enumerated() where os[g] && (!seen[t] || (isMin ? ov[g] < v[t] : ov[g] > v[t])) { v[t] = ov[g]; seen[t] = true }
+            for (g, t) in map.enumerated() where t >= 0 && os[g] && (!seen[t] || (isMin ? ov[g] < v[t] : ov[g] > v[t])) { v[t] = ov[g]; seen[t] = true }
             s = .minMaxInt(v, seen: seen)
         case (.minMaxDouble(var v, var seen), .minMaxDouble(let ov, let os)):
-            for (g, t) in map.enumerated() where os[g] && (!seen[t] || (isMin ? doubleKey(ov[g]) < doubleKey(v[t]) : doubleKey(ov[g]) > doubleKey(v[t]))) { v[t] = ov[g]; seen[t] = true }
+            for (g, t) in map.enumerated() where t >= 0 && os[g] && (!seen[t] || (isMin ? doubleKey(ov[g]) < doubleKey(v[t]) : doubleKey(ov[g]) > doubleKey(v[t]))) { v[t] = ov[g]; seen[t] = true }
             s = .minMaxDouble(v, seen: seen)
         case (.minMaxWide(var v, var seen), .minMaxWide(let ov, let os)):
-            for (g, t) in map.enumerated() where os[g] && (!seen[t] || (isMin ? ov[g] < v[t] : ov[g] > v[t])) { v[t] = ov[g]; seen[t] = true }
+            for (g, t) in map.enumerated() where t >= 0 && os[g] && (!seen[t] || (isMin ? ov[g] < v[t] : ov[g] > v[t])) { v[t] = ov[g]; seen[t] = true }
             s = .minMaxWide(v, seen: seen)
         case (.minMaxBool(var v, var seen), .minMaxBool(let ov, let os)):
-            for (g, t) in map.enumerated() where os[g] && (!seen[t] || (isMin ? (!ov[g] && v[t]) : (ov[g] && !v[t]))) { v[t] = ov[g]; seen[t] = true }
+            for (g, t) in map.enumerated() where t >= 0 && os[g] && (!seen[t] || (isMin ? (!ov[g] && v[t]) : (ov[g] && !v[t]))) { v[t] = ov[g]; seen[t] = true }
             s = .minMaxBool(v, seen: seen)
         case (.minMaxBytes(var v, var seen), .minMaxBytes(let ov, let os)):
-            for (g, t) in map.enumerated() where os[g] && (!seen[t] || (isMin ? ov[g].lexicographicallyPrecedes(v[t]) : v[t].lexicographicallyPrecedes(ov[g]))) { v[t] = ov[g]; seen[t] = true }
+            for (g, t) in map.enumerated() where t >= 0 && os[g] && (!seen[t] || (isMin ? ov[g].lexicographicallyPrecedes(v[t]) : v[t].lexicographicallyPrecedes(ov[g]))) { v[t] = ov[g]; seen[t] = true }
             s = .minMaxBytes(v, seen: seen)
         case (.moments(var c, var mean, var m2), .moments(let oc, let om, let om2)):
             // Chan et al.'s parallel combination of Welford states.
-            for (g, t) in map.enumerated() where oc[g] > 0 {
+            for (g, t) in map.enumerated() where t >= 0 && oc[g] > 0 {
                 let n1 = Double(c[t]), n2 = Double(oc[g]), total = n1 + n2
                 let d = om[g] - mean[t]
                 mean[t] += d * n2 / total
@@ -419,6 +465,7 @@ public struct HashAggregate: Sendable {
             for id in 0..<oset.count {
                 var key = Array(oset.key(id))
                 let g = key.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
+                guard map[Int(g)] >= 0 else { continue }
                 let t = Int32(map[Int(g)])
                 withUnsafeBytes(of: t) { b in for j in 0..<4 { key[j] = b[j] } }
                 let h = key.withUnsafeBufferPointer { hashBytes($0.baseAddress!, $0.count) }
@@ -430,9 +477,14 @@ public struct HashAggregate: Sendable {
         }
     }
 
+    /// The key columns alone, one row per group in group-id order.
+    public func keyColumns() -> [Column] {
+        intKeys ? keyTypes.indices.map { intKeyVector($0).column() } : keyValues.map { $0.finish().column() }
+    }
+
     /// One row per group: key columns, then aggregate columns (see `outputSchema`).
     public func finish() -> RecordBatch {
-        var columns = intKeys ? keyTypes.indices.map { intKeyVector($0).column() } : keyValues.map { $0.finish().column() }
+        var columns = keyColumns()
         for (a, state) in states.enumerated() {
             let type = outputSchema.fields[keys.count + a].type
             columns.append(Self.result(state, type, argumentTypes[a], aggregates[a].function).column())
@@ -496,6 +548,36 @@ public struct HashAggregate: Sendable {
         } else {
             for i in 0..<g.count { body(i, Int(g[i])) }
         }
+    }
+}
+
+/// Adds each row's value to its group's sum (and 1 to its count) when consecutive rows mostly
+/// share a group (sorted or clustered keys): the running sum stays in a register through a run,
+/// loaded from and stored back to the group's slot at the run's ends, so the additions are the
+/// same, in the same order, as one at a time through memory (identical results), without a
+/// store-to-load round trip per row. Returns false, doing nothing, when the first rows' runs are short.
+func sumDoubleRuns(_ s: UnsafeMutableBufferPointer<Double>, counts c: UnsafeMutableBufferPointer<Int64>?,
+                   _ v: UnsafeBufferPointer<Double>, _ gid: [Int32]) -> Bool {
+    gid.withUnsafeBufferPointer { g in
+        let n = g.count
+        guard n >= 64, v.count == n else { return false }
+        // Judged on the first rows only, so unclustered keys cost a short look, not a pass.
+        let probe = min(n, 2048)
+        var changes = 0
+        for i in 1..<probe { changes &+= g[i] != g[i &- 1] ? 1 : 0 }
+        guard changes < probe / 16 else { return false }
+        var start = 0
+        while start < n {
+            let group = Int(g[start])
+            var end = start &+ 1
+            while end < n && Int(g[end]) == group { end &+= 1 }
+            var acc = s[group]
+            for i in start..<end { acc += v[i] }
+            s[group] = acc
+            if let c { c[group] &+= Int64(end &- start) }
+            start = end
+        }
+        return true
     }
 }
 

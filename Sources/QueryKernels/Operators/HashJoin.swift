@@ -50,7 +50,7 @@ public struct HashJoin: Sendable {
             var table = IntKeyTable()
             for i in stride(from: n - 1, through: 0, by: -1) where key.isValid(i) {
                 let (id, inserted) = table.findOrInsert(values[i], 0, 0)
-                if inserted { heads.append(Int32(i)) } else { next[i] = heads[Int(id)]; heads[Int(id)] = Int32(i) }
+                if inserted { heads.append(Int32(i)) } else { next[i] = heads[Int(id)]; heads[Int(id)] = Int32(i); hasUniqueBuildKeys = false }
             }
             intTable = table
             buildTypes = keys.types
@@ -65,7 +65,7 @@ public struct HashJoin: Sendable {
             for i in stride(from: n - 1, through: 0, by: -1) where !rows.hasNull[i] {
                 let key = UnsafeBufferPointer(rebasing: b[rows.offsets[i]..<rows.offsets[i + 1]])
                 let (id, inserted) = table.findOrInsert(key, hash: rows.hashes[i])
-                if inserted { heads.append(Int32(i)) } else { next[i] = heads[Int(id)]; heads[Int(id)] = Int32(i) }
+                if inserted { heads.append(Int32(i)) } else { next[i] = heads[Int(id)]; heads[Int(id)] = Int32(i); hasUniqueBuildKeys = false }
             }
         }
         buildTypes = keys.types
@@ -74,6 +74,8 @@ public struct HashJoin: Sendable {
         try charge.grow(to: bytes)
     }
 
+    /// No two build rows share a (non-NULL) key: each probe row matches at most one build row.
+    public private(set) var hasUniqueBuildKeys = true
     private var buildTypes: [DataType] = []
     /// Set when the join has one integer-like key (the fast path).
     private var intTable: IntKeyTable?
@@ -97,7 +99,15 @@ public struct HashJoin: Sendable {
     }
 
     public func probe(_ batch: RecordBatch) throws(QueryError) -> RecordBatch {
+        try probe(batch, keys: probeKeys)
+    }
+
+    /// `probe` with other probe key expressions over `batch` (same count as the build keys).
+    public func probe(_ batch: RecordBatch, keys probeKeys: [PhysicalExpression]) throws(QueryError) -> RecordBatch {
         guard let built else { throw QueryError(.invalidArgument, "HashJoin.probe before finishBuild") }
+        guard probeKeys.count == buildKeys.count else {
+            throw QueryError(.invalidArgument, "HashJoin.probe: \(probeKeys.count) probe keys for \(buildKeys.count) build keys")
+        }
         let n = batch.rowCount
         let keys = try Self.keyVectors(probeKeys, batch, against: buildTypes)
         var probeIdx: [Int32] = [], buildIdx: [Int32] = []

@@ -82,14 +82,22 @@ struct IntKeyTable: Sendable {
                         nulls.withUnsafeBufferPointer { nl in
                             let mask = slots.count &- 1
                             var j = i
+                            // A row with the previous row's key (runs in sorted or clustered
+                            // data, e.g. hours of time-ordered trips) reuses its id unhashed.
+                            var lastX: Int64 = 0, lastY: Int64 = 0, lastNulls: UInt8 = .max, lastId: Int32 = 0
                             rows: while j < n {
                                 let (x, y, nb) = key(j)
+                                if x == lastX && y == lastY && nb == lastNulls { out[j] = lastId; j &+= 1; continue }
                                 var s = Int(truncatingIfNeeded: Self.hash(x, y, nb)) & mask
                                 while true {
                                     let id = slots[s]
                                     if id < 0 { break rows }
                                     let g = Int(id)
-                                    if f[g] == x && sc[g] == y && nl[g] == nb { out[j] = id; break }
+                                    if f[g] == x && sc[g] == y && nl[g] == nb {
+                                        out[j] = id
+                                        lastX = x; lastY = y; lastNulls = nb; lastId = id
+                                        break
+                                    }
                                     s = (s &+ 1) & mask
                                 }
                                 j &+= 1

@@ -42,7 +42,9 @@ struct QueryCommand: ParsableCommand {
         for table in tables where !table.contains("=") { throw ValidationError("--table takes NAME=PATH, got '\(table)'") }
     }
 
-    func run() throws {
+    /// The tables of `--table NAME=PATH` options, read with the keys of KEYS.json when given
+    /// (footers are read and keys unwrapped here).
+    static func catalog(tables: [String], keys: String?) throws -> Catalog {
         var catalog = Catalog()
         let keysFile = try keys.map { try KeysFileLoader.load(path: $0) }
         for spec in tables {
@@ -52,6 +54,11 @@ struct QueryCommand: ParsableCommand {
                 ParquetReadOptions(keys: try keysFile.map { try KeysFileLoader.provider(keys: $0, forParquetFile: file) })
             })
         }
+        return catalog
+    }
+
+    func run() throws {
+        let catalog = try Self.catalog(tables: tables, keys: keys)
         let progress = ScanProgress()
         var onMorsel: (@Sendable () -> Void)?
         if progress.enabled { onMorsel = { progress.morselScanned() } }
