@@ -113,7 +113,7 @@ public final class PostgresCASStore: CASStore {
                 try await connection.query("COMMIT", logger: self.logger)
                 return value
             } catch {
-                try? await connection.query("ROLLBACK", logger: self.logger)
+                _ = try? await connection.query("ROLLBACK", logger: self.logger)
                 throw error
             }
         }
