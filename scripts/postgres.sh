@@ -68,7 +68,7 @@ start)
         }
     fi
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir/socket -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+        -o "-p $port -k $dir/socket -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
         start >"$dir/pg_ctl.log" 2>&1 || {
         echo "postgres.sh: server did not start; see $dir/server.log" >&2
         tail -n 20 "$dir/server.log" >&2 2>/dev/null || true

@@ -8,7 +8,7 @@ import Testing
 struct CASStoreConformanceTests {
     @Test(arguments: StoreKind.allCases)
     func metaRoundTripsAndReservesSchemaKeys(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             #expect(try await store.meta("check") == nil)
             try await store.putMeta("check", [1, 2, 3])
             #expect(try await store.meta("check") == [1, 2, 3])
@@ -22,7 +22,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func policyVersionsListInOrderAndRefuseDuplicates(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             #expect(try await store.latestPolicyVersion(name: "taxi") == nil)
             #expect(try await store.policyVersions(name: "taxi").isEmpty)
             let v1 = policyRecord("taxi", 1)
@@ -48,7 +48,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func malformedPolicyRecordsAreRefused(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             var zero = policyRecord("taxi", 1)
             zero.version = 0
             #expect(await storeError { try await store.insertPolicyVersion(zero) }?.code == .invalidRecord)
@@ -65,7 +65,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func secretsArePerPolicyAndReplaceable(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             let created = Date(timeIntervalSince1970: 1_790_000_000)
             let a = SecretRecord(policy: "taxi", name: "db_password", sealed: [9, 9, 9], createdAt: created)
             let b = SecretRecord(policy: "taxi", name: "api_key", sealed: Array(0...255), createdAt: created)
@@ -86,7 +86,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func masterKeyIDsAreUnique(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             let footer = MasterKeyRecord(id: "trips-footer", policy: "taxi", sealed: Array(repeating: 1, count: 60))
             let columns = MasterKeyRecord(id: "trips-columns", policy: "taxi", sealed: Array(repeating: 2, count: 60))
             try await store.insertMasterKey(footer)
@@ -106,7 +106,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func noncesAreSingleUseAndExpire(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             let now = Date(timeIntervalSince1970: 1_790_000_000)
             let fresh = Array(repeating: UInt8(1), count: 32)
             let stale = Array(repeating: UInt8(2), count: 32)
@@ -133,7 +133,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func concurrentConsumersOfOneNonceGetOneSuccess(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             let now = Date()
             let nonce = Array(repeating: UInt8(42), count: 32)
             try await store.insertNonce(nonce, expiresAt: now.addingTimeInterval(60))
@@ -147,7 +147,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func trustedNodesAreKeyedByKeyID(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             let b = TrustedNodeRecord(keyID: String(repeating: "b", count: 64), name: "node-b", publicKey: "ed25519:Bbbb")
             let a = TrustedNodeRecord(keyID: String(repeating: "a", count: 64), name: "node-a", publicKey: "ed25519:Aaaa")
             try await store.putTrustedNode(b)
@@ -163,7 +163,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func auditChainsFromGenesisAndPages(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             #expect(try await store.latestAudit() == nil)
             let first = try await store.appendAudit { position in
                 #expect(position.seq == 1)
@@ -190,7 +190,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func auditBuilderFailureWritesNothing(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             try await store.appendAudit(auditBuilder(type: "node.trusted"))
             await #expect(throws: TestFailure.self) {
                 try await store.appendAudit { _ in throw TestFailure() }
@@ -207,7 +207,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func twoHundredConcurrentAppendsFormOneChain(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             let seqs = try await withThrowingTaskGroup(of: Int64.self) { group in
                 for index in 0..<200 {
                     group.addTask { try await store.appendAudit(auditBuilder(type: "kms.unwrap", policy: "p\(index % 3)")).seq }
@@ -223,7 +223,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func policyVersionAndItsAuditEntryCommitTogether(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             let v1 = policyRecord("taxi", 1)
             let applied = try await store.applyPolicyVersion(v1, audit: auditBuilder(type: "policy.applied", policy: "taxi"))
             #expect(applied.seq == 1)
@@ -252,7 +252,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func checkpointsKeepTheFirstPerSeq(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, _ in
+        try await withFreshStore(kind) { store, _ async throws in
             let time = Date(timeIntervalSince1970: 1_790_000_000)
             let c64 = AuditCheckpointRecord(seq: 64, hash: chainHash("a", "b"), time: time, kid: "0011223344556677", signature: Array(repeating: 5, count: 64))
             let c128 = AuditCheckpointRecord(seq: 128, hash: chainHash("c", "d"), time: time, kid: "0011223344556677", signature: Array(repeating: 6, count: 64))
@@ -272,7 +272,7 @@ struct CASStoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func reopeningKeepsEverythingAndClosedStoresRefuse(kind: StoreKind) async throws {
-        try await withFreshStore(kind) { store, location in
+        try await withFreshStore(kind) { store, location async throws in
             let v1 = policyRecord("taxi", 1)
             let secret = SecretRecord(policy: "taxi", name: "s", sealed: [1, 2], createdAt: Date(timeIntervalSince1970: 1_790_000_000))
             let key = MasterKeyRecord(id: "k", policy: "taxi", sealed: [3])

@@ -42,7 +42,7 @@ struct PostgresCASStoreTests {
         let started = ContinuousClock.now
         let error = await storeError {
             // Port 1 on loopback: nothing listens there.
-            _ = try await PostgresCASStore(url: "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable", connectTimeout: .seconds(3))
+            _ = try await PostgresCASStore(url: "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable", logger: quietLogger, connectTimeout: .seconds(3))
         }
         #expect(error?.code == .backend)
         #expect(ContinuousClock.now - started < .seconds(20))
@@ -50,9 +50,9 @@ struct PostgresCASStoreTests {
 
     @Test func aNewerSchemaIsRefused() async throws {
         let (name, url) = try await PostgresTestServer.shared.createDatabase()
-        try await PostgresCASStore(url: url).close()
+        try await PostgresCASStore(url: url, logger: quietLogger).close()
         try PostgresTestServer.psql(url, "UPDATE meta SET value = convert_to('2', 'UTF8') WHERE key = 'schema.version'")
-        let error = await storeError { _ = try await PostgresCASStore(url: url) }
+        let error = await storeError { _ = try await PostgresCASStore(url: url, logger: quietLogger) }
         #expect(error?.code == .unsupportedSchema)
         try await PostgresTestServer.shared.dropDatabase(name)
     }
@@ -60,7 +60,7 @@ struct PostgresCASStoreTests {
     @Test func twoStoresMigratingOneDatabaseAtOnceAgree() async throws {
         let (name, url) = try await PostgresTestServer.shared.createDatabase()
         let stores = try await withThrowingTaskGroup(of: PostgresCASStore.self) { group in
-            for _ in 0..<3 { group.addTask { try await PostgresCASStore(url: url) } }
+            for _ in 0..<3 { group.addTask { try await PostgresCASStore(url: url, logger: quietLogger) } }
             return try await group.reduce(into: [PostgresCASStore]()) { $0.append($1) }
         }
         // Appends from three stores (three pools) still form one chain.

@@ -1,6 +1,7 @@
 import CASCore
 import CASStorage
 import Foundation
+import Logging
 import Testing
 
 /// The two stores every conformance test runs against.
@@ -30,7 +31,7 @@ struct StoreLocation: Sendable {
     func open() async throws -> any CASStore {
         switch kind {
         case .sqlite: return try SQLiteCASStore(path: path)
-        case .postgres: return try await PostgresCASStore(url: path)
+        case .postgres: return try await PostgresCASStore(url: path, logger: quietLogger)
         }
     }
 
@@ -41,6 +42,13 @@ struct StoreLocation: Sendable {
         }
     }
 }
+
+/// Connection chatter (pool retries, connections closed at `close()`) stays out of test output.
+let quietLogger: Logger = {
+    var logger = Logger(label: "strongroom.cas.store.test")
+    logger.logLevel = .error
+    return logger
+}()
 
 /// Opens a fresh store, runs `body`, closes and removes it (also when `body` throws).
 func withFreshStore(

@@ -84,15 +84,24 @@ public final class PostgresCASStore: CASStore {
     // MARK: - plumbing
 
     /// Every public operation goes through here: `.closed` after close, errors mapped to CASStoreError.
+    @discardableResult
     private func operation<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
         guard !isClosed.load(ordering: .sequentiallyConsistent) else {
             throw CASStoreError(.closed, "the PostgreSQL store is closed")
         }
         do {
             return try await body()
+        } catch let failure as BuilderFailure {
+            throw failure.underlying
         } catch {
             throw Self.mapped(error, what)
         }
+    }
+
+    /// Carries the audit builder's own error through the transaction, so callers get it unchanged
+    /// (as from SQLiteCASStore) rather than as a backend error.
+    private struct BuilderFailure: Error {
+        var underlying: any Error
     }
 
     /// BEGIN … COMMIT on one pooled connection; any throw rolls back and is rethrown unchanged.
@@ -104,7 +113,7 @@ public final class PostgresCASStore: CASStore {
                 try await connection.query("COMMIT", logger: self.logger)
                 return value
             } catch {
-                try? await connection.query("ROLLBACK", logger: self.logger)
+                _ = try? await connection.query("ROLLBACK", logger: self.logger)
                 throw error
             }
         }
@@ -405,7 +414,12 @@ public final class PostgresCASStore: CASStore {
             throw CASStoreError(.corrupt, "audit_head has no row")
         }
         let position = AuditPosition(seq: head.0 + 1, previousHash: head.1)
-        let text = try build(position)
+        let text: AuditEntryText
+        do {
+            text = try build(position)
+        } catch {
+            throw BuilderFailure(underlying: error)
+        }
         try RecordChecks.auditEntry(text)
         try await connection.query(
             "INSERT INTO audit (seq, hash, entry, policy) VALUES (\(position.seq), \(text.hash), \(text.json), \(text.policy))",
