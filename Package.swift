@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(name: "AttestationTests", dependencies: ["Attestation"], swiftSettings: strictSwift6),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Attestation"], swiftSettings: strictSwift6),
         .testTarget(name: "CASCoreTests", dependencies: ["CASCore", "Policy", "Attestation"], swiftSettings: strictSwift6),
-        .testTarget(name: "CASStorageTests", dependencies: ["CASStorage", "CASCore"], swiftSettings: strictSwift6),
+        .testTarget(name: "CASStorageTests", dependencies: ["CASStorage", "CASCore", "Attestation", "Policy"], swiftSettings: strictSwift6),
         .testTarget(
             name: "CASServerTests",
             dependencies: [
