@@ -18,6 +18,7 @@ public struct CASService: Sendable {
     let audit: AuditTrail
     let vault: SecretVault
     let logger: Logger
+    let noncePurge = NoncePurge()
 
     public init(store: any CASStore, keyring: CASKeyring, hardwareVerifiers: [any EvidenceVerifier] = [],
                 nonceLifetime: TimeInterval = 60, logger: Logger = Logger(label: "strongroom.cas")) {
@@ -139,6 +140,7 @@ public struct CASService: Sendable {
     public func challenge(now: Date) async throws -> (nonce: [UInt8], expiresAt: Date) {
         let nonce = SecureRandom.bytes(count: 32)
         let expiresAt = now.addingTimeInterval(nonceLifetime)
+        if noncePurge.isDue(now: now) { try await store.purgeExpiredNonces(now: now) }
         try await store.insertNonce(nonce, expiresAt: expiresAt)
         return (nonce, expiresAt)
     }
