@@ -7,7 +7,7 @@ import Synchronization
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measurements (compare against peers with bench/scan_bench.py).",
-        subcommands: [ScanBenchCommand.self, TaxiBenchCommand.self])
+        subcommands: [ScanBenchCommand.self, TaxiBenchCommand.self, CasBenchCommand.self])
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
