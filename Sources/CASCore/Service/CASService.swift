@@ -19,6 +19,7 @@ public struct CASService: Sendable {
     let vault: SecretVault
     let logger: Logger
     let noncePurge = NoncePurge()
+    let policies = PolicyCache()
 
     public init(store: any CASStore, keyring: CASKeyring, hardwareVerifiers: [any EvidenceVerifier] = [],
                 nonceLifetime: TimeInterval = 60, logger: Logger = Logger(label: "strongroom.cas")) {
@@ -437,7 +438,7 @@ public struct CASService: Sendable {
     private func latestVersionWithRecord(_ name: String) async throws -> (PolicyVersionRecord, PolicyVersion)? {
         guard let record = try await store.latestPolicyVersion(name: name) else { return nil }
         do {
-            return (record, try PolicyVersion(yaml: record.yaml))
+            return (record, try policies.version(for: record))
         } catch {
             throw CASError(.corruptStore, "stored policy \(name) version \(record.version) no longer parses: \(error.message)")
         }
