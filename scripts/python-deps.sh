@@ -10,7 +10,8 @@ missing=$("$PY" - <<'PY'
 import importlib
 wanted = [("pyarrow", "pyarrow>=15"), ("duckdb", "duckdb"), ("pyspark", "pyspark==4.0.1"),
           ("pytest", "pytest"), ("cryptography", "cryptography"), ("numpy", "numpy"),
-          ("prometheus_client", "prometheus_client"), ("openapi_spec_validator", "openapi-spec-validator")]
+          ("prometheus_client", "prometheus_client"), ("openapi_spec_validator", "openapi-spec-validator"),
+          ("pyhpke", "pyhpke"), ("joserfc", "joserfc")]
 out = []
 for module, spec in wanted:
     try:
