@@ -46,6 +46,12 @@ swift build -c release --product strongroom
 STRONGROOM_BIN="$(swift build -c release --show-bin-path)/strongroom"
 export STRONGROOM_BIN
 
+step "strongroom demo (the main job: CAS, agent, attested query, refusal of a modified binary) after $((SECONDS - started))s"
+demo_rc=0
+"$STRONGROOM_BIN" demo --rows 50000 > "$WORK/demo.log" 2>&1 || demo_rc=$?
+tail -n 40 "$WORK/demo.log"
+if [ "$demo_rc" -ne 0 ]; then echo "strongroom demo FAILED (exit $demo_rc); full output in $WORK/demo.log" >&2; fi
+
 step "interop tests (pytest Tests/interop, STRONGROOM_BIN=$STRONGROOM_BIN) after $((SECONDS - started))s"
 pytest_rc=0
 python3 -m pytest Tests/interop -ra -o cache_dir="$WORK/pytest-cache" || pytest_rc=$?
@@ -54,4 +60,4 @@ step "SQL logic suite (pytest Tests/sqllogic: strongroom query against DuckDB) a
 sqllogic_rc=0
 python3 -m pytest Tests/sqllogic -ra -o cache_dir="$WORK/pytest-cache-sqllogic" || sqllogic_rc=$?
 
-[ "$swift_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ]
+[ "$swift_rc" -eq 0 ] && [ "$demo_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ]
