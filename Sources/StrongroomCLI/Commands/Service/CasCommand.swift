@@ -3,6 +3,7 @@ import CASClient
 import CASCore
 import CASServer
 import Foundation
+import Attestation
 import Logging
 import Policy
 
@@ -109,7 +110,7 @@ struct CasServeCommand: AsyncParsableCommand {
         try configuration.validate()
 
         let casStore = try await store.openStore()
-        let gate = CASGate(store: casStore, logger: logger)
+        let gate = CASGate(store: casStore, hardwareVerifiers: try HardwareVerifiers.all(), logger: logger)
         let keyFile = masterKeyFile ?? (FileManager.default.fileExists(atPath: store.defaultMasterKeyFile) ? store.defaultMasterKeyFile : nil)
         if !unsealShares.isEmpty {
             let shares = try unsealShares.map { try ShamirShare(text: $0) }
@@ -172,5 +173,13 @@ struct CasUnsealCommand: AsyncParsableCommand {
         let text = share ?? (readLine(strippingNewline: true) ?? "")
         let status = try await connection.client().using { try await $0.unseal(share: text) }
         print(status.sealed ? "sealed: \(status.sharesReceived) of \(status.threshold) shares received" : "unsealed")
+    }
+}
+
+/// The verifiers for real TEE evidence CAS accepts besides the simulated TEE (issue 5), with
+/// their bundled roots (AMD ARK/ASK, Intel SGX Root CA).
+enum HardwareVerifiers {
+    static func all() throws -> [any EvidenceVerifier] {
+        [try TDXVerifier(), try SGXVerifier()]
     }
 }
