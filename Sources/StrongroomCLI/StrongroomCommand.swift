@@ -5,7 +5,7 @@ public struct StrongroomCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "strongroom",
         abstract: "Confidential analytics over encrypted Parquet.",
-        subcommands: [ParquetCommand.self, QueryCommand.self, BenchCommand.self, IdentityCommand.self, PolicyCommand.self, AgentCommand.self])
+        subcommands: [ParquetCommand.self, QueryCommand.self, BenchCommand.self, IdentityCommand.self, PolicyCommand.self, AgentCommand.self, RunCommand.self, DataCommand.self])
 
     public init() {}
 }
