@@ -178,7 +178,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSwift6),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], swiftSettings: strictSwift6),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "CASServer", "CASStorage"], swiftSettings: strictSwift6),
         .testTarget(name: "AlwaysEncryptedTests", dependencies: ["AlwaysEncrypted"], swiftSettings: strictSwift6),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Attestation"], swiftSettings: strictSwift6),
         .testTarget(name: "CLITests", dependencies: ["StrongroomCLI", "strongroom"], swiftSettings: strictSwift6),

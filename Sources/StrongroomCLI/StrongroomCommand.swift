@@ -5,7 +5,8 @@ public struct StrongroomCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "strongroom",
         abstract: "Confidential analytics over encrypted Parquet.",
-        subcommands: [ParquetCommand.self, QueryCommand.self, BenchCommand.self, IdentityCommand.self, PolicyCommand.self, AgentCommand.self, CasCommand.self, AuditCommand.self, DemoCommand.self])
+        subcommands: [ParquetCommand.self, QueryCommand.self, BenchCommand.self, IdentityCommand.self, PolicyCommand.self,
+                      AgentCommand.self, CasCommand.self, RunCommand.self, DataCommand.self, AuditCommand.self, DemoCommand.self])
 
     public init() {}
 }

@@ -3,6 +3,7 @@ import Columnar
 import Foundation
 import Parquet
 import Query
+import Runtime
 import SQLParser
 import Synchronization
 
@@ -10,10 +11,17 @@ enum QueryOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, jsonl
 }
 
-struct QueryCommand: ParsableCommand {
+struct QueryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
-        abstract: "Run SQL over Parquet (plaintext or PME-encrypted) and CSV tables with the native engine.")
+        abstract: "Run SQL over Parquet (plaintext or PME-encrypted) and CSV tables with the native engine.",
+        discussion: """
+        With --cas the process first attests to CAS for the policy's service (the job hash is SHA-256 \
+        of the SQL text, so a policy can pin the exact query), then unwraps data keys through CAS: keys \
+        never touch disk. --output writes the result as Parquet: with --cas encrypted under the policy's \
+        results.master_key (fresh data keys wrapped by CAS); with --keys under --output-key from the keys \
+        file; otherwise plaintext.
+        """)
 
     @Option(help: "The SQL query.")
     var sql: String
@@ -36,28 +44,104 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: "Print the plan instead of running it.")
     var explain = false
 
+    @OptionGroup var cas: CASAttestationOptions
+
+    @Option(help: "Write the result to this Parquet file (atomically) instead of printing it.")
+    var output: String?
+
+    @Option(name: .customLong("output-key"), help: "With --keys and --output: the master key id (in the keys file) the result is encrypted under.")
+    var outputKey: String?
+
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be ≥ 1") }
         if let memoryLimit, memoryLimit < 1 { throw ValidationError("--memory-limit must be ≥ 1") }
         for table in tables where !table.contains("=") { throw ValidationError("--table takes NAME=PATH, got '\(table)'") }
+        try cas.validateOptional()
+        if cas.isRequested && keys != nil { throw ValidationError("--keys and --cas are alternatives: with --cas, CAS provides the keys") }
+        if outputKey != nil && (output == nil || keys == nil) { throw ValidationError("--output-key goes with --output and --keys") }
+        if output != nil && keys != nil && outputKey == nil {
+            throw ValidationError("--output with --keys needs --output-key MASTER_KEY_ID (the result is encrypted under it)")
+        }
+        if output != nil && explain { throw ValidationError("--explain prints a plan; it writes no --output") }
     }
 
-    /// The tables of `--table NAME=PATH` options, read with the keys of KEYS.json when given
-    /// (footers are read and keys unwrapped here).
-    static func catalog(tables: [String], keys: String?) throws -> Catalog {
+    func run() async throws {
+        let plan = QueryRun(sql: sql, tables: tables, threads: threads, memoryLimit: memoryLimit, format: format,
+                            explain: explain, output: output)
+        guard cas.isRequested else {
+            let keysFile = try keys.map { try KeysFileLoader.load(path: $0) }
+            var localOutput: (issuer: any ParquetKeyIssuer, masterKey: String)?
+            if let outputKey, let keysFile { localOutput = (KeyMaterialProvider(keysFile: keysFile, doubleWrapping: true), outputKey) }
+            try plan.execute(keys: keysFile.map { QueryKeySource.local($0) } ?? .noKeys, outputEncryption: localOutput)
+            return
+        }
+        let session = try await cas.attest(jobHash: JobHash.sql(sql))
+        do {
+            let kms = session.kmsClient()
+            var outputEncryption: (issuer: any ParquetKeyIssuer, masterKey: String)?
+            if output != nil {
+                guard let resultsKey = session.resultsMasterKey else {
+                    throw CLIError("service \(session.service) of policy \(session.policy) names no results.master_key, so --output has no key to encrypt under")
+                }
+                outputEncryption = (KeyMaterialProvider(kms: kms, doubleWrapping: true), resultsKey)
+            }
+            let encryption = outputEncryption
+            // Key unwraps block on CAS calls: run the engine on a thread of its own.
+            try await BlockingBridge.offload { try plan.execute(keys: .cas(kms), outputEncryption: encryption) }
+            await session.shutdown()
+        } catch {
+            await session.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Where the keys of encrypted inputs come from.
+enum QueryKeySource: Sendable {
+    case noKeys
+    /// KEYS.json (development): explicit keys and master keys, unwrapped locally.
+    case local(KeysFile)
+    /// CAS: key material unwrapped through `/v1/kms/unwrap` with the attested session's token.
+    case cas(CASKMSClient)
+
+    func readOptions(forParquetFile file: String) throws -> ParquetReadOptions {
+        switch self {
+        case .noKeys:
+            return ParquetReadOptions(keys: nil)
+        case .local(let keysFile):
+            return ParquetReadOptions(keys: try KeysFileLoader.provider(keys: keysFile, forParquetFile: file))
+        case .cas(let kms):
+            let external = ExternalKeyMaterial.path(forParquetFile: file)
+            let material = FileManager.default.fileExists(atPath: external) ? try ExternalKeyMaterial(contentsOf: external) : nil
+            return ParquetReadOptions(keys: KeyMaterialProvider(kms: kms, externalKeyMaterial: material))
+        }
+    }
+}
+
+/// One query as the options describe it; runs synchronously on the calling thread.
+struct QueryRun: Sendable {
+    var sql: String
+    var tables: [String]
+    var threads: Int
+    var memoryLimit: Int?
+    var format: QueryOutputFormat
+    var explain: Bool
+    var output: String?
+
+    /// The tables of `--table NAME=PATH` options (footers are read and keys unwrapped here).
+    static func catalog(tables: [String], keys: QueryKeySource) throws -> Catalog {
         var catalog = Catalog()
-        let keysFile = try keys.map { try KeysFileLoader.load(path: $0) }
         for spec in tables {
             let name = String(spec[..<spec.firstIndex(of: "=")!])
             let path = String(spec[spec.index(after: spec.firstIndex(of: "=")!)...])
             catalog.register(name, try Catalog.open(name: name, path: path) { file in
-                ParquetReadOptions(keys: try keysFile.map { try KeysFileLoader.provider(keys: $0, forParquetFile: file) })
+                try keys.readOptions(forParquetFile: file)
             })
         }
         return catalog
     }
 
-    func run() throws {
+    func execute(keys: QueryKeySource, outputEncryption: (issuer: any ParquetKeyIssuer, masterKey: String)?) throws {
         let catalog = try Self.catalog(tables: tables, keys: keys)
         let progress = ScanProgress()
         var onMorsel: (@Sendable () -> Void)?
@@ -72,11 +156,34 @@ struct QueryCommand: ParsableCommand {
                 return
             }
             let result = try engine.run(sql)
+            if let output {
+                try ResultFile.write(result, to: output, encryption: outputEncryption)
+                return
+            }
             ResultPrinter.print(result, format: format, to: &sink)
             sink.flush()
         } catch let error as SQLSyntaxError {
             throw CLIError(error.description)
         }
+    }
+}
+
+/// `--output FILE.parquet`: the result as one Parquet file, written atomically; encrypted with a
+/// fresh data key per column and for the footer, all under one master key (PKMT1 key material).
+enum ResultFile {
+    static func write(_ result: QueryEngine.Result, to path: String,
+                      encryption: (issuer: any ParquetKeyIssuer, masterKey: String)?) throws {
+        var options = ParquetWriteOptions()
+        if let encryption {
+            options.encryption = try ParquetEncryptionConfig.make(
+                issuer: encryption.issuer, footerKeyID: encryption.masterKey,
+                columnKeyIDs: [(encryption.masterKey, result.schema.fields.map(\.name))])
+        }
+        let writer = try ParquetFileWriter(path: path, schema: result.schema, options: options)
+        for batch in result.batches where batch.rowCount > 0 { try writer.write(batch) }
+        try writer.close()
+        let rows = result.batches.reduce(0) { $0 + $1.rowCount }
+        StandardError.write("wrote \(rows) row\(rows == 1 ? "" : "s") to \(path)\(encryption.map { " (encrypted under master key \($0.masterKey))" } ?? "")\n")
     }
 }
 

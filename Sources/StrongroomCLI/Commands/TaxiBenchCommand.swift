@@ -82,7 +82,8 @@ struct TaxiBenchCommand: ParsableCommand {
 
     /// One query from nothing: keys, footers, plan, execution, jsonl rows. Returns the row count.
     private func runOnce(_ sql: String) throws -> Int {
-        let catalog = try QueryCommand.catalog(tables: tables, keys: keys)
+        let keySource = try keys.map { QueryKeySource.local(try KeysFileLoader.load(path: $0)) } ?? .noKeys
+        let catalog = try QueryRun.catalog(tables: tables, keys: keySource)
         let engine = QueryEngine(catalog: catalog, threads: threads, memoryLimit: memoryLimit)
         let result = try engine.run(sql)
         var bytes: [UInt8] = []

@@ -1,0 +1,84 @@
+import CASClient
+import CASCore
+import Foundation
+import Parquet
+import StrongroomCrypto
+import Synchronization
+
+/// Parquet's synchronous `KMSClient` over CAS `/v1/kms/wrap` and `/v1/kms/unwrap`: master keys
+/// never leave CAS; only data keys (or KEKs, with double wrapping) travel, over the CAS channel.
+///
+/// Calls block the calling thread while the async request runs (`BlockingBridge.wait`); they come
+/// from the engine's worker threads or a thread from `BlockingBridge.offload`, never an event loop.
+/// Unwrapped keys are cached per (master key id, wrapped text) for the life of this client, so a
+/// data set whose files share key material costs one CAS round trip per key.
+public final class CASKMSClient: KMSClient {
+    private let client: CASClient
+    private let credential: CASCredential
+    private let unwrapped = Mutex<[CacheKey: SecretKey]>([:])
+
+    private struct CacheKey: Hashable {
+        var masterKeyID: String
+        var wrappedKey: String
+    }
+
+    /// `credential`: the attested session's token (`AttestedSession.kmsClient()`), or an owner's
+    /// identity (`data encrypt`: owners may wrap with their signature).
+    public init(client: CASClient, credential: CASCredential) {
+        self.client = client
+        self.credential = credential
+    }
+
+    /// How many distinct keys were unwrapped through CAS (for tests and progress).
+    public var unwrapRoundTrips: Int { unwrapped.withLock { $0.count } }
+
+    public func wrapKey(_ key: SecretKey, masterKeyID: String) throws -> String {
+        var bytes = key.withUnsafeBytes { [UInt8]($0) }
+        defer { zeroize(&bytes) }
+        let request = WrapRequest(masterKeyID: masterKeyID, key: bytes)
+        let client = self.client
+        let credential = self.credential
+        do {
+            return try BlockingBridge.wait { try await client.wrap(request, credential: credential) }.wrappedKey
+        } catch let error as CASClientError {
+            throw Self.failure("wrap a key with", masterKeyID: masterKeyID, error)
+        }
+    }
+
+    public func unwrapKey(_ wrappedKey: String, masterKeyID: String) throws -> SecretKey {
+        let cacheKey = CacheKey(masterKeyID: masterKeyID, wrappedKey: wrappedKey)
+        if let cached = unwrapped.withLock({ $0[cacheKey] }) { return cached }
+        let request = UnwrapRequest(masterKeyID: masterKeyID, wrappedKey: wrappedKey)
+        let client = self.client
+        let credential = self.credential
+        var response: UnwrapResponse
+        do {
+            response = try BlockingBridge.wait { try await client.unwrap(request, credential: credential) }
+        } catch let error as CASClientError {
+            throw Self.failure("unwrap a key with", masterKeyID: masterKeyID, error)
+        }
+        defer { zeroize(&response.key) }
+        let key: SecretKey
+        do {
+            key = try SecretKey(bytes: response.key)
+        } catch {
+            throw RuntimeError(.kms, "CAS returned a key of \(response.key.count) bytes for master key \(masterKeyID), not an AES key")
+        }
+        return unwrapped.withLock { cache in
+            if let raced = cache[cacheKey] { return raced }
+            cache[cacheKey] = key
+            return key
+        }
+    }
+
+    /// The problem's detail says why (not allowed for this service, unknown key, bad token);
+    /// it never carries key bytes.
+    private static func failure(_ operation: String, masterKeyID: String, _ error: CASClientError) -> RuntimeError {
+        switch error.code {
+        case .refused:
+            RuntimeError(.kms, "CAS refused to \(operation) master key \(masterKeyID): \(error.detail)")
+        default:
+            RuntimeError(.kms, "cannot \(operation) master key \(masterKeyID) through CAS: \(error.detail)")
+        }
+    }
+}

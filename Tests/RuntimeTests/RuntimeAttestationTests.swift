@@ -1,0 +1,99 @@
+import CASClient
+import CASCore
+import Foundation
+import Parquet
+import StrongroomCrypto
+import Testing
+
+@testable import Runtime
+
+/// Attestation and CAS-backed key management against a real CAS and node agent (see CASFixture).
+@Suite struct RuntimeAttestationTests {
+    @Test func attestationSucceedsAndTheConfigurationDecrypts() async throws {
+        try await CASFixture.with { cas in
+            try await cas.applyPolicy()
+            let session = try await cas.attestation(service: "self").attest(client: try cas.client(), jobHash: JobHash.sql("SELECT 1"))
+            #expect(session.configuration.environment["GREETING"] == "hello")
+            let token = session.configuration.environment["TOKEN"] ?? ""
+            #expect(!token.isEmpty && !token.contains("{{"))
+            #expect(session.configuration.files["conf/app.conf"].map { String(decoding: $0, as: UTF8.self) } == "token=\(token)\n")
+            #expect(session.configuration.unwrap == ["data"])
+            // The description never carries the token.
+            #expect(!session.description.contains("ey"))
+            await session.shutdown()
+        }
+    }
+
+    @Test func wrongMeasurementIsRefusedWithTheReason() async throws {
+        try await CASFixture.with { cas in
+            try await cas.applyPolicy()
+            let error = await #expect(throws: RuntimeError.self) {
+                try await cas.attestation(service: "wrong").attest(client: try cas.client(), jobHash: ReportDataBinding.noJobHash)
+            }
+            #expect(error?.code == .attestation)
+            let message = error?.message ?? ""
+            #expect(message.hasPrefix("CAS refused attestation:"), "\(message)")
+            #expect(message.contains("measurement \(CASFixture.selfMeasurement)"), "\(message)")
+            #expect(message.contains("services[wrong]"), "\(message)")
+        }
+    }
+
+    @Test func missingAgentSaysSo() async throws {
+        try await CASFixture.with { cas in
+            try await cas.applyPolicy()
+            let attestation = RuntimeAttestation(
+                policy: CASFixture.policyName, service: "self", evidenceSource: .agent(socketPath: cas.directory + "/none.sock"))
+            let error = await #expect(throws: RuntimeError.self) {
+                try await attestation.attest(client: try cas.client(), jobHash: ReportDataBinding.noJobHash)
+            }
+            #expect(error?.code == .evidence)
+            #expect(error?.message.contains("none.sock") == true)
+        }
+    }
+
+    @Test func kmsClientWrapsAndUnwrapsThroughCASAndRefusesOtherMasterKeys() async throws {
+        try await CASFixture.with { cas in
+            try await cas.applyPolicy()
+            let session = try await cas.attestation(service: "self").attest(client: try cas.client(), jobHash: ReportDataBinding.noJobHash)
+            let kms = session.kmsClient()
+            let outcome = try await BlockingBridge.offload { () throws -> (Bool, Int, String) in
+                let dataKey = try SecretKey.random(bitCount: 128)
+                let wrapped = try kms.wrapKey(dataKey, masterKeyID: "data")
+                let first = try kms.unwrapKey(wrapped, masterKeyID: "data")
+                let second = try kms.unwrapKey(wrapped, masterKeyID: "data")
+                let same = first.withUnsafeBytes { a in dataKey.withUnsafeBytes { b in Array(a) == Array(b) } }
+                    && second.withUnsafeBytes { a in dataKey.withUnsafeBytes { b in Array(a) == Array(b) } }
+                var refusal = ""
+                do {
+                    _ = try kms.unwrapKey(wrapped, masterKeyID: "other")
+                } catch let error as RuntimeError {
+                    refusal = error.message
+                }
+                return (same, kms.unwrapRoundTrips, refusal)
+            }
+            await session.shutdown()
+            #expect(outcome.0)
+            #expect(outcome.1 == 1, "one CAS unwrap for a key unwrapped twice")
+            #expect(outcome.2.hasPrefix("CAS refused to unwrap a key with master key other:"), "\(outcome.2)")
+            #expect(outcome.2.contains("may not unwrap"), "\(outcome.2)")
+        }
+    }
+
+    @Test func keyMaterialWrittenThroughCASReadsBackThroughCAS() async throws {
+        try await CASFixture.with { cas in
+            try await cas.applyPolicy()
+            let session = try await cas.attestation(service: "self").attest(client: try cas.client(), jobHash: ReportDataBinding.noJobHash)
+            let kms = session.kmsClient()
+            let same = try await BlockingBridge.offload { () throws -> Bool in
+                let provider = KeyMaterialProvider(kms: kms, doubleWrapping: true)
+                let issued = try provider.issueKey(keyID: "data", column: nil)
+                // A fresh provider (another process would do this) recovers the key through CAS.
+                let reader = KeyMaterialProvider(kms: kms)
+                let key = try reader.key(for: issued.keyMetadata, column: nil)
+                return key.withUnsafeBytes { a in issued.key.withUnsafeBytes { b in Array(a) == Array(b) } }
+            }
+            await session.shutdown()
+            #expect(same)
+        }
+    }
+}
