@@ -44,3 +44,19 @@ import Testing
         #expect(throws: RuntimeError(.launch, "")) { try process.run() }
     }
 }
+
+@Suite struct JobHashTests {
+    @Test func commandHashIsSHA256OfArgvJoinedByNUL() throws {
+        // printf 'sh\0-c\0echo hi' | sha256sum
+        #expect(JobHash.hex(JobHash.command(["sh", "-c", "echo hi"]))
+            == JobHash.hex(JobHash.sql("sh\u{0}-c\u{0}echo hi")))
+        #expect(JobHash.hex(JobHash.sql("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test func hexJobHashesParseAndBadOnesAreRefused() throws {
+        let hex = "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"
+        #expect(try JobHash.parse(hex: hex) == JobHash.sql("abc"))
+        #expect(throws: RuntimeError(.configuration, "")) { try JobHash.parse(hex: "abc") }
+        #expect(throws: RuntimeError(.configuration, "")) { try JobHash.parse(hex: String(repeating: "zz", count: 32)) }
+    }
+}

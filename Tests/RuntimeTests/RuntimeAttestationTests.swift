@@ -1,4 +1,5 @@
 import CASClient
+import Attestation
 import CASCore
 import Foundation
 import Parquet
