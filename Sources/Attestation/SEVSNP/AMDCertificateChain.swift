@@ -45,8 +45,11 @@ public struct AMDCertificateChain: Sendable {
         var chosen: AMDCertificate?
         for candidate in candidates {
             do throws(AttestationError) {
-                guard candidate.issuerCommonName == "ARK-\(product.rawValue)" else {
-                    throw AttestationError(.certificateChain, "\(expectedIntermediate) is not issued by ARK-\(product.rawValue)")
+                guard vek.certificate.issuer == candidate.subject else {
+                    throw AttestationError(.certificateChain, "\(role) issuer name differs from the \(candidate.subjectCommonName ?? "intermediate") subject")
+                }
+                guard candidate.issuer == ark.subject else {
+                    throw AttestationError(.certificateChain, "\(expectedIntermediate) is not issued by \(ark.subjectCommonName ?? "the ARK")")
                 }
                 try candidate.verifySignature(issuedBy: ark, role: expectedIntermediate)
                 try vek.certificate.verifySignature(issuedBy: candidate, role: role)
