@@ -74,7 +74,7 @@ public struct VEKCertificate: Sendable {
         }
     }
 
-    /// The TCB this key was derived for; nil components mean the extension was absent.
+    /// The TCB this key was derived for (fmc only on Turin certificates).
     public var tcb: SNPTCB {
         SNPTCB(bootloader: bootloaderSPL, tee: teeSPL, snp: snpSPL, microcode: microcodeSPL, fmc: fmcSPL)
     }
