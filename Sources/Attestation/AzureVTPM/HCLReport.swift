@@ -10,7 +10,7 @@ import Crypto
 public struct HCLReport: Sendable, Hashable {
     public enum HardwareReport: Sendable, Hashable {
         case snp(SNPReport)
-        case tdx(TDReport)
+        case tdx(TDXReportStruct)
     }
 
     public let version: UInt32
@@ -47,7 +47,7 @@ public struct HCLReport: Sendable, Hashable {
         case 2:
             hardwareReport = .snp(try SNPReport(bytes: try r.bytes(Self.hardwareReportOffset, SNPReport.size, "SNP report")))
         case 4:
-            hardwareReport = .tdx(try TDReport(bytes: try r.bytes(Self.hardwareReportOffset, TDReport.size, "TDREPORT")))
+            hardwareReport = .tdx(try TDXReportStruct(bytes: try r.bytes(Self.hardwareReportOffset, TDXReportStruct.size, "TDREPORT")))
         default:
             throw AttestationError(.malformedEvidence, "HCL runtime report_type \(reportType) at offset 0x4c8 is neither SNP (2) nor TDX (4)")
         }
@@ -80,7 +80,7 @@ public struct HCLReport: Sendable, Hashable {
 /// A TDX TDREPORT (Intel TDX module ABI, TDREPORT_STRUCT, 1024 bytes): REPORTMACSTRUCT (256),
 /// TEE_TCB_INFO (239 + 17 reserved), TDINFO (512). It is MAC'd for the local platform only, so
 /// it is trusted through the TD quote whose body must carry the same values.
-public struct TDReport: Sendable, Hashable {
+public struct TDXReportStruct: Sendable, Hashable {
     public static let size = 1024
     public let bytes: [UInt8]
     public let reportType: UInt8

@@ -180,6 +180,7 @@ struct CasUnsealCommand: AsyncParsableCommand {
 /// their bundled roots (AMD ARK/ASK, Intel SGX Root CA).
 enum HardwareVerifiers {
     static func all() throws -> [any EvidenceVerifier] {
-        [try TDXVerifier(), try SGXVerifier()]
+        let tdx = try TDXVerifier()
+        return [try SNPVerifier(), tdx, try SGXVerifier(), AzureSNPVTPMVerifier(), AzureTDXVTPMVerifier(tdx: tdx)]
     }
 }
