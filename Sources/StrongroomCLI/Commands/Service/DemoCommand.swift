@@ -74,7 +74,8 @@ final class DemoRun: @unchecked Sendable {  // used from one task; the process l
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         let failed = process.terminationStatus != 0
-        if show && !stdout.isEmpty { print(stdout.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")) }
+        let shownOutput = stdout.trimmingCharacters(in: .newlines)
+        if show && !shownOutput.isEmpty { print(shownOutput.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")) }
         if failed && !expectFailure {
             throw CLIError("demo step failed: \(shown): \(stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
@@ -201,7 +202,8 @@ final class DemoRun: @unchecked Sendable {  // used from one task; the process l
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let seq = object["seq"] as? Int,
                   let type = object["type"] as? String else { continue }
             let parts = [object["policy"], object["service"], object["decision"], object["reason"]].compactMap { $0 as? String }
-            say(String(format: "  %3d  %-16@ %@", seq, type as NSString, parts.joined(separator: " · ")))
+            let seqText = String(repeating: " ", count: max(0, 3 - String(seq).count)) + String(seq)
+            say("  \(seqText)  \(type.padding(toLength: 15, withPad: " ", startingAt: 0)) \(parts.joined(separator: " · "))")
         }
         try strongroom(["audit", "verify"] + cas + ["--identity", path("cas/admin.identity")])
         stopAll()
