@@ -95,6 +95,12 @@ struct CasServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("port-file"), help: "Write the bound port here once listening (useful with port 0).")
     var portFile: String?
 
+    @Option(name: .customLong("maa-jwks"), help: "Accept Microsoft Azure Attestation tokens signed by this JWKS (JSON file).")
+    var maaJWKS: String?
+
+    @Option(name: .customLong("maa-issuer"), help: "Accepted MAA token issuer (repeatable; needed with --maa-jwks).")
+    var maaIssuers: [String] = []
+
     func run() async throws {
         var logger = Logger(label: "strongroom.cas")
         logger.logLevel = .info
@@ -110,7 +116,13 @@ struct CasServeCommand: AsyncParsableCommand {
         try configuration.validate()
 
         let casStore = try await store.openStore()
-        let gate = CASGate(store: casStore, hardwareVerifiers: try HardwareVerifiers.all(), logger: logger)
+        var verifiers = try HardwareVerifiers.all()
+        if let maaJWKS {
+            guard let json = FileManager.default.contents(atPath: maaJWKS) else { throw CLIError("cannot read \(maaJWKS)") }
+            if maaIssuers.isEmpty { throw ValidationError("--maa-jwks needs at least one --maa-issuer") }
+            verifiers.append(MAAVerifier(jwks: try MAAJWKS(json: [UInt8](json)), issuers: Set(maaIssuers)))
+        }
+        let gate = CASGate(store: casStore, hardwareVerifiers: verifiers, logger: logger)
         let keyFile = masterKeyFile ?? (FileManager.default.fileExists(atPath: store.defaultMasterKeyFile) ? store.defaultMasterKeyFile : nil)
         if !unsealShares.isEmpty {
             let shares = try unsealShares.map { try ShamirShare(text: $0) }
