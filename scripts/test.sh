@@ -41,6 +41,12 @@ if [ "$swift_rc" -ne 0 ]; then
   echo "swift test FAILED (exit $swift_rc); running the interop tests anyway" >&2
 fi
 
+step "fuzz the evidence parsers briefly (libFuzzer; scripts/fuzz.sh, scripts/fuzz-dcap.sh) after $((SECONDS - started))s"
+fuzz_rc=0
+{ bash scripts/fuzz.sh 5 && bash scripts/fuzz-dcap.sh 10; } > "$WORK/fuzz.log" 2>&1 || fuzz_rc=$?
+grep -E "^Done [0-9]+ runs|ERROR: libFuzzer|==ERROR" "$WORK/fuzz.log" || true
+if [ "$fuzz_rc" -ne 0 ]; then echo "fuzzing FAILED (exit $fuzz_rc); see $WORK/fuzz.log" >&2; fi
+
 step "swift build -c release --product strongroom"
 swift build -c release --product strongroom
 STRONGROOM_BIN="$(swift build -c release --show-bin-path)/strongroom"
@@ -60,4 +66,4 @@ step "SQL logic suite (pytest Tests/sqllogic: strongroom query against DuckDB) a
 sqllogic_rc=0
 python3 -m pytest Tests/sqllogic -ra -o cache_dir="$WORK/pytest-cache-sqllogic" || sqllogic_rc=$?
 
-[ "$swift_rc" -eq 0 ] && [ "$demo_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ]
+[ "$swift_rc" -eq 0 ] && [ "$fuzz_rc" -eq 0 ] && [ "$demo_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ]
