@@ -45,7 +45,9 @@ struct PostgresCASStoreTests {
             _ = try await PostgresCASStore(url: "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable", logger: quietLogger, connectTimeout: .seconds(3))
         }
         #expect(error?.code == .backend)
-        #expect(ContinuousClock.now - started < .seconds(20))
+        // The bound only proves "gives up instead of retrying forever": the whole suite runs in
+        // parallel on 2 cores next to blocking process launches, so a 3 s timeout can be late.
+        #expect(ContinuousClock.now - started < .seconds(120))
     }
 
     @Test func aNewerSchemaIsRefused() async throws {
