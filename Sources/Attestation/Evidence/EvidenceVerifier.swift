@@ -1,4 +1,5 @@
 import Foundation
+import StrongroomCrypto
 
 /// One verifier per TEE kind behind one protocol (like Trustee's deps/verifier).
 /// A verifier checks signatures, certificate chains and TCB; it does not check the
@@ -7,6 +8,18 @@ public protocol EvidenceVerifier: Sendable {
     var kind: TEEKind { get }
     /// `now` is explicit so recorded evidence with expired certificates verifies at a pinned time.
     func verify(_ evidence: Evidence, now: Date) throws(AttestationError) -> AttestationClaims
+}
+
+extension EvidenceVerifier {
+    /// `verify` plus the binding check CAS does: the evidence's report data must equal
+    /// `expectedReportData` (ReportDataBinding.reportData of this exchange), in constant time.
+    public func verify(_ evidence: Evidence, now: Date, expectedReportData: [UInt8]) throws(AttestationError) -> AttestationClaims {
+        let claims = try verify(evidence, now: now)
+        guard constantTimeEquals(claims.reportData, expectedReportData) else {
+            throw AttestationError(.reportDataMismatch, "\(kind.rawValue) report data differs from the expected binding")
+        }
+        return claims
+    }
 }
 
 /// Why evidence was refused. `code` is stable for tests and audit; `message` says what and

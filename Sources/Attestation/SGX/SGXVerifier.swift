@@ -41,14 +41,4 @@ public struct SGXVerifier: EvidenceVerifier {
             kind: .sgx, measurement: Hex.encode(enclave.mrEnclave), reportData: enclave.reportData, debug: enclave.debug,
             simulated: false, tcbStatus: verified.tcb.status.rawValue, advisoryIDs: verified.tcb.advisoryIDs, values: values)
     }
-
-    /// `verify` plus the binding check CAS does: the quote's report data must equal
-    /// `expectedReportData` (ReportDataBinding.reportData of this exchange).
-    public func verify(_ evidence: Evidence, now: Date, expectedReportData: [UInt8]) throws(AttestationError) -> AttestationClaims {
-        let claims = try verify(evidence, now: now)
-        guard claims.reportData == expectedReportData else {
-            throw AttestationError(.reportDataMismatch, "SGX enclave report data differs from the expected binding")
-        }
-        return claims
-    }
 }

@@ -45,14 +45,4 @@ public struct TDXVerifier: EvidenceVerifier {
             kind: .tdx, measurement: Hex.encode(td.mrTD), reportData: td.reportData, debug: td.debug, simulated: false,
             tcbStatus: verified.tcb.status.rawValue, advisoryIDs: verified.tcb.advisoryIDs, values: values)
     }
-
-    /// `verify` plus the binding check CAS does: the quote's report data must equal
-    /// `expectedReportData` (ReportDataBinding.reportData of this exchange).
-    public func verify(_ evidence: Evidence, now: Date, expectedReportData: [UInt8]) throws(AttestationError) -> AttestationClaims {
-        let claims = try verify(evidence, now: now)
-        guard claims.reportData == expectedReportData else {
-            throw AttestationError(.reportDataMismatch, "TD report data differs from the expected binding")
-        }
-        return claims
-    }
 }
