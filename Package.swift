@@ -71,6 +71,19 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: strictSwift6),
+        // Always Encrypted tables in PostgreSQL and SQLite as query sources and sinks (issue 6).
+        // Uses CASStorage only for its SQLite connection and PostgreSQL URL parsing.
+        .target(
+            name: "EncryptedTables",
+            dependencies: [
+                "AlwaysEncrypted", "Columnar", "Query", "QueryKernels", "Parquet", "StrongroomCrypto", "CASStorage", "CASCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6),
         // ── Service stack (ARCHITECTURE.md: Attestation → Policy → CAS → Agent/Runtime) ──
         .target(
             name: "Attestation",
@@ -156,7 +169,7 @@ let package = Package(
             dependencies: [
                 "Parquet", "Columnar", "StrongroomCrypto", "Query", "SQLParser",
                 "Attestation", "Policy", "CASCore", "CASStorage", "CASServer", "CASClient", "Agent", "Runtime",
-                "AlwaysEncrypted",
+                "AlwaysEncrypted", "EncryptedTables",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift6),
@@ -182,6 +195,10 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "CASServer", "CASStorage"], swiftSettings: strictSwift6),
         .testTarget(name: "AlwaysEncryptedTests", dependencies: ["AlwaysEncrypted"], swiftSettings: strictSwift6),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Attestation"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "EncryptedTablesTests",
+            dependencies: ["EncryptedTables", "AlwaysEncrypted", "Query", "Columnar", "Parquet", "StrongroomCrypto"],
+            swiftSettings: strictSwift6),
         .testTarget(name: "CLITests", dependencies: ["StrongroomCLI", "strongroom"], swiftSettings: strictSwift6),
     ]
 )

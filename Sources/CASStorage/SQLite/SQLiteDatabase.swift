@@ -14,26 +14,32 @@ private func closeDescriptor(_ fd: Int32) {
 
 /// A thin, safe wrapper over one sqlite3 connection: prepared statements (cached), typed
 /// bind/step/column, errors carrying sqlite's message. Not thread-safe by itself:
-/// SQLiteCASStore keeps it inside a Mutex, so only one task uses it at a time.
-final class SQLiteDatabase {
+/// SQLiteCASStore keeps it inside a Mutex, so only one task uses it at a time. Public for the
+/// Always Encrypted table sources and sinks (EncryptedTables), which open users' databases.
+public final class SQLiteDatabase {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
 
     /// Opens (creating if needed, mode 0600) the database file, in WAL mode with a busy timeout.
-    init(path: String, busyTimeoutMilliseconds: Int32 = 5_000) throws(CASStoreError) {
-        // Create the file ourselves so it is never world-readable, even for an instant;
-        // SQLite gives the -wal and -shm files the same mode as the database file.
-        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw CASStoreError(.invalidLocation, "cannot create database file \(path): \(String(cString: strerror(errno)))")
-        }
-        closeDescriptor(fd)
-        guard chmod(path, 0o600) == 0 else {
-            throw CASStoreError(.invalidLocation, "cannot set mode 0600 on \(path): \(String(cString: strerror(errno)))")
+    /// With `create: false` the file must exist and is opened as it is (mode and journal untouched).
+    public init(path: String, create: Bool = true, busyTimeoutMilliseconds: Int32 = 5_000) throws(CASStoreError) {
+        if create {
+            // Create the file ourselves so it is never world-readable, even for an instant;
+            // SQLite gives the -wal and -shm files the same mode as the database file.
+            let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+            guard fd >= 0 else {
+                throw CASStoreError(.invalidLocation, "cannot create database file \(path): \(String(cString: strerror(errno)))")
+            }
+            closeDescriptor(fd)
+            guard chmod(path, 0o600) == 0 else {
+                throw CASStoreError(.invalidLocation, "cannot set mode 0600 on \(path): \(String(cString: strerror(errno)))")
+            }
+        } else if access(path, F_OK) != 0 {
+            throw CASStoreError(.invalidLocation, "SQLite database \(path) does not exist")
         }
 
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
@@ -43,6 +49,7 @@ final class SQLiteDatabase {
         handle = db
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        guard create else { return }
         do {
             // NORMAL in WAL mode: a power cut may lose the last commits but never corrupts
             // the file or the chain; FULL would add an fsync to every attestation.
@@ -55,7 +62,7 @@ final class SQLiteDatabase {
 
     deinit { close() }
 
-    func close() {
+    public func close() {
         for statement in statements.values { sqlite3_finalize(statement) }
         statements = [:]
         if let handle { sqlite3_close_v2(handle) }
@@ -68,7 +75,7 @@ final class SQLiteDatabase {
     }
 
     /// Runs SQL text with no parameters and no results (DDL, pragmas, BEGIN/COMMIT).
-    func execute(_ sql: String) throws(CASStoreError) {
+    public func execute(_ sql: String) throws(CASStoreError) {
         let db = try requireHandle()
         var errorText: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(db, sql, nil, nil, &errorText)
@@ -81,7 +88,7 @@ final class SQLiteDatabase {
 
     /// Runs one statement with bound parameters and returns all its rows.
     @discardableResult
-    func query(_ sql: String, _ bindings: [SQLiteValue] = []) throws(CASStoreError) -> [SQLiteRow] {
+    public func query(_ sql: String, _ bindings: [SQLiteValue] = []) throws(CASStoreError) -> [SQLiteRow] {
         let db = try requireHandle()
         let statement = try prepared(sql, db)
         defer {
@@ -113,7 +120,7 @@ final class SQLiteDatabase {
 
     /// Runs `body` inside BEGIN IMMEDIATE … COMMIT: the write lock is taken up front, so two
     /// writers (even in two processes) never interleave; any throw rolls everything back.
-    func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+    public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let value = try body()
@@ -147,6 +154,8 @@ final class SQLiteDatabase {
             return sqlite3_bind_null(statement, index)
         case .integer(let v):
             return sqlite3_bind_int64(statement, index, v)
+        case .real(let v):
+            return sqlite3_bind_double(statement, index, v)
         case .text(let v):
             // withCString gives a non-null pointer even for "" (a null one would bind NULL).
             let length = Int32(v.utf8.count)
@@ -184,10 +193,9 @@ final class SQLiteDatabase {
                 } else {
                     values.append(.blob([]))
                 }
-            case SQLITE_NULL:
-                values.append(.null)
+            case SQLITE_FLOAT:
+                values.append(.real(sqlite3_column_double(statement, column)))
             default:
-                // REAL never appears in our schema; surface it as NULL so accessors report corruption.
                 values.append(.null)
             }
         }

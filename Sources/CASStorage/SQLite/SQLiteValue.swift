@@ -1,16 +1,17 @@
 import CASCore
 
 /// A value bound to or read from an SQLite statement.
-enum SQLiteValue: Sendable, Hashable {
+public enum SQLiteValue: Sendable, Hashable {
     case null
     case integer(Int64)
+    case real(Double)
     case text(String)
     case blob([UInt8])
 }
 
 /// One result row. Accessors name the column in their error so a corrupt database says where.
-struct SQLiteRow: Sendable {
-    var values: [SQLiteValue]
+public struct SQLiteRow: Sendable {
+    public var values: [SQLiteValue]
 
     private func value(_ index: Int, _ column: String) throws(CASStoreError) -> SQLiteValue {
         guard values.indices.contains(index) else {

@@ -1,16 +1,18 @@
 import Columnar
 import Parquet
 
-/// A table the engine can scan: Parquet files (morsels = row groups) or a CSV file (morsels =
-/// its in-memory batches).
+/// A table the engine can scan: Parquet files (morsels = row groups), a CSV file (morsels =
+/// its in-memory batches) or an external table (one morsel, loaded when scanned).
 public enum TableSource: Sendable {
     case parquet(ParquetTable)
     case csv(CSVTable)
+    case external(any ExternalTable)
 
     public var schema: Schema {
         switch self {
         case .parquet(let t): t.schema
         case .csv(let t): t.schema
+        case .external(let t): t.schema
         }
     }
 
@@ -18,6 +20,7 @@ public enum TableSource: Sendable {
         switch self {
         case .parquet(let t): t.morsels.count
         case .csv(let t): t.batches.count
+        case .external: 1
         }
     }
 
@@ -29,6 +32,8 @@ public enum TableSource: Sendable {
             let batch = t.batches[morsel]
             return RecordBatch(schema: Schema(columns.map { batch.schema.fields[$0] }),
                                columns: columns.map { batch.columns[$0] }, rowCount: batch.rowCount)
+        case .external(let t):
+            return try t.load(columns: columns, equalities: [])
         }
     }
 

@@ -133,19 +133,31 @@ public struct QueryExecutor: Sendable {
         // the idle threads decode the morsel's columns alongside.
         let concurrency = morsels.isEmpty ? 1 : max(1, threads / morsels.count)
         let proof = filter.flatMap { FilterIntoScan.statisticsProof($0, columns: columns, source: source) }
+        if case .external(let table) = source {
+            let equalities = ExternalEquality.pushable(filter, columns: columns, table: table)
+            return [{
+                let batch = try table.load(columns: columns, equalities: equalities)
+                scanned?()
+                return try Self.filtered(batch, filter, keeping: keeping)
+            }]
+        }
         return morsels.map { morsel in
             // Statistics may show every row of the morsel passes the filter: then skip it.
             let filter = proof.map { p in p.allSatisfy { $0.holdsForAll(source.statistics(morsel, column: $0.column)) } } == true ? nil : filter
             return {
                 let batch = try source.scan(morsel, columns: columns, concurrency: concurrency)
                 scanned?()
-                switch (filter, keeping) {
-                case (nil, nil): return batch
-                case (nil, let keeping?): return batch.selecting(keeping)
-                case (let filter?, nil): return try ExpressionEvaluator.filter(batch, filter)
-                case (let filter?, let keeping?): return try ExpressionEvaluator.filter(batch, filter, keeping: keeping)
-                }
+                return try Self.filtered(batch, filter, keeping: keeping)
             }
+        }
+    }
+
+    private static func filtered(_ batch: RecordBatch, _ filter: PhysicalExpression?, keeping: [Int]?) throws -> RecordBatch {
+        switch (filter, keeping) {
+        case (nil, nil): return batch
+        case (nil, let keeping?): return batch.selecting(keeping)
+        case (let filter?, nil): return try ExpressionEvaluator.filter(batch, filter)
+        case (let filter?, let keeping?): return try ExpressionEvaluator.filter(batch, filter, keeping: keeping)
         }
     }
 

@@ -12,6 +12,10 @@ enum PlanText {
             var line = "\(pad)Scan \(table) [\(names)]"
             if let filter { line += " filter: \(filter)" }
             if !pruning.isEmpty { line += " prune row groups on \(pruning.count) predicate(s)" }
+            if case .external(let t) = source {
+                let pushed = ExternalEquality.pushable(filter, columns: columns, table: t)
+                if !pushed.isEmpty { line += " " + t.describePushdown(pushed) }
+            }
             return line + "\n"
         case .values(let batch): return "\(pad)Values (\(batch.rowCount) row)\n"
         case .filter(let input, let e): return "\(pad)Filter \(e)\n" + (try child(input))

@@ -1,0 +1,123 @@
+import CASStorage
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// One PostgreSQL connection used synchronously: table reads and writes run on engine threads
+/// (never an event loop), so each statement waits on its future.
+final class PostgresTableDatabase: TableDatabase {
+    let dialect = SQLDialect.postgres
+    let location: DatabaseLocation
+    private let connection: PostgresConnection
+    private let logger = Logger(label: "strongroom.tables.postgres")
+
+    init(url: PostgresURL) throws {
+        location = .postgres(url)
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            switch url.tlsMode {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require, .verifyFull: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            let configuration = PostgresConnection.Configuration(
+                host: url.host, port: url.port, username: url.username, password: url.password,
+                database: url.database, tls: tls)
+            connection = try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger
+            ).wait()
+        } catch {
+            throw TableError(.database, "cannot connect to \(location.description): \(Self.reason(error))")
+        }
+    }
+
+    deinit { try? connection.close().wait() }
+
+    func query(_ sql: String, _ parameters: [DatabaseValue]) throws -> [[DatabaseValue]] {
+        var bindings = PostgresBindings(capacity: parameters.count)
+        for parameter in parameters {
+            switch parameter {
+            case .null: bindings.appendNull()
+            case .integer(let v): bindings.append(v)
+            case .real(let v): bindings.append(v)
+            case .text(let v): bindings.append(v)
+            case .blob(let v): bindings.append(ByteBuffer(bytes: v))
+            }
+        }
+        let result: PostgresQueryResult
+        do {
+            result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+        } catch {
+            let statement = sql.split(separator: " ", maxSplits: 3).prefix(3).joined(separator: " ")
+            throw TableError(.database, "\(location.description) (\(statement) …): \(Self.reason(error))")
+        }
+        return try result.map { row in try row.map(Self.value) }
+    }
+
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try query("BEGIN", [])
+        do {
+            let value = try body()
+            try query("COMMIT", [])
+            return value
+        } catch {
+            _ = try? query("ROLLBACK", [])
+            throw error
+        }
+    }
+
+    func describeTable(_ name: String) throws -> DescribedTable? {
+        let rows = try query("""
+            SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid
+            WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() AND lower(c.relname) = lower($1)
+              AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY c.relname, a.attnum
+            """, [.text(name)])
+        var tables: [String: [DescribedTable.Column]] = [:]
+        var order: [String] = []
+        for row in rows {
+            guard row.count == 3, case .text(let table) = row[0], case .text(let column) = row[1], case .text(let type) = row[2] else {
+                throw TableError(.database, "unexpected catalog row describing table \(name)")
+            }
+            if tables[table] == nil { order.append(table) }
+            tables[table, default: []].append(.init(name: column, declaredType: type))
+        }
+        guard let actual = order.first(where: { $0 == name }) ?? (order.count == 1 ? order[0] : nil) else {
+            if order.count > 1 { throw TableError(.notFound, "table \(name) is ambiguous in \(location.description): \(order.joined(separator: ", "))") }
+            return nil
+        }
+        return DescribedTable(name: actual, columns: tables[actual] ?? [])
+    }
+
+    func close() { try? connection.close().wait() }
+
+    /// Columns come back in the types the queries ask for: bytea, integers, floats, booleans,
+    /// and text (everything else is cast to text in the SELECT).
+    private static func value(_ cell: PostgresCell) throws -> DatabaseValue {
+        guard let bytes = cell.bytes else { return .null }
+        do {
+            switch cell.dataType {
+            case .bytea: return .blob(Array(bytes.readableBytesView))
+            case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+            case .float4, .float8: return .real(try cell.decode(Double.self))
+            case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+            default: return .text(try cell.decode(String.self))
+            }
+        } catch {
+            throw TableError(.database, "column \(cell.columnName): cannot read a value of PostgreSQL type \(cell.dataType)")
+        }
+    }
+
+    /// postgres-nio's errors print "generic description" by design; the server's message is in `serverInfo`.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            return "\(error.code)"
+        }
+        return "\(error)"
+    }
+}
