@@ -5,9 +5,13 @@ import Query
 import QueryKernels
 import Synchronization
 
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
 /// A database table as a query source (`--table NAME=postgres://…?table=t`). Encrypted columns
 /// are decrypted with their CEKs (unwrapped through `keys`) into plaintext engine columns, or,
-/// with `decrypt: false`, kept as their ciphertext bytes. Equalities on deterministic columns
+/// with `decrypt: false`, shown as their ciphertext in hex (`0x01…`). Equalities on deterministic columns
 /// go to the database as equality on ciphertext; on integer and text columns as plain equality.
 public final class DatabaseTable: ExternalTable {
     public let name: String
@@ -35,7 +39,7 @@ public final class DatabaseTable: ExternalTable {
         let tableColumns = try TableColumn.describe(described, in: db)
         columns = tableColumns
         schema = Schema(tableColumns.map { column in
-            Field(column.name, decrypt || column.encryption == nil ? ColumnTypes.dataType(column.sqlType) : .binary)
+            Field(column.name, decrypt || column.encryption == nil ? ColumnTypes.dataType(column.sqlType) : .string)
         })
         let dialect = db.dialect
         pushdownColumns = Set(tableColumns.indices.filter { Self.canPush(tableColumns[$0], dialect: dialect, decrypt: decrypt) })
@@ -65,7 +69,7 @@ public final class DatabaseTable: ExternalTable {
         let rows = try db.query(sql, parameters)
 
         var builders = wanted.map { index in
-            EngineColumnBuilder(sqlType: decrypt || columns[index].encryption == nil ? columns[index].sqlType : .varbinary(maxLength: nil))
+            EngineColumnBuilder(sqlType: decrypt || columns[index].encryption == nil ? columns[index].sqlType : .nvarchar(maxLength: nil))
         }
         for (r, row) in rows.enumerated() {
             for (k, index) in wanted.enumerated() {
@@ -101,7 +105,8 @@ public final class DatabaseTable: ExternalTable {
         guard case .blob(let cell) = stored else {
             throw AlwaysEncryptedError(.truncated, "an encrypted column holds a value that is not bytes")
         }
-        guard let cipher else { return .binary(cell) }
+        // Not decrypting: the ciphertext as SQL Server tools show varbinary.
+        guard let cipher else { return .string("0x" + cell.map { String($0, radix: 16, uppercase: true).leftPadded(2) }.joined()) }
         return try SQLServerValue(normalized: try cipher.decrypt(cell), as: column.sqlType)
     }
 

@@ -1,5 +1,7 @@
+import AlwaysEncrypted
 import ArgumentParser
 import Columnar
+import EncryptedTables
 import Foundation
 import Parquet
 import Query
@@ -26,7 +28,7 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(help: "The SQL query.")
     var sql: String
 
-    @Option(name: .customLong("table"), help: "NAME=PATH: a Parquet file, a directory of *.parquet, a glob, or a .csv file (repeatable).")
+    @Option(name: .customLong("table"), help: "NAME=PATH: a Parquet file, a directory of *.parquet, a glob, a .csv file, or a database table postgres://USER@HOST/DB?table=T / sqlite://PATH?table=T (repeatable).")
     var tables: [String] = []
 
     @Option(help: "KEYS.json for encrypted files (development; CAS delivers keys in production).")
@@ -46,8 +48,13 @@ struct QueryCommand: AsyncParsableCommand {
 
     @OptionGroup var cas: CASAttestationOptions
 
-    @Option(help: "Write the result to this Parquet file (atomically) instead of printing it.")
+    @Option(help: "Write the result to this Parquet file (atomically), or to a database table (postgres://…?table=T, sqlite://PATH?table=T: created or appended to in one transaction), instead of printing it.")
     var output: String?
+
+    @Option(name: .customLong("encrypt"), help: "With a database --output: COLUMN=CEK:deterministic|randomized[:TYPE] encrypts that column (Always Encrypted) under the column encryption key CEK (repeatable).")
+    var encrypt: [String] = []
+
+    @OptionGroup var columnKeys: ColumnKeyFileOptions
 
     @Option(name: .customLong("output-key"), help: "With --keys and --output: the master key id (in the keys file) the result is encrypted under.")
     var outputKey: String?
@@ -58,28 +65,35 @@ struct QueryCommand: AsyncParsableCommand {
         for table in tables where !table.contains("=") { throw ValidationError("--table takes NAME=PATH, got '\(table)'") }
         try cas.validateOptional()
         if cas.isRequested && keys != nil { throw ValidationError("--keys and --cas are alternatives: with --cas, CAS provides the keys") }
-        if outputKey != nil && (output == nil || keys == nil) { throw ValidationError("--output-key goes with --output and --keys") }
-        if output != nil && keys != nil && outputKey == nil {
+        let databaseOutput = output.map(TableLocation.isDatabaseURL) ?? false
+        if !encrypt.isEmpty && !databaseOutput { throw ValidationError("--encrypt goes with a database --output (postgres://… or sqlite://…)") }
+        if outputKey != nil && (output == nil || keys == nil || databaseOutput) { throw ValidationError("--output-key goes with a Parquet --output and --keys") }
+        if output != nil && !databaseOutput && keys != nil && outputKey == nil {
             throw ValidationError("--output with --keys needs --output-key MASTER_KEY_ID (the result is encrypted under it)")
         }
         if output != nil && explain { throw ValidationError("--explain prints a plan; it writes no --output") }
     }
 
     func run() async throws {
+        let requests = try encrypt.map { try EncryptedColumnRequest(option: $0) }
         let plan = QueryRun(sql: sql, tables: tables, threads: threads, memoryLimit: memoryLimit, format: format,
-                            explain: explain, output: output)
+                            explain: explain, output: output, encrypt: requests, localMasterKeys: try columnKeys.load())
         guard cas.isRequested else {
             let keysFile = try keys.map { try KeysFileLoader.load(path: $0) }
             var localOutput: (issuer: any ParquetKeyIssuer, masterKey: String)?
             if let outputKey, let keysFile { localOutput = (KeyMaterialProvider(keysFile: keysFile, doubleWrapping: true), outputKey) }
-            try plan.execute(keys: keysFile.map { QueryKeySource.local($0) } ?? .noKeys, outputEncryption: localOutput)
+            let encryption = localOutput
+            // Database tables block on their connections: run the engine on a thread of its own.
+            try await BlockingBridge.offload {
+                try plan.execute(keys: keysFile.map { QueryKeySource.local($0) } ?? .noKeys, outputEncryption: encryption)
+            }
             return
         }
         let session = try await cas.attest(jobHash: JobHash.sql(sql))
         do {
             let kms = session.kmsClient()
             var outputEncryption: (issuer: any ParquetKeyIssuer, masterKey: String)?
-            if output != nil {
+            if let output, !TableLocation.isDatabaseURL(output) {
                 guard let resultsKey = session.resultsMasterKey else {
                     throw CLIError("service \(session.service) of policy \(session.policy) names no results.master_key, so --output has no key to encrypt under")
                 }
@@ -116,6 +130,17 @@ enum QueryKeySource: Sendable {
             return ParquetReadOptions(keys: KeyMaterialProvider(kms: kms, externalKeyMaterial: material))
         }
     }
+
+    /// Where the column encryption keys of Always Encrypted tables are unwrapped: CAS for
+    /// `STRONGROOM_CAS` column master keys (or the keys file's master keys, in development),
+    /// local RSA keys (`--cmk-key`, development) for the others.
+    func columnKeys(localMasterKeys: [String: ColumnMasterKey]) -> ColumnKeySources {
+        switch self {
+        case .noKeys: ColumnKeySources(localMasterKeys: localMasterKeys)
+        case .local(let keysFile): ColumnKeySources(kms: LocalKMS(masterKeys: keysFile), localMasterKeys: localMasterKeys)
+        case .cas(let kms): ColumnKeySources(kms: kms, localMasterKeys: localMasterKeys)
+        }
+    }
 }
 
 /// One query as the options describe it; runs synchronously on the calling thread.
@@ -127,13 +152,20 @@ struct QueryRun: Sendable {
     var format: QueryOutputFormat
     var explain: Bool
     var output: String?
+    var encrypt: [EncryptedColumnRequest] = []
+    var localMasterKeys: [String: ColumnMasterKey] = [:]
 
-    /// The tables of `--table NAME=PATH` options (footers are read and keys unwrapped here).
-    static func catalog(tables: [String], keys: QueryKeySource) throws -> Catalog {
+    /// The tables of `--table NAME=PATH` options (footers are read and keys unwrapped here;
+    /// database tables are read when scanned).
+    static func catalog(tables: [String], keys: QueryKeySource, columnKeys: ColumnKeySources) throws -> Catalog {
         var catalog = Catalog()
         for spec in tables {
             let name = String(spec[..<spec.firstIndex(of: "=")!])
             let path = String(spec[spec.index(after: spec.firstIndex(of: "=")!)...])
+            if TableLocation.isDatabaseURL(path) {
+                catalog.register(name, .external(try DatabaseTable(name: name, location: TableLocation(path), keys: columnKeys)))
+                continue
+            }
             catalog.register(name, try Catalog.open(name: name, path: path) { file in
                 try keys.readOptions(forParquetFile: file)
             })
@@ -142,7 +174,8 @@ struct QueryRun: Sendable {
     }
 
     func execute(keys: QueryKeySource, outputEncryption: (issuer: any ParquetKeyIssuer, masterKey: String)?) throws {
-        let catalog = try Self.catalog(tables: tables, keys: keys)
+        let columnKeys = keys.columnKeys(localMasterKeys: localMasterKeys)
+        let catalog = try Self.catalog(tables: tables, keys: keys, columnKeys: columnKeys)
         let progress = ScanProgress()
         var onMorsel: (@Sendable () -> Void)?
         if progress.enabled { onMorsel = { progress.morselScanned() } }
@@ -156,6 +189,13 @@ struct QueryRun: Sendable {
                 return
             }
             let result = try engine.run(sql)
+            if let output, TableLocation.isDatabaseURL(output) {
+                let location = try TableLocation(output)
+                let rows = try TableWriter.write(result.batches, schema: result.schema, to: location, encrypt: encrypt, keys: columnKeys)
+                StandardError.write("wrote \(rows) row\(rows == 1 ? "" : "s") to table \(location.table) in the \(location.database.description)"
+                                    + (encrypt.isEmpty ? "" : " (\(encrypt.map(\.column).joined(separator: ", ")) encrypted)") + "\n")
+                return
+            }
             if let output {
                 try ResultFile.write(result, to: output, encryption: outputEncryption)
                 return

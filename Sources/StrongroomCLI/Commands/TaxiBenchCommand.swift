@@ -83,7 +83,7 @@ struct TaxiBenchCommand: ParsableCommand {
     /// One query from nothing: keys, footers, plan, execution, jsonl rows. Returns the row count.
     private func runOnce(_ sql: String) throws -> Int {
         let keySource = try keys.map { QueryKeySource.local(try KeysFileLoader.load(path: $0)) } ?? .noKeys
-        let catalog = try QueryRun.catalog(tables: tables, keys: keySource)
+        let catalog = try QueryRun.catalog(tables: tables, keys: keySource, columnKeys: keySource.columnKeys(localMasterKeys: [:]))
         let engine = QueryEngine(catalog: catalog, threads: threads, memoryLimit: memoryLimit)
         let result = try engine.run(sql)
         var bytes: [UInt8] = []

@@ -8,7 +8,7 @@ struct SQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sql",
         abstract: "Always Encrypted–format columns (SQL Server's AEAD_AES_256_CBC_HMAC_SHA_256).",
-        subcommands: [SQLCellCommand.self])
+        subcommands: [SQLKeysCommand.self, SQLEncryptTableCommand.self, SQLReadCommand.self, SQLSampleCommand.self, SQLCellCommand.self])
 }
 
 struct SQLCellCommand: ParsableCommand {
