@@ -286,19 +286,36 @@ public struct CASService: Sendable {
 
     // MARK: KMS
 
+    /// Unwrapping is allowed to a workload whose service lists the key under `unwrap`, and to a
+    /// signed request from an owner of the policy that owns the key or a recipient named in one of
+    /// its services' `results` under that key — the people the data belongs to read it so.
     public func unwrap(masterKeyID: String, wrappedKey: String, requester: RequestCredentials, now: Date) async throws -> SecretKey {
-        let claims = try await authorizeWorkload(requester, masterKeyID: masterKeyID, operation: "unwrap", now: now) { $0.unwrap }
-        let masterKey = try await unsealedMasterKey(masterKeyID, policy: claims.policy)
+        let policy: String, service: String?, actor: String?, details: [String: JSONValue]
+        if requester.signature != nil {
+            (policy, actor) = try await authorizeSigner(requester, masterKeyID: masterKeyID, operation: "unwrap", now: now) { document in
+                document.owners + document.services.flatMap { service -> [NamedKey] in
+                    guard let results = service.results, results.masterKey == masterKeyID else { return [] }
+                    return (document.owners + document.auditors).filter { results.recipients.contains($0.name) }
+                }
+            }
+            service = nil
+            details = ["master_key_id": .string(masterKeyID)]
+        } else {
+            let claims = try await authorizeWorkload(requester, masterKeyID: masterKeyID, operation: "unwrap", now: now) { $0.unwrap }
+            (policy, service, actor) = (claims.policy, claims.service, nil)
+            details = ["master_key_id": .string(masterKeyID), "token_id": .string(claims.jti)]
+        }
+        let masterKey = try await unsealedMasterKey(masterKeyID, policy: policy)
         let key: SecretKey
         do {
             key = try KeyWrapping.unwrap(wrappedKey, masterKey: masterKey, masterKeyID: masterKeyID)
         } catch {
-            try await audit.record(AuditEvent(type: .kmsRefused, policy: claims.policy, service: claims.service, decision: "refused",
+            try await audit.record(AuditEvent(type: .kmsRefused, policy: policy, service: service, actor: actor, decision: "refused",
                                               reason: error.message, details: ["master_key_id": .string(masterKeyID), "operation": "unwrap"]), now: now)
             throw error
         }
-        try await audit.record(AuditEvent(type: .kmsUnwrap, policy: claims.policy, service: claims.service, decision: "allowed",
-                                          details: ["master_key_id": .string(masterKeyID), "token_id": .string(claims.jti)]), now: now)
+        try await audit.record(AuditEvent(type: .kmsUnwrap, policy: policy, service: service, actor: actor, decision: "allowed",
+                                          details: details), now: now)
         return key
     }
 
@@ -308,21 +325,7 @@ public struct CASService: Sendable {
         let policy: String
         let actor: String
         if requester.signature != nil {
-            guard let record = try await store.masterKey(id: masterKeyID), let version = try await latestVersion(record.policy) else {
-                try await audit.record(AuditEvent(type: .kmsRefused, decision: "refused", reason: "unknown master key \(masterKeyID)",
-                                                  details: ["master_key_id": .string(masterKeyID), "operation": "wrap"]), now: now)
-                throw CASError(.notFound, "unknown master key \(masterKeyID)")
-            }
-            let owner: NamedKey
-            do {
-                owner = try requester.signer(among: version.document.owners, now: now)
-            } catch {
-                try await audit.record(AuditEvent(type: .kmsRefused, policy: record.policy, decision: "refused", reason: error.message,
-                                                  details: ["master_key_id": .string(masterKeyID), "operation": "wrap"]), now: now)
-                throw error
-            }
-            policy = record.policy
-            actor = owner.name
+            (policy, actor) = try await authorizeSigner(requester, masterKeyID: masterKeyID, operation: "wrap", now: now) { $0.owners }
         } else {
             let claims = try await authorizeWorkload(requester, masterKeyID: masterKeyID, operation: "wrap", now: now) { $0.wrap }
             policy = claims.policy
@@ -337,6 +340,24 @@ public struct CASService: Sendable {
 
     /// Verifies the bearer token and that the token's service (in the policy as it is now, so
     /// an update revokes) lists the master key.
+    /// The policy owning `masterKeyID` and the name of the signer, who must be among `allowed(document)`
+    /// of that policy's latest version; refusals are audited.
+    private func authorizeSigner(_ requester: RequestCredentials, masterKeyID: String, operation: String, now: Date,
+                                 allowed: (PolicyDocument) -> [NamedKey]) async throws -> (policy: String, actor: String) {
+        guard let record = try await store.masterKey(id: masterKeyID), let version = try await latestVersion(record.policy) else {
+            try await audit.record(AuditEvent(type: .kmsRefused, decision: "refused", reason: "unknown master key \(masterKeyID)",
+                                              details: ["master_key_id": .string(masterKeyID), "operation": .string(operation)]), now: now)
+            throw CASError(.notFound, "unknown master key \(masterKeyID)")
+        }
+        do {
+            return (record.policy, try requester.signer(among: allowed(version.document), now: now).name)
+        } catch {
+            try await audit.record(AuditEvent(type: .kmsRefused, policy: record.policy, decision: "refused", reason: error.message,
+                                              details: ["master_key_id": .string(masterKeyID), "operation": .string(operation)]), now: now)
+            throw error
+        }
+    }
+
     private func authorizeWorkload(_ requester: RequestCredentials, masterKeyID: String, operation: String, now: Date,
                                    allowed: (ServicePolicy) -> [String]) async throws -> AttestationTokenClaims {
         func refuse(_ code: CASError.Code, _ reason: String, policy: String? = nil, service: String? = nil) async throws -> Never {
