@@ -58,6 +58,21 @@ demo_rc=0
 tail -n 40 "$WORK/demo.log"
 if [ "$demo_rc" -ne 0 ]; then echo "strongroom demo FAILED (exit $demo_rc); full output in $WORK/demo.log" >&2; fi
 
+step "ContosoHR example (Always Encrypted tables through CAS) on PostgreSQL and SQLite after $((SECONDS - started))s"
+example_rc=0
+(
+  set -euo pipefail
+  rm -rf "$WORK/contoso-pg" "$WORK/contoso-sqlite" "$WORK"/contoso-hr.db*
+  pgdir=$(mktemp -d /tmp/strongroom-example-pg.XXXXXX)
+  trap 'sh scripts/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$pgdir"' EXIT
+  pgurl=$(sh scripts/postgres.sh start "$pgdir" $((20000 + RANDOM % 30000)))
+  psql -X -q "$pgurl" -c "CREATE DATABASE contoso_hr"
+  STRONGROOM="$STRONGROOM_BIN" bash examples/contoso-hr/run.sh "${pgurl%/postgres}/contoso_hr?sslmode=disable" "$WORK/contoso-pg"
+  STRONGROOM="$STRONGROOM_BIN" bash examples/contoso-hr/run.sh "sqlite://$PWD/$WORK/contoso-hr.db" "$WORK/contoso-sqlite"
+) > "$WORK/contoso-hr.log" 2>&1 || example_rc=$?
+tail -n 30 "$WORK/contoso-hr.log"
+if [ "$example_rc" -ne 0 ]; then echo "ContosoHR example FAILED (exit $example_rc); full output in $WORK/contoso-hr.log" >&2; fi
+
 step "interop tests (pytest Tests/interop, STRONGROOM_BIN=$STRONGROOM_BIN) after $((SECONDS - started))s"
 pytest_rc=0
 python3 -m pytest Tests/interop -ra -o cache_dir="$WORK/pytest-cache" || pytest_rc=$?
@@ -66,4 +81,4 @@ step "SQL logic suite (pytest Tests/sqllogic: strongroom query against DuckDB) a
 sqllogic_rc=0
 python3 -m pytest Tests/sqllogic -ra -o cache_dir="$WORK/pytest-cache-sqllogic" || sqllogic_rc=$?
 
-[ "$swift_rc" -eq 0 ] && [ "$fuzz_rc" -eq 0 ] && [ "$demo_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ]
+[ "$swift_rc" -eq 0 ] && [ "$fuzz_rc" -eq 0 ] && [ "$demo_rc" -eq 0 ] && [ "$example_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ]
