@@ -8,6 +8,11 @@ public struct TableLocation: Sendable, Hashable {
     public var database: DatabaseLocation
     public var table: String
 
+    public init(database: DatabaseLocation, table: String) {
+        self.database = database
+        self.table = table
+    }
+
     public init(_ text: String) throws(TableError) {
         let (database, table) = try DatabaseLocation.parse(text)
         guard let table else {
