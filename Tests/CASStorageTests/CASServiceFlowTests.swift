@@ -145,6 +145,35 @@ import Testing
         }
     }
 
+    /// Owners of the key's policy unwrap with a signed request (issue 6: `sql read --decrypt`,
+    /// `sql encrypt-table`); an auditor only for a master key whose results name them; anyone else is refused.
+    @Test(arguments: StoreKind.allCases)
+    func ownersAndResultRecipientsUnwrapWithSignatures(kind: StoreKind) async throws {
+        try await Self.withWorld(kind) { world, store in
+            let auditor = OwnerIdentity(name: "carol")
+            let stranger = OwnerIdentity(name: "mallory")
+            let yaml = world.policy()
+                .replacingOccurrences(of: "approvals_required: 1", with: "approvals_required: 1\nauditors:\n  - {name: carol, public_key: \"\(auditor.publicKey.text)\"}")
+                .replacingOccurrences(of: "    wrap: [results]", with: "    wrap: [results]\n    results: {master_key: results, recipients: [carol]}")
+            _ = try await world.service.applyPolicy(try world.submit(yaml, signers: [world.owner]), now: world.now)
+            let dataKey = try SecretKey(bytes: SecureRandom.bytes(count: 32))
+            func unwrap(_ id: String, by identity: OwnerIdentity) async throws -> SecretKey {
+                let wrapped = try await world.service.wrap(masterKeyID: id, key: dataKey, requester: world.signed("POST", "/v1/kms/wrap", by: world.owner), now: world.now)
+                return try await world.service.unwrap(masterKeyID: id, wrappedKey: wrapped, requester: world.signed("POST", "/v1/kms/unwrap", by: identity), now: world.now)
+            }
+            #expect(try await unwrap("trips", by: world.owner).hasSameBytes(as: dataKey))
+            #expect(try await unwrap("results", by: world.secondOwner).hasSameBytes(as: dataKey))
+            #expect(try await unwrap("results", by: auditor).hasSameBytes(as: dataKey))
+            for (id, identity) in [("trips", auditor), ("trips", stranger), ("results", stranger), ("trips", world.admin)] {
+                let refused = await #expect(throws: CASError.self) { _ = try await unwrap(id, by: identity) }
+                #expect(refused?.code == .forbidden, "\(identity.name) unwrapping \(id)")
+            }
+            let entries = try await Self.auditTypes(store)
+            #expect(entries.filter { $0.type == "kms.unwrap" }.count == 3)
+            #expect(entries.filter { $0.type == "kms.refused" }.count == 4)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func everyAttestationRefusalIsAuditedAndReleasesNothing(kind: StoreKind) async throws {
         try await Self.withWorld(kind) { world, store in
