@@ -1,4 +1,5 @@
 import CASCore
+import Foundation
 import CASStorage
 
 /// An SQLite file through CASStorage's connection wrapper (prepared statements, errors with
@@ -11,7 +12,8 @@ final class SQLiteTableDatabase: TableDatabase {
     init(path: String, create: Bool) throws {
         location = .sqlite(path: path)
         do {
-            db = try SQLiteDatabase(path: path, create: create)
+            // A new file is created private (0600, WAL); an existing one is opened as it is.
+            db = try SQLiteDatabase(path: path, create: create && !FileManager.default.fileExists(atPath: path))
         } catch {
             throw TableError(.database, error.message)
         }
