@@ -151,12 +151,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6),
+        // `strongroom k8s render`: deploy.yaml → Kubernetes manifests (issue 7); no I/O.
+        .target(name: "Kubernetes", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strictSwift6),
         .target(
             name: "StrongroomCLI",
             dependencies: [
                 "Parquet", "Columnar", "StrongroomCrypto", "Query", "SQLParser",
                 "Attestation", "Policy", "CASCore", "CASStorage", "CASServer", "CASClient", "Agent", "Runtime",
-                "AlwaysEncrypted",
+                "AlwaysEncrypted", "Kubernetes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift6),
@@ -182,6 +184,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "CASServer", "CASStorage"], swiftSettings: strictSwift6),
         .testTarget(name: "AlwaysEncryptedTests", dependencies: ["AlwaysEncrypted"], swiftSettings: strictSwift6),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Attestation"], swiftSettings: strictSwift6),
+        .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", .product(name: "Yams", package: "Yams")], swiftSettings: strictSwift6),
         .testTarget(name: "CLITests", dependencies: ["StrongroomCLI", "strongroom"], swiftSettings: strictSwift6),
     ]
 )
