@@ -8,12 +8,14 @@ import Testing
         #expect(config.nodePools.map(\.name) == ["system", "sgx", "snp"])
         #expect(config.nodePools.map(\.tee) == [.none, .sgx, .sevSNP])
         #expect(config.nodePools.map(\.evidence) == [.none, .agent, .configfs])
-        #expect(config.nodePool(named: "sgx")?.sgx == NodePool.SGXResources(epc: "64Mi", enclave: false, provision: false))
+        let sgx = try #require(config.nodePool(named: "sgx")?.sgx)
+        #expect(sgx.epc == "64Mi" && !sgx.enclave && !sgx.provision)
         #expect(config.nodePool(named: "snp")?.runtimeClass == "kata-cc-isolation")
         #expect(config.cas.storage == .postgres(secret: "cas-postgres", key: "url", cidrs: ["10.20.0.0/28"], port: 5432))
         #expect(config.cas.replicas == 2)
         #expect(config.spark.executorInstances == 3)
-        #expect(config.spark.executor == SparkDeployment.Role(service: "spark-executor", cores: 2, memory: "4g"))
+        #expect(config.spark.executor.service == "spark-executor")
+        #expect(config.spark.executor.cores == 2 && config.spark.executor.memory == "4g")
         #expect(config.casURL == "https://cas.strongroom.svc:8443")
     }
 
@@ -47,7 +49,7 @@ import Testing
          "deploy_conflict", "node_pools[0].runtime_class", 16),
         (DeployFixtures.withSparkPool(DeployFixtures.snpKataPool + "\n    evidence: agent"),
          "deploy_conflict", "node_pools[0].runtime_class", 12),
-        (DeployFixtures.withSparkPool(DeployFixtures.sgxPool.replacingOccurrences(of: "    sgx: {epc: 32Mi, enclave: true, provision: true}\n", with: "")),
+        (DeployFixtures.withSparkPool(DeployFixtures.sgxPool.replacingOccurrences(of: "\n    sgx: {epc: 32Mi, enclave: true, provision: true}", with: "")),
          "deploy_missing_key", "node_pools[0].sgx", 10),
         (DeployFixtures.withSparkPool(DeployFixtures.simulatedPool + "\n  - name: work\n    tee: sgx\n    sgx: {epc: 1Mi}"),
          "deploy_duplicate", "node_pools[1].name", 12),
