@@ -164,12 +164,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6),
+        // `strongroom k8s render`: deploy.yaml → Kubernetes manifests (issue 7); no I/O.
+        .target(name: "Kubernetes", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strictSwift6),
         .target(
             name: "StrongroomCLI",
             dependencies: [
                 "Parquet", "Columnar", "StrongroomCrypto", "Query", "SQLParser",
                 "Attestation", "Policy", "CASCore", "CASStorage", "CASServer", "CASClient", "Agent", "Runtime",
-                "AlwaysEncrypted", "EncryptedTables",
+                "AlwaysEncrypted", "EncryptedTables", "Kubernetes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift6),
@@ -199,6 +201,7 @@ let package = Package(
             name: "EncryptedTablesTests",
             dependencies: ["EncryptedTables", "AlwaysEncrypted", "Query", "Columnar", "Parquet", "StrongroomCrypto"],
             swiftSettings: strictSwift6),
+        .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", .product(name: "Yams", package: "Yams")], swiftSettings: strictSwift6),
         .testTarget(name: "CLITests", dependencies: ["StrongroomCLI", "strongroom"], swiftSettings: strictSwift6),
     ]
 )

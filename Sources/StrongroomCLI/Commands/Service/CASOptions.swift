@@ -10,8 +10,11 @@ struct CASStoreOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "CAS data directory (SQLite store, TLS files, master key file).")
     var dataDir: String
 
-    @Option(help: "postgres://user@host:port/db — keep CAS state in PostgreSQL instead of SQLite.")
+    @Option(help: "postgres://user@host:port/db — keep CAS state in PostgreSQL instead of SQLite (default $STRONGROOM_CAS_DATABASE).")
     var database: String?
+
+    /// The URL from the environment keeps a password off the command line (Kubernetes passes it from a Secret).
+    var databaseURL: String? { database ?? ProcessInfo.processInfo.environment["STRONGROOM_CAS_DATABASE"].flatMap { $0.isEmpty ? nil : $0 } }
 
     var sqlitePath: String { dataDir + "/cas.sqlite" }
     var defaultMasterKeyFile: String { dataDir + "/cas-master.key" }
@@ -21,7 +24,7 @@ struct CASStoreOptions: ParsableArguments {
     }
 
     func openStore() async throws -> any CASStore {
-        if let database { return try await PostgresCASStore(url: database) }
+        if let databaseURL { return try await PostgresCASStore(url: databaseURL) }
         return try SQLiteCASStore(path: sqlitePath)
     }
 }
