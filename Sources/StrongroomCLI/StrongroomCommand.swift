@@ -6,7 +6,8 @@ public struct StrongroomCommand: ParsableCommand {
         commandName: "strongroom",
         abstract: "Confidential analytics over encrypted Parquet.",
         subcommands: [ParquetCommand.self, QueryCommand.self, BenchCommand.self, IdentityCommand.self, PolicyCommand.self,
-                      AgentCommand.self, CasCommand.self, RunCommand.self, DataCommand.self, AuditCommand.self, DemoCommand.self, SQLCommand.self])
+                      AgentCommand.self, CasCommand.self, RunCommand.self, DataCommand.self, AuditCommand.self, DemoCommand.self, SQLCommand.self,
+                      SparkCommand.self])
 
     public init() {}
 }
