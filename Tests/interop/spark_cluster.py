@@ -187,6 +187,7 @@ class ConfidentialSpark:
         events.mkdir(exist_ok=True)
         conf = {"spark.executor.memory": "512m", "spark.executor.cores": "1", "spark.cores.max": "2",
                 "spark.eventLog.enabled": "true", "spark.eventLog.dir": f"file://{events}",
+                "spark.eventLog.compress": "false",  # grep-able for secrets
                 "spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "2"}
         conf.update(dict(extra_conf))
         args = ["spark", "submit", *self.attest, "--master", self.master_url, "--"]

@@ -101,6 +101,12 @@ public struct WorkloadProcess: Sendable {
     /// The pid signals are forwarded to; one workload per `strongroom run` process.
     static let runningChild = Atomic<Int32>(0)
 
+    /// Sends `signal` to the running workload, if any (a launcher ending a job it must not finish).
+    public static func signalRunningChild(_ signal: Int32) {
+        let child = runningChild.load(ordering: .relaxed)
+        if child > 0 { kill(child, signal) }
+    }
+
     /// `command` as given when it contains a slash, else the first executable match on PATH.
     static func resolve(_ command: String, path: String) -> String? {
         if command.contains("/") { return access(command, X_OK) == 0 ? command : nil }

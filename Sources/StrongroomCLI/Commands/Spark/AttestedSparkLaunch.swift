@@ -88,7 +88,11 @@ struct AttestedSparkLaunch: Sendable {
 
 /// Spark's standalone scheduler reports executor exits to the driver, which logs them
 /// ("Executor added: app-…/0 on worker-… (host:port)", "Executor app-…/0 removed: Command exited
-/// with code 77"). Collected from the driver's stderr so a refusal can be named after the job fails.
+/// with code 77"). Collected from the driver's stderr so a refusal can be named.
+///
+/// A refusal ends the job: the standalone master would relaunch the executor forever (a launched
+/// executor counts as RUNNING, which resets the master's retry count), and an application whose
+/// executor failed the policy must not go on with the others.
 final class ExecutorRefusalWatch: Sendable {
     private struct State {
         var workers: [String: String] = [:]
@@ -96,6 +100,11 @@ final class ExecutorRefusalWatch: Sendable {
     }
     private let state = Mutex(State())
     private let refusedText = "Command exited with code \(AttestedSparkLaunch.executorRefusedExitCode)"
+    private let onFirstRefusal: @Sendable () -> Void
+
+    init(onFirstRefusal: @escaping @Sendable () -> Void = { WorkloadProcess.signalRunningChild(SIGTERM) }) {
+        self.onFirstRefusal = onFirstRefusal
+    }
 
     func observe(_ line: String) {
         guard line.contains("app-") else { return }
@@ -103,7 +112,12 @@ final class ExecutorRefusalWatch: Sendable {
             let parts = line[range.upperBound...].split(separator: " ")
             if parts.count >= 3, parts[1] == "on" { state.withLock { $0.workers[String(parts[0])] = parts[2...].joined(separator: " ") } }
         } else if line.contains(refusedText), let id = Self.executorID(in: line) {
-            state.withLock { if !$0.refused.contains(id) { $0.refused.append(id) } }
+            let first = state.withLock { s -> Bool in
+                guard !s.refused.contains(id) else { return false }
+                s.refused.append(id)
+                return s.refused.count == 1
+            }
+            if first { onFirstRefusal() }
         }
     }
 
