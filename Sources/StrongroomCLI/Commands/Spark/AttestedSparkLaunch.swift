@@ -110,7 +110,11 @@ final class ExecutorRefusalWatch: Sendable {
         guard line.contains("app-") else { return }
         if let range = line.range(of: "Executor added: ") {
             let parts = line[range.upperBound...].split(separator: " ")
-            if parts.count >= 3, parts[1] == "on" { state.withLock { $0.workers[String(parts[0])] = parts[2...].joined(separator: " ") } }
+            if parts.count >= 3, parts[1] == "on" {
+                // "worker-… (host:port)"; the core count after it says nothing about the refusal.
+                let worker = parts.count >= 4 && parts[3].hasPrefix("(") ? "\(parts[2]) \(parts[3])" : String(parts[2])
+                state.withLock { $0.workers[String(parts[0])] = worker }
+            }
         } else if line.contains(refusedText), let id = Self.executorID(in: line) {
             let first = state.withLock { s -> Bool in
                 guard !s.refused.contains(id) else { return false }
