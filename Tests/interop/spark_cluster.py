@@ -83,10 +83,14 @@ class ConfidentialSpark:
         return p
 
     def stop(self):
-        for name, p in reversed(self.processes):
+        self._stop(self.processes)
+
+    @staticmethod
+    def _stop(processes):
+        for name, p in reversed(processes):
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)
-        for name, p in reversed(self.processes):
+        for name, p in reversed(processes):
             try:
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -156,22 +160,29 @@ class ConfidentialSpark:
                 return line.split(" ", 1)[1].strip()
         raise AssertionError("the policy's spark-defaults.conf has no spark.authenticate.secret")
 
-    def start_cluster(self):
+    def start_cluster(self, attested=True):
+        """A master and two workers (1 core, 1 GiB each); attested: each under `strongroom run` as
+        spark-daemon (the CAS-generated secret in its configuration), else plain Spark."""
         w = self.work
-        launcher = str(REPO / "spark" / "bin" / "attested-spark")
-        daemon = [self.bin, "run", *map(str, self.attest), "--service", "spark-daemon", "--", launcher, "class"]
+        if attested:
+            launcher = str(REPO / "spark" / "bin" / "attested-spark")
+            daemon = [self.bin, "run", *map(str, self.attest), "--service", "spark-daemon", "--", launcher, "class"]
+        else:
+            daemon = [str(Path(self.env["SPARK_HOME"]) / "bin" / "spark-class")]
+        tag = "" if attested else "plain-"
         self.master_port, self.master_ui = free_port(), free_port()
         self.master_url = f"spark://127.0.0.1:{self.master_port}"
-        procs = [self.background("master", daemon + ["org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                                                     "--port", str(self.master_port), "--webui-port", str(self.master_ui)])]
-        self.worker_dirs = []
+        procs = [self.background(f"{tag}master", daemon + ["org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                                                           "--port", str(self.master_port), "--webui-port", str(self.master_ui)])]
+        self.worker_dirs = getattr(self, "worker_dirs", [])
         for i in (1, 2):
-            d = w / f"worker{i}"
-            d.mkdir()
+            d = w / f"{tag}worker{i}"
+            d.mkdir(exist_ok=True)
             self.worker_dirs.append(d)
-            procs.append(self.background(f"worker{i}", daemon + [
+            procs.append(self.background(f"{tag}worker{i}", daemon + [
                 "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1", "--memory", "1g",
                 "--work-dir", str(d), "--webui-port", str(free_port()), self.master_url]))
+        self.cluster = procs
 
         def two_workers():
             try:
@@ -180,6 +191,13 @@ class ConfidentialSpark:
             except OSError:
                 return False
         wait_for("the Spark master with two workers", two_workers, 120, procs)
+
+    def stop_cluster(self):
+        cluster = set(id(p) for p in getattr(self, "cluster", []))
+        mine = [(n, p) for n, p in self.processes if id(p) in cluster]
+        self.processes = [(n, p) for n, p in self.processes if id(p) not in cluster]
+        self._stop(mine)
+        self.cluster = []
 
     def submit_args(self, *app, extra_conf=()):
         """`strongroom spark submit` arguments for a small job on the loopback cluster."""
