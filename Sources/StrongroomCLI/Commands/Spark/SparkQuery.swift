@@ -1,3 +1,4 @@
+import CASCore
 import Foundation
 import Parquet
 import Runtime
@@ -40,7 +41,7 @@ struct SparkQuery {
         try await execute(launch, runnerArguments, configuration: session.configuration, grant: grant, session: session)
     }
 
-    private func execute(_ launch: AttestedSparkLaunch, _ runnerArguments: [String], configuration: CASCoreConfiguration,
+    private func execute(_ launch: AttestedSparkLaunch, _ runnerArguments: [String], configuration: ServiceConfiguration,
                          grant: KMSProxyGrant?, session: AttestedSession?) async throws {
         // Spark's INFO chatter would bury the rows' errors: the driver logs warnings and up only.
         let quiet = ["--conf", "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:\(launch.installation.projectDirectory)/conf/log4j2-quiet.properties"]
@@ -65,6 +66,3 @@ struct SparkQuery {
         Foundation.exit(status)
     }
 }
-
-import CASCore
-typealias CASCoreConfiguration = CASCore.ServiceConfiguration
