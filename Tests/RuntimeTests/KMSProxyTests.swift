@@ -2,6 +2,7 @@ import Agent
 import Foundation
 import Parquet
 import StrongroomCrypto
+import Synchronization
 import Testing
 
 @testable import Runtime
@@ -97,5 +98,3 @@ final class LinesSeen: Sendable {
     func add(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.withLock { $0 } }
 }
-
-import Synchronization
