@@ -98,9 +98,16 @@ class ConfidentialSpark:
                 p.wait()
 
     def run(self, *args, timeout=300, env=None):
-        p = subprocess.run([self.bin, *map(str, args)], capture_output=True, timeout=timeout, env=env or self.env,
-                           stdin=subprocess.DEVNULL, cwd=self.work)
-        return p
+        # Its own session, so a timeout takes down the Spark driver under it too, not only strongroom.
+        p = subprocess.Popen([self.bin, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env or self.env,
+                             stdin=subprocess.DEVNULL, cwd=self.work, start_new_session=True)
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.communicate()
+            raise AssertionError(f"strongroom {' '.join(map(str, args))[:300]} did not finish within {timeout}s")
+        return subprocess.CompletedProcess(p.args, p.returncode, out, err)
 
     def ok(self, *args, **kw):
         p = self.run(*args, **kw)
