@@ -4,10 +4,10 @@ import Glibc
 
 /// The connecting process as the kernel saw it at connect(2): SO_PEERCRED. The agent trusts
 /// only this, never anything the client says about itself.
-struct PeerCredentials {
-    var pid: Int32
-    var uid: UInt32
-    var gid: UInt32
+public struct PeerCredentials {
+    public var pid: Int32
+    public var uid: UInt32
+    public var gid: UInt32
 
     /// `struct ucred` (Linux, <bits/socket.h>): pid, uid, gid. Glibc hides it behind
     /// _GNU_SOURCE, so the layout is spelled out here.
@@ -20,7 +20,7 @@ struct PeerCredentials {
     /// SO_PEERCRED from <asm-generic/socket.h> (x86_64 and arm64).
     private static let soPeerCred: Int32 = 17
 
-    static func of(_ fd: Int32) throws(AgentError) -> PeerCredentials {
+    public static func of(_ fd: Int32) throws(AgentError) -> PeerCredentials {
         var cred = UCred()
         var length = socklen_t(MemoryLayout<UCred>.size)
         guard getsockopt(fd, SOL_SOCKET, soPeerCred, &cred, &length) == 0, length == MemoryLayout<UCred>.size,

@@ -5,9 +5,9 @@ import Glibc
 #endif
 
 /// Small wrappers over the POSIX calls the agent and its client share.
-enum UnixSocket {
+public enum UnixSocket {
     /// `sockaddr_un` for `path`; Linux allows 107 bytes plus the terminating NUL.
-    static func address(_ path: String) throws(AgentError) -> sockaddr_un {
+    public static func address(_ path: String) throws(AgentError) -> sockaddr_un {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -22,7 +22,7 @@ enum UnixSocket {
         return address
     }
 
-    static func connect(_ path: String) throws(AgentError) -> Int32 {
+    public static func connect(_ path: String) throws(AgentError) -> Int32 {
         var address = try address(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw AgentError(.socket, "cannot create a Unix socket (errno \(errno))") }
@@ -39,14 +39,14 @@ enum UnixSocket {
         return fd
     }
 
-    static func setTimeouts(_ fd: Int32, seconds: Int) {
+    public static func setTimeouts(_ fd: Int32, seconds: Int) {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Reads up to the first newline (excluded) or EOF. nil when the line exceeds `limit`.
-    static func readLine(_ fd: Int32, limit: Int) throws(AgentError) -> [UInt8]? {
+    public static func readLine(_ fd: Int32, limit: Int) throws(AgentError) -> [UInt8]? {
         var line: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -64,7 +64,7 @@ enum UnixSocket {
     }
 
     /// Writes everything; MSG_NOSIGNAL so a vanished peer is an error, not SIGPIPE.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(AgentError) {
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(AgentError) {
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + done, $0.count - done, Int32(MSG_NOSIGNAL)) }

@@ -15,10 +15,13 @@ public struct RuntimeError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var code: Code
     public var message: String
+    /// CAS answered and said no (the evidence fails the policy), as opposed to CAS unreachable.
+    public var isRefusal = false
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, isRefusal: Bool = false) {
         self.code = code
         self.message = message
+        self.isRefusal = isRefusal
     }
 
     public var description: String { message }

@@ -10,12 +10,22 @@ public struct AttestedLaunch: Sendable {
     public var command: [String]
     public var configuration: ServiceConfiguration
     public var baseEnvironment: [String: String]
+    /// When set, the child gets a KMS proxy socket in its private directory
+    /// (`STRONGROOM_KMS_SOCKET`), served by this process for as long as the child runs.
+    public var kmsProxy: KMSProxyGrant?
+    /// When set, receives the child's stderr line by line (the lines are also copied to ours).
+    public var stderrObserver: (@Sendable (String) -> Void)?
+
+    /// `STRONGROOM_RESULTS_MASTER_KEY`: the policy's `results.master_key`, for writers in the child.
+    public static let resultsMasterKeyVariable = "STRONGROOM_RESULTS_MASTER_KEY"
 
     public init(command: [String], configuration: ServiceConfiguration,
-                baseEnvironment: [String: String] = ProcessInfo.processInfo.environment) {
+                baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+                kmsProxy: KMSProxyGrant? = nil) {
         self.command = command
         self.configuration = configuration
         self.baseEnvironment = baseEnvironment
+        self.kmsProxy = kmsProxy
     }
 
     /// Writes the files, runs the command, removes the directory (also when the launch fails);
@@ -30,8 +40,18 @@ public struct AttestedLaunch: Sendable {
         var environment = baseEnvironment
         for (name, value) in configuration.environment { environment[name] = value }
         environment[Self.privateDirectoryVariable] = directory.path
-        let process = WorkloadProcess(
+        if let masterKey = configuration.results?.masterKey { environment[Self.resultsMasterKeyVariable] = masterKey }
+        var proxy: KMSProxyServer?
+        if let kmsProxy {
+            let server = try KMSProxyServer(socketPath: directory.path + "/" + KMSProxyServer.socketName, grant: kmsProxy)
+            server.start()
+            proxy = server
+            environment[KMSProxyServer.socketVariable] = server.socketPath
+        }
+        defer { proxy?.stop() }
+        var process = WorkloadProcess(
             command: executable, arguments: Array(command.dropFirst()) + configuration.arguments, environment: environment)
+        process.stderrObserver = stderrObserver
         return try process.run()
     }
 }

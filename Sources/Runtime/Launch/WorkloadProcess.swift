@@ -8,6 +8,9 @@ public struct WorkloadProcess: Sendable {
     public var command: String
     public var arguments: [String]
     public var environment: [String: String]
+    /// When set, the child's stderr goes through a pipe: every line is copied to our stderr and
+    /// handed to this observer (`strongroom spark submit` reads Spark's executor events from it).
+    public var stderrObserver: (@Sendable (String) -> Void)?
 
     public init(command: String, arguments: [String], environment: [String: String]) {
         self.command = command
@@ -41,7 +44,17 @@ public struct WorkloadProcess: Sendable {
                 sigaction(signalNumber, &restore, nil)
             }
         }
-        let pid = try spawn(executable)
+        var relay: StderrRelay?
+        if let stderrObserver { relay = try StderrRelay(observer: stderrObserver) }
+        let pid: pid_t
+        do {
+            pid = try spawn(executable, stderrPipe: relay?.writeEnd)
+        } catch {
+            relay?.finish(childExited: false)
+            throw error
+        }
+        relay?.closeWriteEnd()
+        defer { relay?.finish(childExited: true) }
         WorkloadProcess.runningChild.store(pid, ordering: .relaxed)
         // waitpid ourselves: Foundation.Process misreports a child that dies of a signal right
         // after starting (seen here: exit 0 for `sh -c 'kill -TERM $$'`).
@@ -53,7 +66,7 @@ public struct WorkloadProcess: Sendable {
         return signalled == 0 ? (status >> 8) & 0xff : 128 + signalled
     }
 
-    private func spawn(_ executable: String) throws(RuntimeError) -> pid_t {
+    private func spawn(_ executable: String, stderrPipe: Int32?) throws(RuntimeError) -> pid_t {
         let argv = ([command] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -73,8 +86,12 @@ public struct WorkloadProcess: Sendable {
         posix_spawnattr_setsigmask(&attributes, &emptyMask)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let stderrPipe { posix_spawn_file_actions_adddup2(&actions, stderrPipe, 2) }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, nil, &attributes, argv, envp)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else {
             throw RuntimeError(.launch, "cannot start \(command): \(String(cString: strerror(result)))")
         }
@@ -83,6 +100,12 @@ public struct WorkloadProcess: Sendable {
 
     /// The pid signals are forwarded to; one workload per `strongroom run` process.
     static let runningChild = Atomic<Int32>(0)
+
+    /// Sends `signal` to the running workload, if any (a launcher ending a job it must not finish).
+    public static func signalRunningChild(_ signal: Int32) {
+        let child = runningChild.load(ordering: .relaxed)
+        if child > 0 { kill(child, signal) }
+    }
 
     /// `command` as given when it contains a slash, else the first executable match on PATH.
     static func resolve(_ command: String, path: String) -> String? {

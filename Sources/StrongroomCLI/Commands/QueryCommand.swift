@@ -13,6 +13,10 @@ enum QueryOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, jsonl
 }
 
+enum QueryEngineChoice: String, ExpressibleByArgument, CaseIterable {
+    case native, spark
+}
+
 struct QueryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
@@ -59,6 +63,12 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(name: .customLong("output-key"), help: "With --keys and --output: the master key id (in the keys file) the result is encrypted under.")
     var outputKey: String?
 
+    @Option(help: "native (this process) or spark (Apache Spark through spark/runner; PME keys through this process's KMS proxy).")
+    var engine: QueryEngineChoice = .native
+
+    @Option(help: "With --engine spark: the Spark master URL (default local[THREADS]).")
+    var master: String?
+
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be ≥ 1") }
         if let memoryLimit, memoryLimit < 1 { throw ValidationError("--memory-limit must be ≥ 1") }
@@ -72,9 +82,26 @@ struct QueryCommand: AsyncParsableCommand {
             throw ValidationError("--output with --keys needs --output-key MASTER_KEY_ID (the result is encrypted under it)")
         }
         if output != nil && explain { throw ValidationError("--explain prints a plan; it writes no --output") }
+        if engine == .native && master != nil { throw ValidationError("--master goes with --engine spark") }
+        if engine == .spark {
+            if explain { throw ValidationError("--explain is for the native engine") }
+            if tables.contains(where: { TableLocation.isDatabaseURL(String($0.drop { $0 != "=" }.dropFirst())) }) || databaseOutput {
+                throw ValidationError("database tables (postgres://, sqlite://) are read and written by the native engine only")
+            }
+            if !columnKeys.cmkKeys.isEmpty { throw ValidationError("--cmk-key is for database tables (native engine)") }
+            if memoryLimit != nil { throw ValidationError("--memory-limit is for the native engine (Spark has its own memory settings)") }
+            if keys != nil, let master, !master.hasPrefix("local") {
+                throw ValidationError("--keys works with local Spark only: executors on a cluster get keys from CAS (--cas)")
+            }
+        }
     }
 
     func run() async throws {
+        if engine == .spark {
+            try await SparkQuery(sql: sql, tables: tables, keys: keys, threads: threads, format: format, master: master,
+                                 output: output, outputKey: outputKey, cas: cas).run()
+            return
+        }
         let requests = try encrypt.map { try EncryptedColumnRequest(option: $0) }
         let plan = QueryRun(sql: sql, tables: tables, threads: threads, memoryLimit: memoryLimit, format: format,
                             explain: explain, output: output, encrypt: requests, localMasterKeys: try columnKeys.load())

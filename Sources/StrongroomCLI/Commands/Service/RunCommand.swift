@@ -85,21 +85,57 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("job-hash"), help: "The job hash (64 hex digits) instead of SHA-256 of the command line.")
     var jobHash: String?
 
+    @Flag(name: .customLong("kms-proxy"), help: """
+        Serve a KMS proxy to the command: a Unix socket in the private directory (path in \
+        STRONGROOM_KMS_SOCKET) that wraps and unwraps keys through CAS with this process's token, for \
+        the master keys the policy grants (the Spark KMS client uses it). The token never leaves this process.
+        """)
+    var kmsProxy = false
+
+    @Option(name: .customLong("refused-exit-code"), help: "Exit status when CAS refuses the attestation (default 1), so a launcher can tell a refusal from a failed command.")
+    var refusedExitCode: Int32?
+
+    @Option(name: .customLong("label"), help: "Names this process in error messages (e.g. \"executor 3 of app-…\").")
+    var label: String?
+
     @Argument(parsing: .postTerminator, help: "-- CMD ARGS…")
     var command: [String] = []
 
     func validate() throws {
         try cas.validateRequired()
         if command.isEmpty { throw ValidationError("give the command after --: strongroom run … -- CMD ARGS…") }
+        if let refusedExitCode, !(1...255).contains(refusedExitCode) { throw ValidationError("--refused-exit-code must be 1…255") }
     }
 
     func run() async throws {
         let hash = try jobHash.map { try JobHash.parse(hex: $0) } ?? JobHash.command(command)
-        let session = try await cas.attest(jobHash: hash)
-        // The workload needs no CAS connection; its configuration is all it gets.
-        let launch = AttestedLaunch(command: command, configuration: session.configuration)
-        await session.shutdown()
-        let status = try await BlockingBridge.offload { try launch.run() }
+        let session: AttestedSession
+        do {
+            session = try await cas.attest(jobHash: hash)
+        } catch let error as RuntimeError {
+            let text = label.map { "\($0): \(error.message)" } ?? error.message
+            guard error.isRefusal, let refusedExitCode else { throw CLIError(text) }
+            StandardError.write("error: \(text)\n")
+            Foundation.exit(refusedExitCode)
+        }
+        var launch = AttestedLaunch(command: command, configuration: session.configuration)
+        if kmsProxy {
+            // The parent keeps the session (and its token) for the proxy while the command runs.
+            launch.kmsProxy = KMSProxyGrant(kms: session.kmsClient(), unwrap: Set(session.configuration.unwrap),
+                                            wrap: Set(session.configuration.wrap))
+        } else {
+            // The workload needs no CAS connection; its configuration is all it gets.
+            await session.shutdown()
+        }
+        let running = launch
+        let status: Int32
+        do {
+            status = try await BlockingBridge.offload { try running.run() }
+        } catch {
+            if kmsProxy { await session.shutdown() }
+            throw error
+        }
+        if kmsProxy { await session.shutdown() }
         // Exit directly: ArgumentParser would turn a child's 64 into a usage error.
         if status != 0 { Foundation.exit(status) }
     }

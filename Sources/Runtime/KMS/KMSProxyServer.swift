@@ -1,0 +1,163 @@
+import Agent
+import Foundation
+import Parquet
+import StrongroomCrypto
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a workload may do through the proxy: the KMS behind it (CAS with the attested session's
+/// token, or local development keys) and the master key ids the policy grants. CAS enforces the
+/// grants again; checking here keeps refused ids from even reaching it.
+public struct KMSProxyGrant: Sendable {
+    public var kms: any KMSClient
+    /// nil: any id (development keys).
+    public var unwrap: Set<String>?
+    public var wrap: Set<String>?
+
+    public init(kms: any KMSClient, unwrap: Set<String>?, wrap: Set<String>?) {
+        self.kms = kms
+        self.unwrap = unwrap
+        self.wrap = wrap
+    }
+}
+
+/// The attested parent's KMS for its child (issue 7): a Unix socket in the workload's private
+/// directory (0700, socket 0600, peers of another uid refused) answering wrap/unwrap requests
+/// (`KMSProxyProtocol`) through the parent's KMS. The token stays in the parent; the child only
+/// ever sees data keys (or KEKs), which it needs to read the files anyway.
+///
+/// A blocking accept loop on its own thread; each connection is served on the global dispatch
+/// queue (not the cooperative pool: `CASKMSClient` blocks it while CAS answers).
+public final class KMSProxyServer: Sendable {
+    public static let socketVariable = "STRONGROOM_KMS_SOCKET"
+    public static let socketName = "kms.sock"
+
+    public let socketPath: String
+    private let grant: KMSProxyGrant
+    private let listener: Int32
+    private let state = Mutex<(stopping: Bool, finished: DispatchSemaphore?)>((false, nil))
+    private let connections = DispatchGroup()
+
+    /// Binds and listens; `start()` serves.
+    public init(socketPath: String, grant: KMSProxyGrant) throws(RuntimeError) {
+        self.socketPath = socketPath
+        self.grant = grant
+        var address: sockaddr_un
+        do { address = try UnixSocket.address(socketPath) } catch {
+            throw RuntimeError(.kms, "KMS proxy socket: \(error.message)")
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw RuntimeError(.kms, "cannot create the KMS proxy socket (errno \(errno))") }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, chmod(socketPath, 0o600) == 0, listen(fd, 64) == 0 else {
+            let code = errno
+            close(fd)
+            unlink(socketPath)
+            throw RuntimeError(.kms, "cannot serve the KMS proxy at \(socketPath) (errno \(code))")
+        }
+        listener = fd
+    }
+
+    public func start() {
+        let finished = DispatchSemaphore(value: 0)
+        state.withLock { $0.finished = finished }
+        let thread = Thread { [self] in
+            acceptLoop()
+            finished.signal()
+        }
+        thread.name = "strongroom-kms-proxy"
+        thread.start()
+    }
+
+    /// Stops accepting, waits for requests in progress, removes the socket.
+    public func stop() {
+        let finished = state.withLock { state -> DispatchSemaphore? in
+            defer { state.finished = nil }
+            state.stopping = true
+            return state.finished
+        }
+        // shutdown(2) wakes the thread blocked in accept(2).
+        shutdown(listener, Int32(SHUT_RDWR))
+        finished?.wait()
+        close(listener)
+        connections.wait()
+        unlink(socketPath)
+    }
+
+    private func acceptLoop() {
+        while true {
+            let fd = accept(listener, nil, nil)
+            if fd < 0 {
+                if state.withLock({ $0.stopping }) { return }
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                usleep(50_000)  // EMFILE and the like: back off instead of spinning
+                continue
+            }
+            connections.enter()
+            DispatchQueue.global().async { [self] in
+                defer {
+                    close(fd)
+                    connections.leave()
+                }
+                serve(fd)
+            }
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        UnixSocket.setTimeouts(fd, seconds: 60)
+        let response: KMSProxyProtocol.Response
+        do {
+            guard let peer = try? PeerCredentials.of(fd), peer.uid == geteuid() else {
+                throw RuntimeError(.kms, "the KMS proxy serves only processes of its own user")
+            }
+            guard let line = try? UnixSocket.readLine(fd, limit: KMSProxyProtocol.maxLineBytes) else {
+                throw RuntimeError(.kms, "KMS proxy request missing or longer than \(KMSProxyProtocol.maxLineBytes) bytes")
+            }
+            response = try handle(KMSProxyProtocol.decodeRequest(line))
+        } catch let error as RuntimeError {
+            response = .init(error: error.message)
+        } catch let error as ParquetError {
+            response = .init(error: error.message)
+        } catch {
+            response = .init(error: String(describing: error))
+        }
+        var bytes = KMSProxyProtocol.encode(response)
+        defer { zeroize(&bytes) }
+        try? UnixSocket.writeAll(fd, bytes)
+    }
+
+    /// One request: grant check, then the KMS. Errors name the master key id, never a key.
+    func handle(_ request: KMSProxyProtocol.Request) throws -> KMSProxyProtocol.Response {
+        let id = request.masterKeyID
+        switch request.op {
+        case "unwrap":
+            guard grant.unwrap.map({ $0.contains(id) }) ?? true else {
+                throw RuntimeError(.kms, "the policy does not let this service unwrap with master key \(id)")
+            }
+            guard let wrapped = request.wrappedKey else { throw RuntimeError(.kms, "unwrap request without wrapped_key") }
+            let key = try grant.kms.unwrapKey(wrapped, masterKeyID: id)
+            return .init(key: key.withUnsafeBytes { Data($0).base64EncodedString() })
+        case "wrap":
+            guard grant.wrap.map({ $0.contains(id) }) ?? true else {
+                throw RuntimeError(.kms, "the policy does not let this service wrap with master key \(id)")
+            }
+            guard let text = request.key, var bytes = Data(base64Encoded: text).map({ [UInt8]($0) }) else {
+                throw RuntimeError(.kms, "wrap request without a base64 key")
+            }
+            defer { zeroize(&bytes) }
+            let key: SecretKey
+            do { key = try SecretKey(bytes: bytes) } catch {
+                throw RuntimeError(.kms, "wrap request: a key of \(bytes.count) bytes is not an AES key")
+            }
+            return .init(wrappedKey: try grant.kms.wrapKey(key, masterKeyID: id))
+        default:
+            throw RuntimeError(.kms, "unknown KMS proxy operation \"\(request.op.prefix(32))\" (wrap or unwrap)")
+        }
+    }
+}
