@@ -31,6 +31,8 @@ let package = Package(
     targets: [
         .target(name: "Columnar", swiftSettings: strictSwift6),
         .target(name: "SQLParser", swiftSettings: strictSwift6),
+        // The strict YAML node walker (paths, lines, no aliases or guessing) of policies and deploy.yaml.
+        .target(name: "StrictYAML", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strictSwift6),
         // OpenSSL's EVP for the bulk AES-GCM / AES-CTR of Parquet pages: it works in caller
         // buffers, where swift-crypto's API copies every page several times.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
@@ -98,7 +100,7 @@ let package = Package(
         .target(
             name: "Policy",
             dependencies: [
-                "Attestation",
+                "Attestation", "StrictYAML",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -165,7 +167,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift6),
         // `strongroom k8s render`: deploy.yaml → Kubernetes manifests (issue 7); no I/O.
-        .target(name: "Kubernetes", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strictSwift6),
+        .target(name: "Kubernetes", dependencies: ["StrictYAML", .product(name: "Yams", package: "Yams")], swiftSettings: strictSwift6),
         .target(
             name: "StrongroomCLI",
             dependencies: [

@@ -16,7 +16,7 @@ extension DeployConfig {
         } catch {
             throw DeployConfigError(.syntax, path: "", line: nil, "not valid YAML")
         }
-        return try DeployConfigParser().config(ConfigNode(root, path: ""))
+        return try DeployConfigParser().config(ConfigNode.root(root, document: "deploy.yaml"))
     }
 
     /// Yams errors carry the whole YAML text; keep only the problem and the line.

@@ -38,7 +38,7 @@ extension PolicyDocument {
         } catch {
             throw PolicyError(.syntax, path: "", line: nil, "not valid YAML")
         }
-        return try PolicyParser().document(YAMLValue.checked(root, path: "", budget: WalkBudget()))
+        return try PolicyParser().document(YAMLValue.root(root, document: "policy"))
     }
 
     /// Yams errors carry the whole YAML text; keep only the problem and the line.
@@ -251,7 +251,7 @@ private struct PolicyParser {
 
         var environment: [String: String] = [:]
         if let env = entry.optional("environment") {
-            for (key, value) in try env.freeMapping() {
+            for (key, value) in try env.pairs() {
                 guard Self.isEnvironmentName(key) else {
                     throw value.error(.invalidValue, "\"\(key)\" is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)")
                 }
@@ -265,7 +265,7 @@ private struct PolicyParser {
         }
         var files: [String: String] = [:]
         if let fs = entry.optional("files") {
-            for (path, value) in try fs.freeMapping() {
+            for (path, value) in try fs.pairs() {
                 guard Self.isSafeRelativePath(path) else {
                     throw value.error(.invalidValue, "file paths are relative to the private directory, without \"..\"")
                 }
@@ -322,11 +322,11 @@ private struct PolicyParser {
         guard !measurements.isEmpty else { throw measurementsValue.error(.invalidValue, "list at least one measurement") }
         var values: [String: String] = [:]
         if let v = entry.optional("values") {
-            for (key, value) in try v.freeMapping() { values[key] = try value.string() }
+            for (key, value) in try v.pairs() { values[key] = try value.string() }
         }
         var minTCB: [String: UInt64] = [:]
         if let t = entry.optional("min_tcb") {
-            for (key, value) in try t.freeMapping() { minTCB[key] = try value.uint64() }
+            for (key, value) in try t.pairs() { minTCB[key] = try value.uint64() }
         }
         let tolerate = try entry.optional("tolerate").map { v throws(PolicyError) in try v.stringList() } ?? []
         return AttestationRequirement(kind: kind, measurements: measurements, values: values, minTCB: minTCB, tolerate: tolerate)
