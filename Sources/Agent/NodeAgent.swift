@@ -134,26 +134,8 @@ public final class NodeAgent: Sendable {
     }
 
     private func acceptLoop(_ listener: Int32) {
-        while true {
-            let fd = accept(listener, nil, nil)
-            if fd < 0 {
-                if state.withLock({ $0.stopping }) { return }
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                logger.error("accept failed", metadata: ["errno": "\(errno)"])
-                // Back off on resource exhaustion (EMFILE/ENFILE) instead of spinning.
-                usleep(50_000)
-                continue
-            }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            connections.enter()
-            DispatchQueue.global().async { [self] in
-                defer {
-                    close(fd)
-                    connections.leave()
-                }
-                serve(fd)
-            }
-        }
+        UnixSocket.acceptLoop(listener, connections: connections, isStopping: { state.withLock { $0.stopping } },
+                              onAcceptError: { logger.error("accept failed", metadata: ["errno": "\($0)"]) }) { [self] fd in serve(fd) }
     }
 
     private func serve(_ fd: Int32) {

@@ -39,6 +39,32 @@ public enum UnixSocket {
         return fd
     }
 
+    /// Accepts connections on `listener` until `isStopping()` turns true (the owner then shuts
+    /// the listener down to wake accept(2)); each connection is served on a global queue inside
+    /// `connections` and closed afterwards. Transient accept failures back off instead of spinning.
+    public static func acceptLoop(_ listener: Int32, connections: DispatchGroup, isStopping: () -> Bool,
+                                  onAcceptError: (Int32) -> Void = { _ in }, serve: @escaping @Sendable (Int32) -> Void) {
+        while true {
+            let fd = accept(listener, nil, nil)
+            if fd < 0 {
+                if isStopping() { return }
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                onAcceptError(errno)
+                usleep(50_000)  // EMFILE/ENFILE: back off
+                continue
+            }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            connections.enter()
+            DispatchQueue.global().async {
+                defer {
+                    close(fd)
+                    connections.leave()
+                }
+                serve(fd)
+            }
+        }
+    }
+
     public static func setTimeouts(_ fd: Int32, seconds: Int) {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

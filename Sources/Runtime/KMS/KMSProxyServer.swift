@@ -90,23 +90,7 @@ public final class KMSProxyServer: Sendable {
     }
 
     private func acceptLoop() {
-        while true {
-            let fd = accept(listener, nil, nil)
-            if fd < 0 {
-                if state.withLock({ $0.stopping }) { return }
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                usleep(50_000)  // EMFILE and the like: back off instead of spinning
-                continue
-            }
-            connections.enter()
-            DispatchQueue.global().async { [self] in
-                defer {
-                    close(fd)
-                    connections.leave()
-                }
-                serve(fd)
-            }
-        }
+        UnixSocket.acceptLoop(listener, connections: connections, isStopping: { state.withLock { $0.stopping } }) { [self] fd in serve(fd) }
     }
 
     private func serve(_ fd: Int32) {
