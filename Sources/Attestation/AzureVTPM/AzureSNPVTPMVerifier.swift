@@ -46,10 +46,10 @@ enum AzureVTPMClaims {
         var values = runtime.values
         for selection in quote.attest.pcrSelections {
             for index in selection.indices where index < quote.pcrs.count {
-                values["pcr\(index)"] = SNPHex.encode(quote.pcrs[index])
+                values["pcr\(index)"] = LowercaseHex.encode(quote.pcrs[index])
             }
         }
-        values["tpm.extra_data"] = SNPHex.encode(quote.attest.extraData)
+        values["tpm.extra_data"] = LowercaseHex.encode(quote.attest.extraData)
         return values
     }
 }

@@ -35,7 +35,7 @@ public struct AzureTDXVTPMVerifier: EvidenceVerifier {
         guard claims.reportData == tdReport.reportData else {
             throw AttestationError(.reportDataMismatch, "TD quote report data differs from the HCL TDREPORT's")
         }
-        guard claims.measurement.lowercased() == SNPHex.encode(tdReport.mrTD) else {
+        guard claims.measurement.lowercased() == LowercaseHex.encode(tdReport.mrTD) else {
             throw AttestationError(.reportDataMismatch, "TD quote MRTD differs from the HCL TDREPORT's")
         }
         try hcl.checkRuntimeClaimsBinding()

@@ -62,7 +62,7 @@ public struct AzureVTPMEvidence: Sendable {
             throw AttestationError(.malformedEvidence, "\(field) is neither a byte array nor a string")
         }
         if text.hasPrefix("-----BEGIN") { return Array(text.utf8) }
-        if let hex = SNPHex.decode(text) { return hex }
+        if let hex = LowercaseHex.decode(text) { return hex }
         if let decoded = Base64URL.decode(text) { return decoded }
         throw AttestationError(.malformedEvidence, "\(field) is not hex, base64url or a byte array")
     }

@@ -96,7 +96,7 @@ public struct CertificateRevocationList: Sendable {
             }
             return document.derBytes
         }
-        if let der = Hex.decode(text), der.first == 0x30 { return der }
+        if let der = LowercaseHex.decode(text), der.first == 0x30 { return der }
         throw AttestationError(.collateral, "\(name) is neither DER, PEM nor hex DER")
     }
 }

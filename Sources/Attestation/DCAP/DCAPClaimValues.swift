@@ -2,8 +2,8 @@
 enum DCAPClaimValues {
     static func platform(_ verified: VerifiedDCAPQuote) -> [String: String] {
         [
-            "fmspc": Hex.encode(verified.pck.fmspc),
-            "pce_id": Hex.encode(verified.pck.pceID),
+            "fmspc": LowercaseHex.encode(verified.pck.fmspc),
+            "pce_id": LowercaseHex.encode(verified.pck.pceID),
             "tcb.pce_svn": String(verified.pck.pceSVN),
             "tcb.qe_isv_svn": String(verified.quote.qeCertification.qeReport.isvSVN),
             "tcb_status": verified.tcb.status.rawValue,

@@ -99,10 +99,10 @@ public struct DCAPCollateral: Sendable, Equatable {
     public var evidenceCollateral: [String: [UInt8]] {
         var c: [String: [UInt8]] = [
             "tcb_info": tcbInfo.body,
-            "tcb_info_signature": Array(Hex.encode(tcbInfo.signature).utf8),
+            "tcb_info_signature": Array(LowercaseHex.encode(tcbInfo.signature).utf8),
             "tcb_info_issuer_chain": tcbInfoIssuerChain,
             "qe_identity": qeIdentity.body,
-            "qe_identity_signature": Array(Hex.encode(qeIdentity.signature).utf8),
+            "qe_identity_signature": Array(LowercaseHex.encode(qeIdentity.signature).utf8),
             "qe_identity_issuer_chain": qeIdentityIssuerChain,
             "root_ca_crl": rootCACRL,
             "pck_crl": pckCRL,

@@ -28,7 +28,7 @@ public struct DCAPQuoteVerifier: Sendable {
 
     public func verify(quote: DCAPQuote, collateral: DCAPCollateral, now: Date) throws(AttestationError) -> VerifiedDCAPQuote {
         guard quote.header.qeVendorID == QuoteHeader.intelQEVendorID else {
-            throw AttestationError(.untrustedSigner, "QE vendor id \(Hex.encode(quote.header.qeVendorID)) is not Intel's")
+            throw AttestationError(.untrustedSigner, "QE vendor id \(LowercaseHex.encode(quote.header.qeVendorID)) is not Intel's")
         }
 
         // The PCK chain: embedded in the quote (certification data type 5) or from the caller.

@@ -84,7 +84,7 @@ public struct IntelCertificateChain: Sendable {
             let name = index == 0 ? leafName : Self.commonName(certificate)
             if let crl = crls.first(where: { $0.issuer == certificate.issuer }) {
                 if crl.isRevoked(certificate) {
-                    throw AttestationError(.revoked, "\(name) (serial \(Hex.encode(certificate.serialNumber.bytes))) is revoked by \(crl.name)")
+                    throw AttestationError(.revoked, "\(name) (serial \(LowercaseHex.encode(certificate.serialNumber.bytes))) is revoked by \(crl.name)")
                 }
             } else if requireCRLFrom.contains(certificate.issuer) {
                 throw AttestationError(.collateral, "no CRL from \(certificate.issuer) to check \(name)")

@@ -29,7 +29,7 @@ public struct QEIdentity: Sendable, Decodable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func hex(_ key: CodingKeys, _ count: Int) throws -> [UInt8] {
-            guard let bytes = Hex.decode(try c.decode(String.self, forKey: key)), bytes.count == count else {
+            guard let bytes = LowercaseHex.decode(try c.decode(String.self, forKey: key)), bytes.count == count else {
                 throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not \(count) bytes of hex")
             }
             return bytes

@@ -30,7 +30,7 @@ public struct SignedCollateralJSON: Sendable, Equatable {
     static func signature(_ bytes: [UInt8], name: String) throws(AttestationError) -> [UInt8] {
         if bytes.count == 64 { return bytes }
         let text = String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace && $0 != "\"" }
-        guard let raw = Hex.decode(text), raw.count == 64 else {
+        guard let raw = LowercaseHex.decode(text), raw.count == 64 else {
             throw AttestationError(.collateral, "\(name) signature is not 64 bytes of hex")
         }
         return raw

@@ -4,11 +4,11 @@ public enum TCBEvaluation {
     /// The first TCB level (in Intel's canonical order, highest first) whose SGX component SVNs
     /// and PCESVN the PCK certificate meets — and, for TDX, whose TDX components TEE_TCB_SVN meets.
     public static func platform(tcbInfo: TCBInfo, pck: PCKExtension, tdReport: TDReport?) throws(AttestationError) -> TCBVerdict {
-        guard let tcbFMSPC = Hex.decode(tcbInfo.fmspc), tcbFMSPC == pck.fmspc else {
-            throw AttestationError(.collateral, "TCB info is for FMSPC \(tcbInfo.fmspc.uppercased()), the PCK certificate has \(Hex.encode(pck.fmspc).uppercased())")
+        guard let tcbFMSPC = LowercaseHex.decode(tcbInfo.fmspc), tcbFMSPC == pck.fmspc else {
+            throw AttestationError(.collateral, "TCB info is for FMSPC \(tcbInfo.fmspc.uppercased()), the PCK certificate has \(LowercaseHex.encode(pck.fmspc).uppercased())")
         }
-        guard let tcbPCEID = Hex.decode(tcbInfo.pceID), tcbPCEID == pck.pceID else {
-            throw AttestationError(.collateral, "TCB info is for PCE id \(tcbInfo.pceID), the PCK certificate has \(Hex.encode(pck.pceID))")
+        guard let tcbPCEID = LowercaseHex.decode(tcbInfo.pceID), tcbPCEID == pck.pceID else {
+            throw AttestationError(.collateral, "TCB info is for PCE id \(tcbInfo.pceID), the PCK certificate has \(LowercaseHex.encode(pck.pceID))")
         }
         if let tdReport {
             guard tcbInfo.id == "TDX", tcbInfo.version >= 3 else {
@@ -25,7 +25,7 @@ public enum TCBEvaluation {
             }
             throw AttestationError(
                 .tcb,
-                "no matching TCB level found in TCB info (FMSPC \(tcbInfo.fmspc.uppercased())) for PCK TCB \(pck.tcbComponents.map(String.init).joined(separator: ".")) PCESVN \(pck.pceSVN) and TEE_TCB_SVN \(Hex.encode(tdReport.teeTCBSVN))")
+                "no matching TCB level found in TCB info (FMSPC \(tcbInfo.fmspc.uppercased())) for PCK TCB \(pck.tcbComponents.map(String.init).joined(separator: ".")) PCESVN \(pck.pceSVN) and TEE_TCB_SVN \(LowercaseHex.encode(tdReport.teeTCBSVN))")
         }
         guard tcbInfo.id == "SGX", tcbInfo.version >= 2 else {
             throw AttestationError(.collateral, "SGX quote with \(tcbInfo.id) TCB info v\(tcbInfo.version); SGX needs SGX TCB info v2 or v3")
@@ -75,17 +75,17 @@ public enum TCBEvaluation {
             mask = identity.attributesMask
             levels = identity.tcbLevels
         }
-        guard let expectedSigner = Hex.decode(mrsigner), expectedSigner.count == 48,
-            let expectedAttributes = Hex.decode(attributes), expectedAttributes.count == 8,
-            let attributesMask = Hex.decode(mask), attributesMask.count == 8
+        guard let expectedSigner = LowercaseHex.decode(mrsigner), expectedSigner.count == 48,
+            let expectedAttributes = LowercaseHex.decode(attributes), expectedAttributes.count == 8,
+            let attributesMask = LowercaseHex.decode(mask), attributesMask.count == 8
         else { throw AttestationError(.collateral, "TDX module identity fields are not hex of the right size") }
         guard tdReport.mrSignerSeam == expectedSigner else {
-            throw AttestationError(.tcb, "TDX module MRSIGNERSEAM \(Hex.encode(tdReport.mrSignerSeam)) differs from the TCB info's \(Hex.encode(expectedSigner))")
+            throw AttestationError(.tcb, "TDX module MRSIGNERSEAM \(LowercaseHex.encode(tdReport.mrSignerSeam)) differs from the TCB info's \(LowercaseHex.encode(expectedSigner))")
         }
         for i in 0..<8 {
             let actual = tdReport.seamAttributes[i]
             guard actual & attributesMask[i] == expectedAttributes[i] & attributesMask[i], actual & ~attributesMask[i] == 0 else {
-                throw AttestationError(.tcb, "TDX module SEAMATTRIBUTES \(Hex.encode(tdReport.seamAttributes)) differ from the TCB info's at byte \(i)")
+                throw AttestationError(.tcb, "TDX module SEAMATTRIBUTES \(LowercaseHex.encode(tdReport.seamAttributes)) differ from the TCB info's at byte \(i)")
             }
         }
         guard let levels else { return nil }
@@ -103,7 +103,7 @@ public enum TCBEvaluation {
             throw AttestationError(.collateral, "QE identity is \(identity.id) v\(identity.version), the quote needs \(expectedID)")
         }
         guard report.mrSigner == identity.mrsigner else {
-            throw AttestationError(.untrustedSigner, "QE MRSIGNER \(Hex.encode(report.mrSigner)) differs from the QE identity's \(Hex.encode(identity.mrsigner))")
+            throw AttestationError(.untrustedSigner, "QE MRSIGNER \(LowercaseHex.encode(report.mrSigner)) differs from the QE identity's \(LowercaseHex.encode(identity.mrsigner))")
         }
         guard !report.debug else { throw AttestationError(.untrustedSigner, "QE report is from a debug enclave") }
         guard report.isvProdID == identity.isvprodid else {

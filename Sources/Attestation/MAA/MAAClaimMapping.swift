@@ -19,7 +19,7 @@ enum MAAClaimMapping {
         func string(_ key: String) -> String? { flat[key]?.scalarText }
         func hex(_ key: String) throws(AttestationError) -> [UInt8] {
             guard let text = string(key) else { return [] }
-            guard let bytes = SNPHex.decode(text) else {
+            guard let bytes = LowercaseHex.decode(text) else {
                 throw AttestationError(.malformedEvidence, "MAA claim \(key) is not hex")
             }
             return bytes

@@ -56,7 +56,7 @@ public struct SNPVerifier: EvidenceVerifier {
             where crl.isRevoked(cert) {
                 throw AttestationError(
                     .certificateChain,
-                    "\(name) certificate (serial \(SNPHex.encode(cert.serialNumber))) is revoked by the \(chain.ark.subjectCommonName ?? "ARK") CRL")
+                    "\(name) certificate (serial \(LowercaseHex.encode(cert.serialNumber))) is revoked by the \(chain.ark.subjectCommonName ?? "ARK") CRL")
             }
         } else if requirements.requireCRL {
             throw AttestationError(.certificateChain, "no CRL supplied (collateral \"crl\") and one is required")
@@ -172,14 +172,14 @@ public struct SNPVerifiedReport: Sendable {
             "policy.smt": String(r.policy.smtAllowed),
             "policy.single_socket": String(r.policy.singleSocketOnly),
             "vmpl": String(r.vmpl),
-            "host_data": SNPHex.encode(r.hostData),
-            "family_id": SNPHex.encode(r.familyID),
-            "image_id": SNPHex.encode(r.imageID),
-            "id_key_digest": SNPHex.encode(r.idKeyDigest),
-            "author_key_digest": SNPHex.encode(r.authorKeyDigest),
-            "report_id": SNPHex.encode(r.reportID),
-            "report_id_ma": SNPHex.encode(r.reportIDMigrationAgent),
-            "chip_id": SNPHex.encode(r.chipID),
+            "host_data": LowercaseHex.encode(r.hostData),
+            "family_id": LowercaseHex.encode(r.familyID),
+            "image_id": LowercaseHex.encode(r.imageID),
+            "id_key_digest": LowercaseHex.encode(r.idKeyDigest),
+            "author_key_digest": LowercaseHex.encode(r.authorKeyDigest),
+            "report_id": LowercaseHex.encode(r.reportID),
+            "report_id_ma": LowercaseHex.encode(r.reportIDMigrationAgent),
+            "chip_id": LowercaseHex.encode(r.chipID),
             "platform_info": String(format: "%016llx", r.platformInfo.raw),
             "platform.smt_enabled": String(r.platformInfo.smtEnabled),
             "product": product.rawValue,
@@ -191,7 +191,7 @@ public struct SNPVerifiedReport: Sendable {
             for (name, value) in tcb.components { v["\(prefix).\(name)"] = String(value) }
         }
         return AttestationClaims(
-            kind: .sevSNP, measurement: SNPHex.encode(r.measurement), reportData: r.reportData,
+            kind: .sevSNP, measurement: LowercaseHex.encode(r.measurement), reportData: r.reportData,
             debug: r.policy.debugAllowed, simulated: false, values: v)
     }
 }

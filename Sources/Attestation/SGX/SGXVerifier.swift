@@ -25,20 +25,20 @@ public struct SGXVerifier: EvidenceVerifier {
 
     static func claims(enclave: EnclaveReport, verified: VerifiedDCAPQuote) -> AttestationClaims {
         var values: [String: String] = [
-            "mrenclave": Hex.encode(enclave.mrEnclave),
-            "mrsigner": Hex.encode(enclave.mrSigner),
+            "mrenclave": LowercaseHex.encode(enclave.mrEnclave),
+            "mrsigner": LowercaseHex.encode(enclave.mrSigner),
             "isv_prod_id": String(enclave.isvProdID),
             "isv_svn": String(enclave.isvSVN),
-            "attributes": Hex.encode(enclave.attributes),
-            "misc_select": Hex.encode(withUnsafeBytes(of: enclave.miscSelect.littleEndian, Array.init)),
-            "cpu_svn": Hex.encode(enclave.cpuSVN),
-            "config_id": Hex.encode(enclave.configID),
+            "attributes": LowercaseHex.encode(enclave.attributes),
+            "misc_select": LowercaseHex.encode(withUnsafeBytes(of: enclave.miscSelect.littleEndian, Array.init)),
+            "cpu_svn": LowercaseHex.encode(enclave.cpuSVN),
+            "config_id": LowercaseHex.encode(enclave.configID),
             "config_svn": String(enclave.configSVN),
             "quote_version": String(verified.quote.header.version),
         ]
         values.merge(DCAPClaimValues.platform(verified)) { a, _ in a }
         return AttestationClaims(
-            kind: .sgx, measurement: Hex.encode(enclave.mrEnclave), reportData: enclave.reportData, debug: enclave.debug,
+            kind: .sgx, measurement: LowercaseHex.encode(enclave.mrEnclave), reportData: enclave.reportData, debug: enclave.debug,
             simulated: false, tcbStatus: verified.tcb.status.rawValue, advisoryIDs: verified.tcb.advisoryIDs, values: values)
     }
 }

@@ -13,7 +13,7 @@ public enum LowercaseHex {
     }
 
     /// Decodes hex text (either case). Returns nil for odd length or a non-hex character.
-    public static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         let utf8 = Array(text.utf8)
         guard utf8.count % 2 == 0 else { return nil }
         var out = [UInt8]()

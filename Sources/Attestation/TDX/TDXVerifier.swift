@@ -25,24 +25,24 @@ public struct TDXVerifier: EvidenceVerifier {
 
     static func claims(td: TDReport, verified: VerifiedDCAPQuote) -> AttestationClaims {
         var values: [String: String] = [
-            "mrtd": Hex.encode(td.mrTD),
-            "mrconfigid": Hex.encode(td.mrConfigID),
-            "mrowner": Hex.encode(td.mrOwner),
-            "mrownerconfig": Hex.encode(td.mrOwnerConfig),
-            "mrseam": Hex.encode(td.mrSeam),
-            "mrsignerseam": Hex.encode(td.mrSignerSeam),
-            "seam_attributes": Hex.encode(td.seamAttributes),
-            "td_attributes": Hex.encode(td.tdAttributes),
-            "xfam": Hex.encode(td.xfam),
-            "tee_tcb_svn": Hex.encode(td.teeTCBSVN),
+            "mrtd": LowercaseHex.encode(td.mrTD),
+            "mrconfigid": LowercaseHex.encode(td.mrConfigID),
+            "mrowner": LowercaseHex.encode(td.mrOwner),
+            "mrownerconfig": LowercaseHex.encode(td.mrOwnerConfig),
+            "mrseam": LowercaseHex.encode(td.mrSeam),
+            "mrsignerseam": LowercaseHex.encode(td.mrSignerSeam),
+            "seam_attributes": LowercaseHex.encode(td.seamAttributes),
+            "td_attributes": LowercaseHex.encode(td.tdAttributes),
+            "xfam": LowercaseHex.encode(td.xfam),
+            "tee_tcb_svn": LowercaseHex.encode(td.teeTCBSVN),
             "quote_version": String(verified.quote.header.version),
         ]
-        for (i, rtmr) in td.rtmr.enumerated() { values["rtmr\(i)"] = Hex.encode(rtmr) }
-        if let svn2 = td.teeTCBSVN2 { values["tee_tcb_svn2"] = Hex.encode(svn2) }
-        if let serviceTD = td.mrServiceTD { values["mrservicetd"] = Hex.encode(serviceTD) }
+        for (i, rtmr) in td.rtmr.enumerated() { values["rtmr\(i)"] = LowercaseHex.encode(rtmr) }
+        if let svn2 = td.teeTCBSVN2 { values["tee_tcb_svn2"] = LowercaseHex.encode(svn2) }
+        if let serviceTD = td.mrServiceTD { values["mrservicetd"] = LowercaseHex.encode(serviceTD) }
         values.merge(DCAPClaimValues.platform(verified)) { a, _ in a }
         return AttestationClaims(
-            kind: .tdx, measurement: Hex.encode(td.mrTD), reportData: td.reportData, debug: td.debug, simulated: false,
+            kind: .tdx, measurement: LowercaseHex.encode(td.mrTD), reportData: td.reportData, debug: td.debug, simulated: false,
             tcbStatus: verified.tcb.status.rawValue, advisoryIDs: verified.tcb.advisoryIDs, values: values)
     }
 }

@@ -17,33 +17,33 @@ struct DCAPQuoteParsingTests {
             #expect(Int(quote.header.qeSVN) == c.header["qe_svn"] as? Int, "\(c.path)")
             #expect(Int(quote.header.pceSVN) == c.header["pce_svn"] as? Int, "\(c.path)")
             #expect(Int(quote.header.attestationKeyType) == c.header["attestation_key_type"] as? Int, "\(c.path)")
-            #expect(Hex.encode(quote.header.qeVendorID) == c.header["qe_vendor_id"] as? String, "\(c.path)")
-            #expect(Hex.encode(quote.header.userData) == c.header["user_data"] as? String, "\(c.path)")
+            #expect(LowercaseHex.encode(quote.header.qeVendorID) == c.header["qe_vendor_id"] as? String, "\(c.path)")
+            #expect(LowercaseHex.encode(quote.header.userData) == c.header["user_data"] as? String, "\(c.path)")
             #expect(quote.isTDX == c.isTDX, "\(c.path)")
             var fields: [String: String] = [:]
             switch quote.body {
             case .sgxEnclave(let r):
                 fields = [
-                    "attributes": Hex.encode(r.attributes), "cpu_svn": Hex.encode(r.cpuSVN), "mr_enclave": Hex.encode(r.mrEnclave),
-                    "mr_signer": Hex.encode(r.mrSigner), "report_data": Hex.encode(r.reportData),
+                    "attributes": LowercaseHex.encode(r.attributes), "cpu_svn": LowercaseHex.encode(r.cpuSVN), "mr_enclave": LowercaseHex.encode(r.mrEnclave),
+                    "mr_signer": LowercaseHex.encode(r.mrSigner), "report_data": LowercaseHex.encode(r.reportData),
                 ]
             case .td10(let r), .td15(let r):
                 fields = [
-                    "mr_config_id": Hex.encode(r.mrConfigID), "mr_owner": Hex.encode(r.mrOwner), "mr_owner_config": Hex.encode(r.mrOwnerConfig),
-                    "mr_seam": Hex.encode(r.mrSeam), "mr_signer_seam": Hex.encode(r.mrSignerSeam), "mr_td": Hex.encode(r.mrTD),
-                    "report_data": Hex.encode(r.reportData), "rt_mr0": Hex.encode(r.rtmr[0]), "rt_mr1": Hex.encode(r.rtmr[1]),
-                    "rt_mr2": Hex.encode(r.rtmr[2]), "rt_mr3": Hex.encode(r.rtmr[3]), "seam_attributes": Hex.encode(r.seamAttributes),
-                    "td_attributes": Hex.encode(r.tdAttributes), "tee_tcb_svn": Hex.encode(r.teeTCBSVN), "xfam": Hex.encode(r.xfam),
+                    "mr_config_id": LowercaseHex.encode(r.mrConfigID), "mr_owner": LowercaseHex.encode(r.mrOwner), "mr_owner_config": LowercaseHex.encode(r.mrOwnerConfig),
+                    "mr_seam": LowercaseHex.encode(r.mrSeam), "mr_signer_seam": LowercaseHex.encode(r.mrSignerSeam), "mr_td": LowercaseHex.encode(r.mrTD),
+                    "report_data": LowercaseHex.encode(r.reportData), "rt_mr0": LowercaseHex.encode(r.rtmr[0]), "rt_mr1": LowercaseHex.encode(r.rtmr[1]),
+                    "rt_mr2": LowercaseHex.encode(r.rtmr[2]), "rt_mr3": LowercaseHex.encode(r.rtmr[3]), "seam_attributes": LowercaseHex.encode(r.seamAttributes),
+                    "td_attributes": LowercaseHex.encode(r.tdAttributes), "tee_tcb_svn": LowercaseHex.encode(r.teeTCBSVN), "xfam": LowercaseHex.encode(r.xfam),
                 ]
-                if let svn2 = r.teeTCBSVN2 { fields["tee_tcb_svn2"] = Hex.encode(svn2) }
-                if let service = r.mrServiceTD { fields["mr_service_td"] = Hex.encode(service) }
+                if let svn2 = r.teeTCBSVN2 { fields["tee_tcb_svn2"] = LowercaseHex.encode(svn2) }
+                if let service = r.mrServiceTD { fields["mr_service_td"] = LowercaseHex.encode(service) }
             }
             #expect(fields == c.report, "\(c.path)")
             // The PCK certificate inside the quote names the expected FMSPC.
             #expect(quote.qeCertification.certificationDataType == QECertificationData.typePCKCertChain, "\(c.path)")
             let chain = try IntelCertificateChain(pem: quote.qeCertification.certificationData, leafName: "PCK certificate")
             let pck = try PCKExtension(certificate: chain.leaf)
-            #expect(Hex.encode(pck.fmspc).uppercased() == c.fmspc, "\(c.path)")
+            #expect(LowercaseHex.encode(pck.fmspc).uppercased() == c.fmspc, "\(c.path)")
         }
     }
 
@@ -106,7 +106,7 @@ struct DCAPQuoteParsingTests {
         let collateral = try DCAPCollateral(dcapQVLJSON: DCAPVectors.bytes("intel-tdx/dcap-qvl/tdx_quote_collateral.json"))
         let pckDER = try IntelCertificateChain(pem: DCAPQuote(bytes: quote).qeCertification.certificationData, leafName: "PCK")
             .leaf.extensions[oid: PCKExtension.oid].map { Array($0.value) } ?? []
-        let crl = try #require(Hex.decode(String(decoding: collateral.pckCRL, as: UTF8.self)))
+        let crl = try #require(LowercaseHex.decode(String(decoding: collateral.pckCRL, as: UTF8.self)))
         for _ in 0..<800 {
             for var input in [quote, pckDER, crl, collateral.tcbInfo.body] {
                 for _ in 0..<(1 + rng.next() % 4) {
@@ -127,7 +127,7 @@ struct DCAPQuoteParsingTests {
         let quote = try DCAPQuote(bytes: DCAPVectors.bytes("intel-sgx/dcap-qvl/sgx_quote"))
         let chain = try IntelCertificateChain(pem: quote.qeCertification.certificationData, leafName: "PCK certificate")
         let pck = try PCKExtension(certificate: chain.leaf)
-        #expect(pck.fmspc == Hex.decode("00a067110000"))
+        #expect(pck.fmspc == LowercaseHex.decode("00a067110000"))
         #expect(pck.pceID == [0, 0])
         #expect(pck.tcbComponents == pck.cpuSVN)  // Intel issues PCKs with comp SVNs = CPUSVN bytes
         // The PCK is issued for a certified TCB at or below the running PCE (13 ≤ 15 here).
@@ -145,7 +145,7 @@ struct DCAPQuoteParsingTests {
             #expect(throws: AttestationError.self) { try PCKExtension(der: Array(der.prefix(length))) }
         }
         let collateral = try DCAPCollateral(dcapQVLJSON: DCAPVectors.bytes("intel-tdx/dcap-qvl/tdx_quote_collateral.json"))
-        let crl = try #require(Hex.decode(String(decoding: collateral.rootCACRL, as: UTF8.self)))
+        let crl = try #require(LowercaseHex.decode(String(decoding: collateral.rootCACRL, as: UTF8.self)))
         for length in 0..<crl.count {
             #expect(throws: AttestationError.self) { try CertificateRevocationList(bytes: Array(crl.prefix(length)), name: "root CA CRL") }
         }

@@ -21,7 +21,7 @@ struct DCAPVerificationTests {
                 #expect(claims.advisoryIDs == c.expectedAdvisories, "\(c.path)")
                 #expect(claims.values["tcb_status"] == status)
                 #expect(claims.values["fmspc"] == c.fmspc.lowercased(), "\(c.path)")
-                #expect(Hex.encode(claims.reportData) == c.report["report_data"], "\(c.path)")
+                #expect(LowercaseHex.encode(claims.reportData) == c.report["report_data"], "\(c.path)")
                 #expect(claims.simulated == false)
                 if c.isTDX {
                     #expect(claims.kind == .tdx)
@@ -133,7 +133,7 @@ struct DCAPVerificationTests {
             }
             for key in ["root_ca_crl", "pck_crl"] {
                 let hex = try #require(evidence.collateral[key])
-                var der = try #require(Hex.decode(String(decoding: hex, as: UTF8.self)))
+                var der = try #require(LowercaseHex.decode(String(decoding: hex, as: UTF8.self)))
                 // Flip a byte of the signed tbsCertList (after the outer header, before the signature).
                 der[der.count / 3] ^= 0x01
                 var flipped = evidence
@@ -244,12 +244,12 @@ struct DCAPVerificationTests {
         var evidence = try DCAPVectors.evidence(c)
         let tcb = try DCAPCollateral(evidenceCollateral: evidence.collateral)
         evidence.collateral["tcb_info"] = Array(#"{"tcbInfo":"#.utf8) + tcb.tcbInfo.body
-            + Array(#","signature":""#.utf8) + Array(Hex.encode(tcb.tcbInfo.signature).utf8) + Array(#""}"#.utf8)
+            + Array(#","signature":""#.utf8) + Array(LowercaseHex.encode(tcb.tcbInfo.signature).utf8) + Array(#""}"#.utf8)
         evidence.collateral["tcb_info_signature"] = nil
         evidence.collateral["qe_identity"] = Array(#"{"enclaveIdentity":"#.utf8) + tcb.qeIdentity.body
-            + Array(#","signature":""#.utf8) + Array(Hex.encode(tcb.qeIdentity.signature).utf8) + Array(#""}"#.utf8)
+            + Array(#","signature":""#.utf8) + Array(LowercaseHex.encode(tcb.qeIdentity.signature).utf8) + Array(#""}"#.utf8)
         evidence.collateral["qe_identity_signature"] = nil
-        evidence.collateral["pck_crl"] = Hex.decode(String(decoding: tcb.pckCRL, as: UTF8.self))  // DER
+        evidence.collateral["pck_crl"] = LowercaseHex.decode(String(decoding: tcb.pckCRL, as: UTF8.self))  // DER
         let claims = try TDXVerifier().verify(evidence, now: c.now!)
         #expect(claims.tcbStatus == c.expectedStatus)
         // And go-tdx-guest's recorded PCS response parses into the same shape.

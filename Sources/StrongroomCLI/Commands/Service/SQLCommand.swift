@@ -1,5 +1,6 @@
 import AlwaysEncrypted
 import ArgumentParser
+import Attestation
 import StrongroomCrypto
 
 /// SQL Server Always Encrypted tools (issue 6). `sql cell` is for debugging and interop checks:
@@ -22,26 +23,12 @@ enum HexArgument {
     static func bytes(_ text: String, what: String) throws -> [UInt8] {
         var trimmed = Substring(text)
         if trimmed.hasPrefix("0x") || trimmed.hasPrefix("0X") { trimmed = trimmed.dropFirst(2) }
-        guard trimmed.count % 2 == 0 else { throw ValidationError("\(what) must be an even number of hex digits") }
-        var out: [UInt8] = []
-        out.reserveCapacity(trimmed.count / 2)
-        var index = trimmed.startIndex
-        while index < trimmed.endIndex {
-            let next = trimmed.index(index, offsetBy: 2)
-            guard let byte = UInt8(trimmed[index..<next], radix: 16) else { throw ValidationError("\(what) is not hex") }
-            out.append(byte)
-            index = next
-        }
-        return out
+        guard trimmed.utf8.count % 2 == 0 else { throw ValidationError("\(what) must be an even number of hex digits") }
+        guard let bytes = LowercaseHex.decode(trimmed) else { throw ValidationError("\(what) is not hex") }
+        return bytes
     }
 
-    static func text(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 15)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func text(_ bytes: [UInt8]) -> String { LowercaseHex.encode(bytes) }
 
     static func cipher(cekHex: String) throws -> CellCipher {
         var cek = try bytes(cekHex, what: "--cek-hex")
