@@ -31,6 +31,8 @@ let package = Package(
     targets: [
         .target(name: "Columnar", swiftSettings: strictSwift6),
         .target(name: "SQLParser", swiftSettings: strictSwift6),
+        // Locates ../shared/vectors for the test targets (no product depends on it).
+        .target(name: "SharedVectors", swiftSettings: strictSwift6),
         // The strict YAML node walker (paths, lines, no aliases or guessing) of policies and deploy.yaml.
         .target(name: "StrictYAML", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strictSwift6),
         // OpenSSL's EVP for the bulk AES-GCM / AES-CTR of Parquet pages: it works in caller
@@ -182,10 +184,10 @@ let package = Package(
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"], swiftSettings: strictSwift6),
         .testTarget(name: "StrongroomCryptoTests", dependencies: ["StrongroomCrypto"], swiftSettings: strictSwift6),
         .testTarget(name: "ParquetCodecsTests", dependencies: ["ParquetCodecs"], swiftSettings: strictSwift6),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar", "StrongroomCrypto"], swiftSettings: strictSwift6),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar", "StrongroomCrypto", "SharedVectors"], swiftSettings: strictSwift6),
         .testTarget(name: "QueryKernelsTests", dependencies: ["QueryKernels", "Columnar"], swiftSettings: strictSwift6),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Parquet", "Columnar"], swiftSettings: strictSwift6),
-        .testTarget(name: "AttestationTests", dependencies: ["Attestation"], swiftSettings: strictSwift6),
+        .testTarget(name: "AttestationTests", dependencies: ["Attestation", "SharedVectors"], swiftSettings: strictSwift6),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Attestation"], swiftSettings: strictSwift6),
         .testTarget(name: "CASCoreTests", dependencies: ["CASCore", "Policy", "Attestation"], swiftSettings: strictSwift6),
         .testTarget(name: "CASStorageTests", dependencies: ["CASStorage", "CASCore", "Attestation", "Policy"], swiftSettings: strictSwift6),
@@ -197,7 +199,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift6),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "CASServer", "CASStorage"], swiftSettings: strictSwift6),
-        .testTarget(name: "AlwaysEncryptedTests", dependencies: ["AlwaysEncrypted"], swiftSettings: strictSwift6),
+        .testTarget(name: "AlwaysEncryptedTests", dependencies: ["AlwaysEncrypted", "SharedVectors"], swiftSettings: strictSwift6),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Attestation"], swiftSettings: strictSwift6),
         .testTarget(
             name: "EncryptedTablesTests",

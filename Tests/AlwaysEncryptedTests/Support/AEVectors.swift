@@ -1,22 +1,11 @@
 import Foundation
+import SharedVectors
 import Testing
 
 /// ../shared/vectors/always-encrypted: AE_VECTORS.json and the upstream files it names.
 /// Read at test time, so the expected bytes stay external to this repository.
 enum AEVectors {
-    static let directory: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            dir = dir.deletingLastPathComponent()
-        }
-        let candidates = [
-            ProcessInfo.processInfo.environment["STRONGROOM_VECTORS"].map { URL(fileURLWithPath: $0) },
-            dir.deletingLastPathComponent().appendingPathComponent("shared/vectors"),
-            URL(fileURLWithPath: "/work/shared/vectors"),
-        ].compactMap { $0 }
-        let root = candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]
-        return root.appendingPathComponent("always-encrypted")
-    }()
+    static let directory = SharedVectors.directory("always-encrypted")
 
     struct File: Decodable {
         var cases: [Case]

@@ -1,22 +1,11 @@
 import Foundation
+import SharedVectors
 @testable import Attestation
 
 /// The recorded Intel DCAP vectors and their expected results
 /// (../shared/vectors/attestation/ATTESTATION_EXPECTED.json, "intel_dcap_quotes").
 enum DCAPVectors {
-    static let directory: URL = {
-        // CI lays shared/ beside the clone: <repo>/../shared (STRONGROOM_VECTORS overrides).
-        let root = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let candidates = [
-            ProcessInfo.processInfo.environment["STRONGROOM_VECTORS"].map { URL(fileURLWithPath: $0).appendingPathComponent("attestation") },
-            root.appendingPathComponent("../shared/vectors/attestation").standardizedFileURL,
-            root.appendingPathComponent("../../shared/vectors/attestation").standardizedFileURL,
-            URL(fileURLWithPath: "/work/shared/vectors/attestation"),
-        ].compactMap { $0 }
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("ATTESTATION_EXPECTED.json").path) }
-            ?? candidates[0]
-    }()
+    static let directory = SharedVectors.directory("attestation")
 
     static func bytes(_ relative: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: directory.appendingPathComponent(relative)))

@@ -1,4 +1,5 @@
 import Foundation
+import SharedVectors
 import Testing
 
 @testable import Attestation
@@ -6,19 +7,7 @@ import Testing
 /// ../shared/vectors/attestation (CI lays shared/ beside the clone) and its expected results,
 /// read at run time so the truth stays outside this repository.
 enum TEEVectors {
-    static let root: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            dir = dir.deletingLastPathComponent()
-        }
-        let candidates = [
-            ProcessInfo.processInfo.environment["STRONGROOM_VECTORS"].map { URL(fileURLWithPath: $0) },
-            dir.deletingLastPathComponent().appendingPathComponent("shared/vectors"),
-            URL(fileURLWithPath: "/work/shared/vectors"),
-        ].compactMap { $0 }
-        let base = candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]
-        return base.appendingPathComponent("attestation")
-    }()
+    static let root = SharedVectors.directory("attestation")
 
     static func bytes(_ relative: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: root.appendingPathComponent(relative)))

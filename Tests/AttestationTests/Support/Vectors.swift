@@ -1,20 +1,9 @@
 import Foundation
+import SharedVectors
 
 /// The shared recorded evidence: `<repo>/../shared/vectors/attestation` (CI lays shared/ beside the clone).
 enum Vectors {
-    static let attestation: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            dir = dir.deletingLastPathComponent()
-        }
-        let candidates = [
-            ProcessInfo.processInfo.environment["STRONGROOM_VECTORS"].map { URL(fileURLWithPath: $0) },
-            dir.deletingLastPathComponent().appendingPathComponent("shared/vectors"),
-            URL(fileURLWithPath: "/work/shared/vectors"),
-        ].compactMap { $0 }
-        let root = candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]
-        return root.appendingPathComponent("attestation")
-    }()
+    static let attestation = SharedVectors.directory("attestation")
 
     static func bytes(_ relative: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: attestation.appendingPathComponent(relative)))

@@ -1,20 +1,10 @@
 import Foundation
+import SharedVectors
 @testable import Parquet
 
 /// Locates ../shared/vectors from the package root (worktrees live elsewhere, hence the fallback).
 enum ThriftTestVectors {
-    static var root: URL {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" {
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-                let candidate = dir.deletingLastPathComponent().appendingPathComponent("shared/vectors")
-                if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-                break
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: "/work/shared/vectors")
-    }
+    static var root: URL { SharedVectors.root }
 
     static var parquet: URL { root.appendingPathComponent("parquet") }
 
