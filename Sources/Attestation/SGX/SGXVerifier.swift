@@ -12,14 +12,8 @@ public struct SGXVerifier: EvidenceVerifier {
     }
 
     public func verify(_ evidence: Evidence, now: Date) throws(AttestationError) -> AttestationClaims {
-        guard evidence.kind == .sgx else {
-            throw AttestationError(.unsupportedKind, "SGX verifier given \(evidence.kind.rawValue) evidence")
-        }
-        let quote = try DCAPQuote(bytes: evidence.report)
-        guard let enclave = quote.body.enclaveReport else {
-            throw AttestationError(.unsupportedKind, "quote body is a TD report, not an SGX enclave report")
-        }
-        let verified = try dcap.verify(quote: quote, collateral: DCAPCollateral(evidenceCollateral: evidence.collateral), now: now)
+        let (enclave, verified) = try dcap.verify(
+            evidence, as: .sgx, now: now, wrongBody: "quote body is a TD report, not an SGX enclave report") { $0.enclaveReport }
         return Self.claims(enclave: enclave, verified: verified)
     }
 

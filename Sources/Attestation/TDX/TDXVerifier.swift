@@ -12,14 +12,8 @@ public struct TDXVerifier: EvidenceVerifier {
     }
 
     public func verify(_ evidence: Evidence, now: Date) throws(AttestationError) -> AttestationClaims {
-        guard evidence.kind == .tdx else {
-            throw AttestationError(.unsupportedKind, "TDX verifier given \(evidence.kind.rawValue) evidence")
-        }
-        let quote = try DCAPQuote(bytes: evidence.report)
-        guard let td = quote.body.tdReport else {
-            throw AttestationError(.unsupportedKind, "quote body is an SGX enclave report, not a TD report")
-        }
-        let verified = try dcap.verify(quote: quote, collateral: DCAPCollateral(evidenceCollateral: evidence.collateral), now: now)
+        let (td, verified) = try dcap.verify(
+            evidence, as: .tdx, now: now, wrongBody: "quote body is an SGX enclave report, not a TD report") { $0.tdReport }
         return Self.claims(td: td, verified: verified)
     }
 
