@@ -33,7 +33,9 @@ final class PostgresTableDatabase: TableDatabase {
         }
     }
 
-    deinit { try? connection.close().wait() }
+    private var closed = false
+
+    deinit { close() }
 
     func query(_ sql: String, _ parameters: [DatabaseValue]) throws -> [[DatabaseValue]] {
         var bindings = PostgresBindings(capacity: parameters.count)
@@ -93,7 +95,11 @@ final class PostgresTableDatabase: TableDatabase {
         return DescribedTable(name: actual, columns: tables[actual] ?? [])
     }
 
-    func close() { try? connection.close().wait() }
+    func close() {
+        guard !closed else { return }
+        closed = true
+        try? connection.close().wait()
+    }
 
     /// Columns come back in the types the queries ask for: bytea, integers, floats, booleans,
     /// and text (everything else is cast to text in the SELECT).

@@ -1,13 +1,10 @@
 import AlwaysEncrypted
+import CASCore
 import Columnar
 import Foundation
 import Query
 import QueryKernels
 import Synchronization
-
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
-}
 
 /// A database table as a query source (`--table NAME=postgres://…?table=t`). Encrypted columns
 /// are decrypted with their CEKs (unwrapped through `keys`) into plaintext engine columns, or,
@@ -106,7 +103,7 @@ public final class DatabaseTable: ExternalTable {
             throw AlwaysEncryptedError(.truncated, "an encrypted column holds a value that is not bytes")
         }
         // Not decrypting: the ciphertext as SQL Server tools show varbinary.
-        guard let cipher else { return .string("0x" + cell.map { String($0, radix: 16, uppercase: true).leftPadded(2) }.joined()) }
+        guard let cipher else { return .string("0x" + Hex.encode(cell).uppercased()) }
         return try SQLServerValue(normalized: try cipher.decrypt(cell), as: column.sqlType)
     }
 

@@ -53,8 +53,9 @@ public enum TableWriter {
             let definitions = columns.map { "\(db.dialect.quote($0.name)) \($0.declaredType)" }.joined(separator: ", ")
             try db.query("CREATE TABLE \(db.dialect.quote(location.table)) (\(definitions))", [])
             if !requests.isEmpty { try EncryptionMetadata.create(in: db) }
+            let keyNames = Set(try EncryptionMetadata.keyNames(in: db).map { $0.lowercased() })
             for case let encryption? in columns.map(\.encryption) {
-                guard try EncryptionMetadata.keyNames(in: db).contains(where: { $0.lowercased() == encryption.key.lowercased() }) else {
+                guard keyNames.contains(encryption.key.lowercased()) else {
                     throw TableError(.notFound, "column encryption key \(encryption.key) does not exist in \(db.location.description)")
                 }
                 try EncryptionMetadata.addEncryptedColumn(encryption, table: location.table, in: db)

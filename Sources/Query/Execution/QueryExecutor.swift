@@ -125,6 +125,16 @@ public struct QueryExecutor: Sendable {
     /// the scanned columns to return, the others only feed the filter.
     private func scanTasks(_ source: TableSource, columns: [Int], filter: PhysicalExpression?, pruning: [PruningPredicate],
                            keeping: [Int]?) -> [Task] {
+        // An external table is one task: one load, narrowed by the filter's pushable equalities.
+        if case .external(let table) = source {
+            let equalities = ExternalEquality.pushable(filter, columns: columns, table: table)
+            let scanned = onMorselScanned
+            return [{
+                let batch = try table.load(columns: columns, equalities: equalities)
+                scanned?()
+                return try Self.filtered(batch, filter, keeping: keeping)
+            }]
+        }
         let morsels = (0..<source.morselCount).filter { morsel in
             !pruning.contains { $0.rulesOut(source.statistics(morsel, column: $0.column)) }
         }
@@ -133,14 +143,6 @@ public struct QueryExecutor: Sendable {
         // the idle threads decode the morsel's columns alongside.
         let concurrency = morsels.isEmpty ? 1 : max(1, threads / morsels.count)
         let proof = filter.flatMap { FilterIntoScan.statisticsProof($0, columns: columns, source: source) }
-        if case .external(let table) = source {
-            let equalities = ExternalEquality.pushable(filter, columns: columns, table: table)
-            return [{
-                let batch = try table.load(columns: columns, equalities: equalities)
-                scanned?()
-                return try Self.filtered(batch, filter, keeping: keeping)
-            }]
-        }
         return morsels.map { morsel in
             // Statistics may show every row of the morsel passes the filter: then skip it.
             let filter = proof.map { p in p.allSatisfy { $0.holdsForAll(source.statistics(morsel, column: $0.column)) } } == true ? nil : filter
