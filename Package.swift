@@ -146,6 +146,7 @@ let package = Package(
             name: "CASClient",
             dependencies: [
                 "CASCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -161,10 +162,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6),
+        // fork + PR_SET_PDEATHSIG + exec for workloads, PR_SET_DUMPABLE (issue 13).
+        .target(name: "CStrongroomProcess"),
         .target(
             name: "Runtime",
             dependencies: [
-                "CASClient", "CASCore", "Attestation", "Agent", "Parquet",
+                "CASClient", "CASCore", "Attestation", "Agent", "Parquet", "CStrongroomProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6),

@@ -123,7 +123,27 @@ public struct CASClient: Sendable {
         try await call(.POST, CASRoutes.kmsUnwrap, body: request, credential: credential, expecting: UnwrapResponse.self)
     }
 
+    // MARK: Grants and revocation
+
+    /// An attested job asks for a grant for its helper service (Spark executors).
+    public func issueGrant(_ request: GrantRequest, credential: CASCredential) async throws(CASClientError) -> GrantIssued {
+        try await call(.POST, CASRoutes.grants, body: request, credential: credential, expecting: GrantIssued.self)
+    }
+
+    /// An owner revokes one token of the policy, or all tokens issued until now.
+    public func revokeTokens(policy: String, _ request: TokenRevocation, as identity: OwnerIdentity) async throws(CASClientError)
+        -> TokensRevoked
+    {
+        try await call(.POST, CASRoutes.policyTokenRevocation(policy), body: request, signer: identity, expecting: TokensRevoked.self)
+    }
+
     // MARK: Audit and administration
+
+    public func registerAuditor(_ registration: AuditorRegistration, as admin: OwnerIdentity) async throws(CASClientError)
+        -> AuditorRegistration
+    {
+        try await call(.POST, CASRoutes.auditors, body: registration, signer: admin, expecting: AuditorRegistration.self)
+    }
 
     public func audit(_ query: AuditQuery = AuditQuery(), as identity: OwnerIdentity) async throws(CASClientError)
         -> AuditPage
@@ -186,8 +206,14 @@ public struct CASClient: Sendable {
             authorization = RequestSignature.sign(
                 method: method.rawValue, pathWithQuery: path, body: body, identity: identity, now: Date()
             ).headerValue
-        case (nil, .bearer(let token)?):
-            authorization = "Bearer " + token
+        case (nil, .workload(let token, let signingKey)?):
+            do {
+                authorization = try ProofOfPossession.sign(
+                    method: method.rawValue, pathWithQuery: path, body: body, token: token, key: signingKey, now: Date()
+                ).headerValue
+            } catch {
+                throw CASClientError(.configuration, detail: "cannot sign the request with the runtime key")
+            }
         case (nil, nil):
             authorization = nil
         }

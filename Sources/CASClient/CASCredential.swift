@@ -1,7 +1,9 @@
+import Crypto
 import Policy
 
-/// How a KMS call authenticates: a workload's attestation token, or an owner's signature.
+/// How a request authenticates: an attested workload's token, proven with the runtime signing
+/// key the token is bound to (SR-PoP; the token alone is worthless), or an owner's signature.
 public enum CASCredential: Sendable {
-    case bearer(String)
+    case workload(token: String, signingKey: P256.Signing.PrivateKey)
     case owner(OwnerIdentity)
 }

@@ -40,6 +40,15 @@ enum RecordChecks {
         guard !record.publicKey.isEmpty else { throw CASStoreError(.invalidRecord, "nodes.public_key is empty") }
     }
 
+    static func record(kind: String, key: String) throws(CASStoreError) {
+        try name(kind, "records.kind")
+        guard !key.isEmpty, key.utf8.count <= 1024 else { throw CASStoreError(.invalidRecord, "records.key must be 1 to 1024 bytes") }
+    }
+
+    static func replay(_ digest: [UInt8]) throws(CASStoreError) {
+        guard digest.count == 32 else { throw CASStoreError(.invalidRecord, "replays.digest must be 32 bytes, got \(digest.count)") }
+    }
+
     static func nonce(_ nonce: [UInt8]) throws(CASStoreError) {
         guard (16...64).contains(nonce.count) else {
             throw CASStoreError(.invalidRecord, "nonce must be 16 to 64 bytes, got \(nonce.count)")
@@ -75,7 +84,7 @@ enum RecordChecks {
 enum SchemaVersion {
     static let reservedPrefix = "schema."
     static let key = "schema.version"
-    static let current = 1
+    static let current = 2
 
     static func decode(_ bytes: [UInt8]) throws(CASStoreError) -> Int {
         guard let version = Int(String(decoding: bytes, as: UTF8.self)), version >= 1 else {

@@ -36,7 +36,7 @@ public struct ChallengeResponse: Sendable, Codable, Equatable {
 }
 
 /// `POST /v1/attest`. The evidence's report data must equal
-/// `ReportDataBinding.reportData(nonce, runtimePublicKey, jobHash)`.
+/// `ReportDataBinding.reportData(nonce, runtimePublicKey ‖ runtimeSigningKey, jobHash)`.
 public struct AttestRequest: Sendable, Codable, Equatable {
     public static let runtimePublicKeySize = 65
     public static let jobHashSize = 32
@@ -45,26 +45,36 @@ public struct AttestRequest: Sendable, Codable, Equatable {
     public var service: String
     public var nonce: [UInt8]
     public var evidence: Evidence
-    /// P-256, X9.63 uncompressed (65 bytes), ephemeral.
+    /// P-256 key agreement key, X9.63 uncompressed (65 bytes), ephemeral: the configuration is sealed to it.
     public var runtimePublicKey: [UInt8]
-    /// SHA-256 of the job, or `ReportDataBinding.noJobHash`.
+    /// P-256 signing key, X9.63 (65 bytes), ephemeral: every request with the token is signed by it.
+    public var runtimeSigningKey: [UInt8]
+    /// SHA-256 of the job (`JobHash`), or `ReportDataBinding.noJobHash`.
     public var jobHash: [UInt8]
+    /// A helper's grant (`srg1.…`) from the attested job it helps.
+    public var grant: String?
 
     public init(
         policy: String, service: String, nonce: [UInt8], evidence: Evidence, runtimePublicKey: [UInt8],
-        jobHash: [UInt8] = ReportDataBinding.noJobHash
+        runtimeSigningKey: [UInt8], jobHash: [UInt8] = ReportDataBinding.noJobHash, grant: String? = nil
     ) {
         self.policy = policy
         self.service = service
         self.nonce = nonce
         self.evidence = evidence
         self.runtimePublicKey = runtimePublicKey
+        self.runtimeSigningKey = runtimeSigningKey
         self.jobHash = jobHash
+        self.grant = grant
     }
 
+    /// The runtime keys as the report data binds them: key agreement key ‖ signing key.
+    public var boundKeys: [UInt8] { runtimePublicKey + runtimeSigningKey }
+
     enum CodingKeys: String, CodingKey {
-        case policy, service, nonce, evidence
+        case policy, service, nonce, evidence, grant
         case runtimePublicKey = "runtime_public_key"
+        case runtimeSigningKey = "runtime_signing_key"
         case jobHash = "job_hash"
     }
 
@@ -80,7 +90,14 @@ public struct AttestRequest: Sendable, Codable, Equatable {
                 forKey: .runtimePublicKey, in: c,
                 debugDescription: "expected a P-256 X9.63 public key of 65 bytes, got \(runtimePublicKey.count)")
         }
+        runtimeSigningKey = try c.decodeBase64(forKey: .runtimeSigningKey)
+        guard runtimeSigningKey.count == Self.runtimePublicKeySize else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .runtimeSigningKey, in: c,
+                debugDescription: "expected a P-256 X9.63 public key of 65 bytes, got \(runtimeSigningKey.count)")
+        }
         jobHash = try c.decodeHex(forKey: .jobHash, count: Self.jobHashSize)
+        grant = try c.decodeIfPresent(String.self, forKey: .grant)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -90,7 +107,9 @@ public struct AttestRequest: Sendable, Codable, Equatable {
         try c.encodeBase64(nonce, forKey: .nonce)
         try c.encode(evidence, forKey: .evidence)
         try c.encodeBase64(runtimePublicKey, forKey: .runtimePublicKey)
+        try c.encodeBase64(runtimeSigningKey, forKey: .runtimeSigningKey)
         try c.encode(HexField.encode(jobHash), forKey: .jobHash)
+        try c.encodeIfPresent(grant, forKey: .grant)
     }
 }
 

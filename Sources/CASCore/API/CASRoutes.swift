@@ -6,6 +6,9 @@ public enum CASRoutes {
     public static func policySecret(_ name: String, _ secret: String) -> String {
         "/v1/policies/\(segment(name))/secrets/\(segment(secret))"
     }
+    public static func policyTokenRevocation(_ name: String) -> String { "/v1/policies/\(segment(name))/tokens/revoke" }
+    public static let grants = "/v1/grants"
+    public static let auditors = "/v1/auditors"
     public static let casKey = "/v1/cas-key"
     public static let challenge = "/v1/attest/challenge"
     public static let attest = "/v1/attest"

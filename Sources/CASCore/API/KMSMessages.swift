@@ -1,28 +1,33 @@
-/// `POST /v1/kms/wrap`: a data key to wrap under a CAS master key.
+/// `POST /v1/kms/wrap`: a data key to wrap under a CAS master key. Master key ids are scoped
+/// per policy: an owner's signed request names the policy; a workload's is its token's policy.
 public struct WrapRequest: Sendable, Codable, Equatable {
     public var masterKeyID: String
     public var key: [UInt8]
+    public var policy: String?
 
-    public init(masterKeyID: String, key: [UInt8]) {
+    public init(masterKeyID: String, key: [UInt8], policy: String? = nil) {
         self.masterKeyID = masterKeyID
         self.key = key
+        self.policy = policy
     }
 
     enum CodingKeys: String, CodingKey {
         case masterKeyID = "master_key_id"
-        case key
+        case key, policy
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         masterKeyID = try c.decode(String.self, forKey: .masterKeyID)
         key = try c.decodeBase64(forKey: .key)
+        policy = try c.decodeIfPresent(String.self, forKey: .policy)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(masterKeyID, forKey: .masterKeyID)
         try c.encodeBase64(key, forKey: .key)
+        try c.encodeIfPresent(policy, forKey: .policy)
     }
 }
 
@@ -36,19 +41,22 @@ public struct WrapResponse: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey { case wrappedKey = "wrapped_key" }
 }
 
-/// `POST /v1/kms/unwrap`.
+/// `POST /v1/kms/unwrap` (`policy` as for wrap).
 public struct UnwrapRequest: Sendable, Codable, Equatable {
     public var masterKeyID: String
     public var wrappedKey: String
+    public var policy: String?
 
-    public init(masterKeyID: String, wrappedKey: String) {
+    public init(masterKeyID: String, wrappedKey: String, policy: String? = nil) {
         self.masterKeyID = masterKeyID
         self.wrappedKey = wrappedKey
+        self.policy = policy
     }
 
     enum CodingKeys: String, CodingKey {
         case masterKeyID = "master_key_id"
         case wrappedKey = "wrapped_key"
+        case policy
     }
 }
 

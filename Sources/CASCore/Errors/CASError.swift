@@ -59,3 +59,12 @@ extension CASError.Code {
     public static let internalFailure = Self("internal", status: 500, title: "Internal error")
     public static let sealed = Self("sealed", status: 503, title: "CAS is sealed")
 }
+
+extension CASError.Code {
+    /// A row of CAS's own store failed its MAC, signature or chain check: written by someone else.
+    public static let tamperedStore = Self("tampered-store", status: 500, title: "Stored data was changed outside CAS")
+    /// A signed request (SR-Sig or SR-PoP) seen before within its time window.
+    public static let replayedRequest = Self("replayed-request", status: 401, title: "Request replayed")
+    /// A token that was revoked, or whose policy no longer allows what it was issued for.
+    public static let revokedToken = Self("revoked-token", status: 401, title: "Token revoked")
+}

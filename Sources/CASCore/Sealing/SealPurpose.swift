@@ -12,4 +12,6 @@ public struct SealPurpose: Hashable, Sendable, CustomStringConvertible {
     public static let auditSigningKey = SealPurpose("audit-signing-key")
     public static let caKey = SealPurpose("ca-key")
     public static let casEnvelopeKey = SealPurpose("cas-envelope-key")
+    /// HMAC key for the rows CAS writes and must recognise as its own (`RowMAC`, `RecordBook`).
+    public static let rowMAC = SealPurpose("row-mac")
 }

@@ -56,6 +56,25 @@ public struct Sealer: Sendable {
         return try seal(bytes, purpose: purpose, recordID: recordID)
     }
 
+    // MARK: Row authentication
+
+    /// HMAC-SHA256 under the row-MAC purpose key over `table` and the length-prefixed `fields`:
+    /// the row's identity and content, so a row copied to another key or table does not verify.
+    public func mac(table: String, fields: [[UInt8]]) -> [UInt8] {
+        var hmac = HMAC<SHA256>(key: purposeKey(.rowMAC))
+        for field in [Array(table.utf8)] + fields {
+            var length = UInt32(field.count).bigEndian
+            withUnsafeBytes(of: &length) { hmac.update(data: $0) }
+            hmac.update(data: field)
+        }
+        return Array(hmac.finalize())
+    }
+
+    /// Constant-time check of a row MAC.
+    public func verifyMAC(_ mac: [UInt8], table: String, fields: [[UInt8]]) -> Bool {
+        mac.count == 32 && constantTimeEquals(mac, self.mac(table: table, fields: fields))
+    }
+
     // MARK: Check value
 
     private static let checkPlaintext = Array("strongroom-check-v1".utf8)

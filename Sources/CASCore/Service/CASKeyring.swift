@@ -18,6 +18,8 @@ public struct CASKeyring: Sendable {
         static let auditKey = "cas.audit-key"
         static let envelopeKey = "cas.envelope-key"
         static let administrator = "cas.administrator"
+        /// `RowMAC.administrator` of the administrator's key text: the key is not replaceable in the database.
+        static let administratorMAC = "cas.administrator.mac"
     }
 
     /// Whether `cas init` has run against this store.
@@ -39,6 +41,7 @@ public struct CASKeyring: Sendable {
         try await store.putMeta(MetaKey.auditKey, sealer.seal(auditKey.rawRepresentation, purpose: .auditSigningKey, recordID: "cas"))
         try await store.putMeta(MetaKey.envelopeKey, sealer.seal([UInt8](envelopeKey.rawRepresentation), purpose: .casEnvelopeKey, recordID: "cas"))
         try await store.putMeta(MetaKey.administrator, Array(administrator.text.utf8))
+        try await store.putMeta(MetaKey.administratorMAC, RowMAC.administrator(administrator.text, sealer: sealer))
         // The check value goes last: a store with it is complete.
         try await store.putMeta(MetaKey.check, sealer.makeCheckValue())
         return CASKeyring(sealer: sealer, tokenKey: tokenKey, auditKey: auditKey, envelopeKey: envelopeKey, administrator: administrator)
@@ -67,6 +70,10 @@ public struct CASKeyring: Sendable {
             throw CASError(.corruptStore, "CAS envelope key record is not a P-256 key")
         }
         let administratorText = String(decoding: try await sealedMeta(MetaKey.administrator), as: UTF8.self)
+        guard let administratorMAC = try await store.meta(MetaKey.administratorMAC),
+              sealer.verifyMAC(administratorMAC, table: "meta", fields: [Array("cas.administrator".utf8), Array(administratorText.utf8)]) else {
+            throw CASError(.tamperedStore, "the CAS administrator record was changed outside CAS (its MAC does not verify); CAS will not start on it")
+        }
         guard let administrator = try? OwnerPublicKey(text: administratorText) else {
             throw CASError(.corruptStore, "CAS administrator record is not an Ed25519 public key")
         }

@@ -37,17 +37,23 @@ public struct SecretVault: Sendable {
     }
 
     /// The values of the named secrets for rendering a service's configuration: own secrets,
-    /// and imports resolved through the exporting policy's current export list.
+    /// and imports resolved through the exporting policy's current export list, which must name
+    /// this policy by its owners' keys or its first version (`firstVersionHash`), never by name alone.
     /// Names of x509 secrets also yield NAME.crt, NAME.key and NAME.ca.
-    public func values(for policy: PolicyDocument, names: Set<String>, latestPolicy: (String) async throws -> PolicyDocument?) async throws -> [String: [UInt8]] {
+    public func values(for policy: PolicyDocument, firstVersionHash: String, names: Set<String>,
+                       latestPolicy: (String) async throws -> PolicyDocument?) async throws -> [String: [UInt8]] {
         var out: [String: [UInt8]] = [:]
         for spec in policy.secrets where names.contains(spec.name) {
             let value: [UInt8]
             switch spec.kind {
             case .imported(let fromPolicy, let secret):
                 guard let exporter = try await latestPolicy(fromPolicy),
-                      exporter.exports.contains(where: { $0.secret == secret && $0.to.contains(policy.name) }) else {
-                    throw CASError(.forbidden, "secret \(spec.name): policy \(fromPolicy) does not export \(secret) to \(policy.name)")
+                      exporter.exports.contains(where: { export in
+                          export.secret == secret && export.to.contains {
+                              $0.admits(policy: policy.name, currentOwners: policy.owners, firstVersionHash: firstVersionHash)
+                          }
+                      }) else {
+                    throw CASError(.forbidden, "secret \(spec.name): policy \(fromPolicy) does not export \(secret) to this policy \(policy.name) (its owners' keys or first version)")
                 }
                 guard let stored = try await read(policy: fromPolicy, name: secret) else {
                     throw CASError(.notFound, "secret \(spec.name): \(fromPolicy)/\(secret) has no value yet")

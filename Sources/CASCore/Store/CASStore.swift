@@ -13,9 +13,11 @@ public protocol CASStore: Sendable {
     // MARK: policy versions
     /// Inserts one version; `.conflict` when (name, version) exists.
     func insertPolicyVersion(_ record: PolicyVersionRecord) async throws
-    /// Inserts one version and appends its audit entry in one transaction: both or neither.
+    /// Inserts one version, moves the policy's head record from `head.expected` to `head.value`
+    /// and appends the audit entry, in one transaction: all or nothing. `.conflict` when the
+    /// version exists or the head is no longer `head.expected`.
     @discardableResult
-    func applyPolicyVersion(_ record: PolicyVersionRecord, audit build: AuditEntryBuilder) async throws -> AuditRecord
+    func applyPolicyVersion(_ record: PolicyVersionRecord, head: RecordSwap, audit build: AuditEntryBuilder) async throws -> AuditRecord
     /// All versions of one policy, oldest first; empty when the policy is unknown.
     func policyVersions(name: String) async throws -> [PolicyVersionRecord]
     func policyVersion(name: String, version: Int64) async throws -> PolicyVersionRecord?
@@ -31,9 +33,9 @@ public protocol CASStore: Sendable {
     func secrets(policy: String) async throws -> [SecretRecord]
 
     // MARK: master keys (sealed)
-    /// `.conflict` when the id exists (ids are global: one key, one owning policy).
+    /// `.conflict` when (policy, id) exists. Ids are scoped per policy.
     func insertMasterKey(_ record: MasterKeyRecord) async throws
-    func masterKey(id: String) async throws -> MasterKeyRecord?
+    func masterKey(policy: String, id: String) async throws -> MasterKeyRecord?
     /// Master keys owned by one policy, sorted by id.
     func masterKeys(policy: String) async throws -> [MasterKeyRecord]
 
@@ -46,6 +48,25 @@ public protocol CASStore: Sendable {
     /// Deletes nonces with `expiresAt <= now`; returns how many.
     @discardableResult
     func purgeExpiredNonces(now: Date) async throws -> Int
+
+    // MARK: replay cache (signed requests are accepted once)
+    /// Records a request digest until `expiresAt`; false (nothing written) when it is already
+    /// recorded and not expired at `now`. Two concurrent calls with one digest: at most one gets true.
+    func insertReplay(_ digest: [UInt8], now: Date, expiresAt: Date) async throws -> Bool
+    /// Deletes replay digests with `expiresAt <= now`; returns how many.
+    @discardableResult
+    func purgeExpiredReplays(now: Date) async throws -> Int
+
+    // MARK: authenticated records (kind, key) → opaque value
+    // Auditor grants, policy heads, helper grants, wrapped-key provenance: CASCore encodes and
+    // MACs the values (RecordBook); the store keeps bytes.
+    func record(kind: String, key: String) async throws -> [UInt8]?
+    /// All records of one kind, sorted by key.
+    func records(kind: String) async throws -> [StoredRecord]
+    /// `.conflict` when (kind, key) exists.
+    func insertRecord(_ record: StoredRecord) async throws
+    /// Replaces (kind, key) only if its value is still `swap.expected` (nil: absent); false otherwise.
+    func swapRecord(_ swap: RecordSwap) async throws -> Bool
 
     // MARK: trusted nodes
     /// Inserts or replaces the node with this key id.

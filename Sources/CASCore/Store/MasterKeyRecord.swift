@@ -1,5 +1,6 @@
-/// A KMS master key, sealed. `id` is unique across the CAS (a second insert is a `.conflict`),
-/// `policy` is the policy that first named it and owns it.
+/// A KMS master key, sealed. Ids are scoped per policy: (policy, id) is unique (a second
+/// insert is a `.conflict`). The sealed bytes' associated data is "policy/id", so a row moved to
+/// another policy or id does not open.
 public struct MasterKeyRecord: Sendable, Hashable {
     public var id: String
     public var policy: String
@@ -10,4 +11,7 @@ public struct MasterKeyRecord: Sendable, Hashable {
         self.policy = policy
         self.sealed = sealed
     }
+
+    /// The sealing record id: "policy/id".
+    public var recordID: String { "\(policy)/\(id)" }
 }

@@ -12,11 +12,14 @@ public struct PolicyVersionRecord: Sendable, Hashable {
     public var yaml: [UInt8]
     public var signatures: [PolicySignatureRecord]
     public var appliedAt: Date
+    /// CAS's MAC over the row (`RowMAC.policyVersion`); empty on rows written before it existed.
+    public var mac: [UInt8]
 
     public init(
         name: String, version: Int64, hash: String, previous: String?, yaml: [UInt8],
-        signatures: [PolicySignatureRecord], appliedAt: Date
+        signatures: [PolicySignatureRecord], appliedAt: Date, mac: [UInt8] = []
     ) {
+        self.mac = mac
         self.name = name
         self.version = version
         self.hash = hash

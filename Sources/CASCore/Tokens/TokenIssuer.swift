@@ -20,15 +20,19 @@ public struct TokenIssuer: Sendable {
         self.lifetime = lifetime
     }
 
-    /// Claims for one successful attestation, timed from `now` (whole seconds).
+    /// Claims for one successful attestation, timed from `now` (whole seconds), bound to the
+    /// runtime's signing key; a helper's token ends no later than `notAfter` (its grant).
     public func claims(policy: String, policyVersion: Int, service: String, tee: String, measurement: String,
-                       jobHash: [UInt8], runtimePublicKey: [UInt8], now: Date) -> AttestationTokenClaims {
+                       jobHash: [UInt8], runtimeSigningKey: [UInt8], parent: String? = nil, notAfter: Int64? = nil,
+                       now: Date) -> AttestationTokenClaims {
         let iat = Int64(now.timeIntervalSince1970.rounded(.down))
+        let exp = min(iat + lifetime, notAfter ?? Int64.max)
         return AttestationTokenClaims(
-            iss: Self.issuer, sub: "\(policy)/\(service)", aud: Self.audience, iat: iat, nbf: iat, exp: iat + lifetime,
+            iss: Self.issuer, sub: "\(policy)/\(service)", aud: Self.audience, iat: iat, nbf: iat, exp: exp,
             jti: Hex.encode(SecureRandom.bytes(count: 16)),
             policy: policy, policyVersion: policyVersion, service: service, tee: tee, measurement: measurement,
-            jobHash: Hex.encode(jobHash), cnfJkt: Hex.encode(SHA256.hash(data: runtimePublicKey)))
+            jobHash: Hex.encode(jobHash), cnfJkt: Hex.encode(SHA256.hash(data: runtimeSigningKey)),
+            cnfKey: Base64Text.encode(runtimeSigningKey), parent: parent)
     }
 
     /// Signs `claims`; refuses claims that outlive the maximum or expire before they start.

@@ -21,10 +21,16 @@ public protocol CASHandlers: Sendable {
     func challenge(_ request: ChallengeRequest) async throws -> ChallengeResponse
     /// `POST /v1/attest`.
     func attest(_ request: AttestRequest) async throws -> AttestResponse
-    /// `POST /v1/kms/wrap` (Bearer or SR-Sig owner).
+    /// `POST /v1/kms/wrap` (SR-PoP workload or SR-Sig owner).
     func wrap(_ request: WrapRequest, credentials: RequestCredentials) async throws -> WrapResponse
-    /// `POST /v1/kms/unwrap` (Bearer or SR-Sig owner).
+    /// `POST /v1/kms/unwrap` (SR-PoP workload or SR-Sig owner/recipient).
     func unwrap(_ request: UnwrapRequest, credentials: RequestCredentials) async throws -> UnwrapResponse
+    /// `POST /v1/grants` (SR-PoP attested job) → 201: a grant for its helpers.
+    func issueGrant(_ request: GrantRequest, credentials: RequestCredentials) async throws -> GrantIssued
+    /// `POST /v1/policies/{name}/tokens/revoke` (SR-Sig owner).
+    func revokeTokens(policy: String, _ request: TokenRevocation, credentials: RequestCredentials) async throws -> TokensRevoked
+    /// `POST /v1/auditors` (SR-Sig CAS admin) → 201.
+    func registerAuditor(_ registration: AuditorRegistration, credentials: RequestCredentials) async throws -> AuditorRegistration
     /// `GET /.well-known/jwks.json`.
     func jwks() async throws -> JWKS
     /// `GET /v1/audit` (SR-Sig owner or auditor).

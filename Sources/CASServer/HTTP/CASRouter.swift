@@ -55,6 +55,19 @@ struct CASRouter {
             let (body, credentials) = try await Self.read(UnwrapRequest.self, request, reading)
             return try APIResponse.json(try await handlers.unwrap(body, credentials: credentials))
         }
+        router.post("/v1/grants") { request, _ in
+            let (body, credentials) = try await Self.read(GrantRequest.self, request, reading)
+            return try APIResponse.json(try await handlers.issueGrant(body, credentials: credentials), status: .created)
+        }
+        router.post("/v1/policies/:name/tokens/revoke") { request, context in
+            let name = try context.parameters.require("name")
+            let (body, credentials) = try await Self.read(TokenRevocation.self, request, reading)
+            return try APIResponse.json(try await handlers.revokeTokens(policy: name, body, credentials: credentials))
+        }
+        router.post("/v1/auditors") { request, _ in
+            let (body, credentials) = try await Self.read(AuditorRegistration.self, request, reading)
+            return try APIResponse.json(try await handlers.registerAuditor(body, credentials: credentials), status: .created)
+        }
         router.get("/.well-known/jwks.json") { _, _ in
             try APIResponse.json(try await handlers.jwks())
         }

@@ -51,7 +51,8 @@ public struct CASServiceHandlers: CASHandlers {
         let result = try await gate.service().attest(
             CASService.AttestationRequest(
                 policy: request.policy, service: request.service, nonce: request.nonce, evidence: request.evidence,
-                runtimePublicKey: request.runtimePublicKey, jobHash: request.jobHash),
+                runtimePublicKey: request.runtimePublicKey, runtimeSigningKey: request.runtimeSigningKey,
+                jobHash: request.jobHash, grant: request.grant),
             now: clock())
         return AttestResponse(token: result.token, expiresAt: result.expiresAt, config: result.config)
     }
@@ -62,14 +63,34 @@ public struct CASServiceHandlers: CASHandlers {
         guard let key = try? SecretKey(bytes: keyBytes) else {
             throw CASError(.malformedRequest, "key must be 16, 24 or 32 bytes")
         }
-        let wrapped = try await gate.service().wrap(masterKeyID: request.masterKeyID, key: key, requester: credentials, now: clock())
+        let wrapped = try await gate.service().wrap(
+            masterKeyID: request.masterKeyID, key: key, policy: request.policy, requester: credentials, now: clock())
         return WrapResponse(wrappedKey: wrapped)
     }
 
     public func unwrap(_ request: UnwrapRequest, credentials: RequestCredentials) async throws -> UnwrapResponse {
         let key = try await gate.service().unwrap(
-            masterKeyID: request.masterKeyID, wrappedKey: request.wrappedKey, requester: credentials, now: clock())
+            masterKeyID: request.masterKeyID, wrappedKey: request.wrappedKey, policy: request.policy, requester: credentials,
+            now: clock())
         return UnwrapResponse(key: key.withUnsafeBytes { [UInt8]($0) })
+    }
+
+    public func issueGrant(_ request: GrantRequest, credentials: RequestCredentials) async throws -> GrantIssued {
+        let (grant, expiresAt) = try await gate.service().issueGrant(
+            helperService: request.service, helperJobHash: request.jobHash, requester: credentials, now: clock())
+        return GrantIssued(grant: grant.text, expiresAt: expiresAt)
+    }
+
+    public func revokeTokens(policy: String, _ request: TokenRevocation, credentials: RequestCredentials) async throws -> TokensRevoked {
+        let (tokenID, notBefore) = try await gate.service().revokeTokens(
+            policy: policy, tokenID: request.tokenID, requester: credentials, now: clock())
+        return TokensRevoked(policy: policy, tokenID: tokenID, notBefore: notBefore)
+    }
+
+    public func registerAuditor(_ registration: AuditorRegistration, credentials: RequestCredentials) async throws -> AuditorRegistration {
+        _ = try await gate.service().registerAuditor(
+            name: registration.name, publicKey: registration.publicKey, requester: credentials, now: clock())
+        return registration
     }
 
     public func jwks() async throws -> JWKS {

@@ -66,17 +66,29 @@ public final class PostgresCASStore: CASStore {
                 try await connection.query("SELECT value FROM meta WHERE key = \(SchemaVersion.key)", logger: self.logger),
                 "meta"
             ) { row in Self.bytes(try row.decode(ByteBuffer.self)) }
+            var version = 0
             if let value = stored.first {
-                try SchemaVersion.check(try SchemaVersion.decode(value))
-                return
+                version = try SchemaVersion.decode(value)
+                try SchemaVersion.check(version)
             }
-            for statement in PostgresSchema.version1 {
-                try await connection.query("\(unescaped: statement)", logger: self.logger)
+            if version == SchemaVersion.current { return }
+            if version < 1 {
+                for statement in PostgresSchema.version1 {
+                    try await connection.query("\(unescaped: statement)", logger: self.logger)
+                }
+                try await connection.query(
+                    "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, \(AuditPosition.genesisHash))", logger: self.logger)
+            }
+            if version < 2 {
+                for statement in PostgresSchema.version2 {
+                    try await connection.query("\(unescaped: statement)", logger: self.logger)
+                }
             }
             try await connection.query(
-                "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, \(AuditPosition.genesisHash))", logger: self.logger)
-            try await connection.query(
-                "INSERT INTO meta (key, value) VALUES (\(SchemaVersion.key), \(Self.buffer(Array(String(SchemaVersion.current).utf8))))",
+                """
+                INSERT INTO meta (key, value) VALUES (\(SchemaVersion.key), \(Self.buffer(Array(String(SchemaVersion.current).utf8))))
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """,
                 logger: self.logger)
         }
     }
@@ -186,14 +198,14 @@ public final class PostgresCASStore: CASStore {
 
     // MARK: policy versions
 
-    private static let policyColumns = "name, version, hash, previous, yaml, signatures, applied_at"
+    private static let policyColumns = "name, version, hash, previous, yaml, signatures, applied_at, mac"
 
     private static func policy(_ row: PostgresRow) throws -> PolicyVersionRecord {
-        let (name, version, hash, previous, yaml, signatures, appliedAt) =
-            try row.decode((String, Int64, String, String?, ByteBuffer, String, Date).self)
+        let (name, version, hash, previous, yaml, signatures, appliedAt, mac) =
+            try row.decode((String, Int64, String, String?, ByteBuffer, String, Date, ByteBuffer).self)
         return PolicyVersionRecord(
             name: name, version: version, hash: hash, previous: previous, yaml: bytes(yaml),
-            signatures: try SignatureColumn.decode(signatures), appliedAt: appliedAt)
+            signatures: try SignatureColumn.decode(signatures), appliedAt: appliedAt, mac: bytes(mac))
     }
 
     private func insertPolicy(_ record: PolicyVersionRecord, _ connection: PostgresConnection) async throws {
@@ -202,7 +214,8 @@ public final class PostgresCASStore: CASStore {
             try await connection.query(
                 """
                 INSERT INTO policy_versions (\(unescaped: Self.policyColumns)) VALUES (\(record.name), \(record.version),
-                \(record.hash), \(record.previous), \(Self.buffer(record.yaml)), \(signatures), \(record.appliedAt))
+                \(record.hash), \(record.previous), \(Self.buffer(record.yaml)), \(signatures), \(record.appliedAt),
+                \(Self.buffer(record.mac)))
                 """,
                 logger: logger)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
@@ -217,11 +230,15 @@ public final class PostgresCASStore: CASStore {
         }
     }
 
-    public func applyPolicyVersion(_ record: PolicyVersionRecord, audit build: AuditEntryBuilder) async throws -> AuditRecord {
+    public func applyPolicyVersion(_ record: PolicyVersionRecord, head: RecordSwap, audit build: AuditEntryBuilder) async throws -> AuditRecord {
         try RecordChecks.policyVersion(record)
+        try RecordChecks.record(kind: head.kind, key: head.key)
         return try await operation("apply policy version") {
             try await inTransaction { connection in
                 try await self.insertPolicy(record, connection)
+                guard try await self.swap(head, connection) else {
+                    throw CASStoreError(.conflict, "policy \"\(record.name)\" changed concurrently")
+                }
                 return try await self.appendAudit(build, connection)
             }
         }
@@ -314,14 +331,14 @@ public final class PostgresCASStore: CASStore {
                     "INSERT INTO master_keys (id, policy, sealed) VALUES (\(record.id), \(record.policy), \(Self.buffer(record.sealed)))",
                     logger: logger)
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-                throw CASStoreError(.conflict, "master key \"\(record.id)\" already exists", cause: error)
+                throw CASStoreError(.conflict, "master key \"\(record.id)\" of policy \"\(record.policy)\" already exists", cause: error)
             }
         }
     }
 
-    public func masterKey(id: String) async throws -> MasterKeyRecord? {
+    public func masterKey(policy: String, id: String) async throws -> MasterKeyRecord? {
         try await operation("read master key") {
-            try await select("SELECT id, policy, sealed FROM master_keys WHERE id = \(id)", "master_keys", Self.masterKey).first
+            try await select("SELECT id, policy, sealed FROM master_keys WHERE policy = \(policy) AND id = \(id)", "master_keys", Self.masterKey).first
         }
     }
 
@@ -367,11 +384,98 @@ public final class PostgresCASStore: CASStore {
         }
     }
 
+    // MARK: replay cache
+
+    public func insertReplay(_ digest: [UInt8], now: Date, expiresAt: Date) async throws -> Bool {
+        try RecordChecks.replay(digest)
+        return try await operation("record request digest") {
+            // An expired entry with the same digest is replaced; a live one is kept (no row back).
+            let inserted = try await select(
+                """
+                INSERT INTO replays (digest, expires_at) VALUES (\(Self.buffer(digest)), \(expiresAt))
+                ON CONFLICT (digest) DO UPDATE SET expires_at = excluded.expires_at WHERE replays.expires_at <= \(now)
+                RETURNING 1
+                """,
+                "replays"
+            ) { row in try row.decode(Int32.self) }
+            return !inserted.isEmpty
+        }
+    }
+
+    public func purgeExpiredReplays(now: Date) async throws -> Int {
+        try await operation("purge replay digests") {
+            let counts = try await select(
+                "WITH gone AS (DELETE FROM replays WHERE expires_at <= \(now) RETURNING 1) SELECT count(*) FROM gone", "replays"
+            ) { row in try row.decode(Int64.self) }
+            return Int(counts.first ?? 0)
+        }
+    }
+
+    // MARK: authenticated records
+
+    public func record(kind: String, key: String) async throws -> [UInt8]? {
+        try await operation("read record") {
+            try await select("SELECT value FROM records WHERE kind = \(kind) AND key = \(key)", "records") { row in
+                Self.bytes(try row.decode(ByteBuffer.self))
+            }.first
+        }
+    }
+
+    public func records(kind: String) async throws -> [StoredRecord] {
+        try await operation("list records") {
+            try await select("SELECT kind, key, value FROM records WHERE kind = \(kind) ORDER BY key COLLATE \"C\"", "records") { row in
+                let (kind, key, value) = try row.decode((String, String, ByteBuffer).self)
+                return StoredRecord(kind: kind, key: key, value: Self.bytes(value))
+            }
+        }
+    }
+
+    public func insertRecord(_ record: StoredRecord) async throws {
+        try RecordChecks.record(kind: record.kind, key: record.key)
+        try await operation("insert record") {
+            do {
+                try await client.query(
+                    "INSERT INTO records (kind, key, value) VALUES (\(record.kind), \(record.key), \(Self.buffer(record.value)))",
+                    logger: logger)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                throw CASStoreError(.conflict, "\(record.kind) record already exists", cause: error)
+            }
+        }
+    }
+
+    public func swapRecord(_ swap: RecordSwap) async throws -> Bool {
+        try RecordChecks.record(kind: swap.kind, key: swap.key)
+        return try await operation("swap record") {
+            try await inTransaction { connection in try await self.swap(swap, connection) }
+        }
+    }
+
+    /// Compare-and-swap inside the caller's transaction.
+    private func swap(_ swap: RecordSwap, _ connection: PostgresConnection) async throws -> Bool {
+        let rows: PostgresRowSequence
+        if let expected = swap.expected {
+            rows = try await connection.query(
+                """
+                UPDATE records SET value = \(Self.buffer(swap.value))
+                WHERE kind = \(swap.kind) AND key = \(swap.key) AND value = \(Self.buffer(expected)) RETURNING 1
+                """,
+                logger: logger)
+        } else {
+            rows = try await connection.query(
+                """
+                INSERT INTO records (kind, key, value) VALUES (\(swap.kind), \(swap.key), \(Self.buffer(swap.value)))
+                ON CONFLICT (kind, key) DO NOTHING RETURNING 1
+                """,
+                logger: logger)
+        }
+        return try await !Self.collect(rows, "records") { row in try row.decode(Int32.self) }.isEmpty
+    }
+
     // MARK: trusted nodes
 
     private static func node(_ row: PostgresRow) throws -> TrustedNodeRecord {
-        let (keyID, name, publicKey) = try row.decode((String, String, String).self)
-        return TrustedNodeRecord(keyID: keyID, name: name, publicKey: publicKey)
+        let (keyID, name, publicKey, mac) = try row.decode((String, String, String, ByteBuffer).self)
+        return TrustedNodeRecord(keyID: keyID, name: name, publicKey: publicKey, mac: bytes(mac))
     }
 
     public func putTrustedNode(_ record: TrustedNodeRecord) async throws {
@@ -379,8 +483,9 @@ public final class PostgresCASStore: CASStore {
         try await operation("write trusted node") {
             try await client.query(
                 """
-                INSERT INTO nodes (key_id, name, public_key) VALUES (\(record.keyID), \(record.name), \(record.publicKey))
-                ON CONFLICT (key_id) DO UPDATE SET name = excluded.name, public_key = excluded.public_key
+                INSERT INTO nodes (key_id, name, public_key, mac)
+                VALUES (\(record.keyID), \(record.name), \(record.publicKey), \(Self.buffer(record.mac)))
+                ON CONFLICT (key_id) DO UPDATE SET name = excluded.name, public_key = excluded.public_key, mac = excluded.mac
                 """,
                 logger: logger)
         }
@@ -388,13 +493,13 @@ public final class PostgresCASStore: CASStore {
 
     public func trustedNode(keyID: String) async throws -> TrustedNodeRecord? {
         try await operation("read trusted node") {
-            try await select("SELECT key_id, name, public_key FROM nodes WHERE key_id = \(keyID)", "nodes", Self.node).first
+            try await select("SELECT key_id, name, public_key, mac FROM nodes WHERE key_id = \(keyID)", "nodes", Self.node).first
         }
     }
 
     public func trustedNodes() async throws -> [TrustedNodeRecord] {
         try await operation("list trusted nodes") {
-            try await select("SELECT key_id, name, public_key FROM nodes ORDER BY key_id COLLATE \"C\"", "nodes", Self.node)
+            try await select("SELECT key_id, name, public_key, mac FROM nodes ORDER BY key_id COLLATE \"C\"", "nodes", Self.node)
         }
     }
 

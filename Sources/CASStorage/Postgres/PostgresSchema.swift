@@ -1,4 +1,4 @@
-/// Schema version 1 in PostgreSQL types. One statement per string: the extended query
+/// Schema versions 1 and 2 in PostgreSQL types (a new database runs both). One statement per string: the extended query
 /// protocol runs a single statement at a time.
 enum PostgresSchema {
     /// Any constant: the advisory lock that serialises two stores migrating one database.
@@ -35,5 +35,18 @@ enum PostgresSchema {
             seq bigint PRIMARY KEY, hash text NOT NULL, time timestamptz NOT NULL, kid text NOT NULL,
             signature bytea NOT NULL)
         """,
+    ]
+
+    /// Version 2 (issue 13): CAS MACs on policy versions and nodes, master keys scoped per
+    /// policy, authenticated records, the replay cache.
+    static let version2 = [
+        "ALTER TABLE policy_versions ADD COLUMN mac bytea NOT NULL DEFAULT ''::bytea",
+        "ALTER TABLE nodes ADD COLUMN mac bytea NOT NULL DEFAULT ''::bytea",
+        "ALTER TABLE master_keys DROP CONSTRAINT master_keys_pkey",
+        "ALTER TABLE master_keys ADD PRIMARY KEY (policy, id)",
+        "DROP INDEX master_keys_by_policy",
+        "CREATE TABLE records (kind text NOT NULL, key text NOT NULL, value bytea NOT NULL, PRIMARY KEY (kind, key))",
+        "CREATE TABLE replays (digest bytea PRIMARY KEY, expires_at timestamptz NOT NULL)",
+        "CREATE INDEX replays_by_expiry ON replays (expires_at)",
     ]
 }

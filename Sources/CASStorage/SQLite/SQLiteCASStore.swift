@@ -27,13 +27,16 @@ public final class SQLiteCASStore: CASStore {
         try db.writeTransaction {
             try db.execute(SQLiteSchema.meta)
             let rows = try db.query("SELECT value FROM meta WHERE key = ?", [.text(SchemaVersion.key)])
+            var stored = 0
             if let row = rows.first {
-                try SchemaVersion.check(SchemaVersion.decode(try row.blob(0, "meta.value")))
-                return
+                stored = try SchemaVersion.decode(try row.blob(0, "meta.value"))
+                try SchemaVersion.check(stored)
             }
-            try db.execute(SQLiteSchema.version1)
+            if stored == SchemaVersion.current { return }
+            if stored < 1 { try db.execute(SQLiteSchema.version1) }
+            if stored < 2 { try db.execute(SQLiteSchema.version2) }
             try db.query(
-                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [.text(SchemaVersion.key), .blob(Array(String(SchemaVersion.current).utf8))])
         }
     }
@@ -79,18 +82,18 @@ public final class SQLiteCASStore: CASStore {
 
     // MARK: policy versions
 
-    private static let policyColumns = "name, version, hash, previous, yaml, signatures, applied_at"
+    private static let policyColumns = "name, version, hash, previous, yaml, signatures, applied_at, mac"
 
     private static func insertPolicy(_ record: PolicyVersionRecord, _ db: SQLiteDatabase) throws {
         let signatures = try SignatureColumn.encode(record.signatures)
         do {
             try db.query(
-                "INSERT INTO policy_versions (\(policyColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO policy_versions (\(policyColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     .text(record.name), .integer(record.version), .text(record.hash),
                     record.previous.map { .text($0) } ?? .null, .blob(record.yaml),
                     .text(signatures),
-                    .integer(Microseconds.from(record.appliedAt)),
+                    .integer(Microseconds.from(record.appliedAt)), .blob(record.mac),
                 ])
         } catch {
             throw Self.conflict(error, "policy \"\(record.name)\" already has version \(record.version)")
@@ -105,7 +108,8 @@ public final class SQLiteCASStore: CASStore {
             previous: try row.optionalText(3, "policy_versions.previous"),
             yaml: try row.blob(4, "policy_versions.yaml"),
             signatures: try SignatureColumn.decode(try row.text(5, "policy_versions.signatures")),
-            appliedAt: Microseconds.date(try row.int64(6, "policy_versions.applied_at")))
+            appliedAt: Microseconds.date(try row.int64(6, "policy_versions.applied_at")),
+            mac: try row.blob(7, "policy_versions.mac"))
     }
 
     public func insertPolicyVersion(_ record: PolicyVersionRecord) async throws {
@@ -113,11 +117,15 @@ public final class SQLiteCASStore: CASStore {
         try withDatabase { db in try Self.insertPolicy(record, db) }
     }
 
-    public func applyPolicyVersion(_ record: PolicyVersionRecord, audit build: AuditEntryBuilder) async throws -> AuditRecord {
+    public func applyPolicyVersion(_ record: PolicyVersionRecord, head: RecordSwap, audit build: AuditEntryBuilder) async throws -> AuditRecord {
         try RecordChecks.policyVersion(record)
+        try RecordChecks.record(kind: head.kind, key: head.key)
         return try withDatabase { db in
             try db.writeTransaction {
                 try Self.insertPolicy(record, db)
+                guard try Self.swap(head, db) else {
+                    throw CASStoreError(.conflict, "policy \"\(record.name)\" changed concurrently")
+                }
                 return try Self.appendAudit(build, db)
             }
         }
@@ -207,14 +215,15 @@ public final class SQLiteCASStore: CASStore {
                     "INSERT INTO master_keys (id, policy, sealed) VALUES (?, ?, ?)",
                     [.text(record.id), .text(record.policy), .blob(record.sealed)])
             } catch {
-                throw Self.conflict(error, "master key \"\(record.id)\" already exists")
+                throw Self.conflict(error, "master key \"\(record.id)\" of policy \"\(record.policy)\" already exists")
             }
         }
     }
 
-    public func masterKey(id: String) async throws -> MasterKeyRecord? {
+    public func masterKey(policy: String, id: String) async throws -> MasterKeyRecord? {
         try withDatabase { db in
-            try db.query("SELECT id, policy, sealed FROM master_keys WHERE id = ?", [.text(id)]).first.map(Self.masterKey)
+            try db.query("SELECT id, policy, sealed FROM master_keys WHERE policy = ? AND id = ?", [.text(policy), .text(id)])
+                .first.map(Self.masterKey)
         }
     }
 
@@ -256,12 +265,82 @@ public final class SQLiteCASStore: CASStore {
         }
     }
 
+    // MARK: replay cache
+
+    public func insertReplay(_ digest: [UInt8], now: Date, expiresAt: Date) async throws -> Bool {
+        try RecordChecks.replay(digest)
+        return try withDatabase { db in
+            // An expired entry with the same digest is replaced; a live one is kept (false).
+            try db.query(
+                """
+                INSERT INTO replays (digest, expires_at) VALUES (?, ?)
+                ON CONFLICT (digest) DO UPDATE SET expires_at = excluded.expires_at WHERE replays.expires_at <= ?
+                """,
+                [.blob(digest), .integer(Microseconds.from(expiresAt)), .integer(Microseconds.from(now))])
+            return db.changes == 1
+        }
+    }
+
+    public func purgeExpiredReplays(now: Date) async throws -> Int {
+        try withDatabase { db in
+            try db.query("DELETE FROM replays WHERE expires_at <= ?", [.integer(Microseconds.from(now))])
+            return db.changes
+        }
+    }
+
+    // MARK: authenticated records
+
+    public func record(kind: String, key: String) async throws -> [UInt8]? {
+        try withDatabase { db in
+            try db.query("SELECT value FROM records WHERE kind = ? AND key = ?", [.text(kind), .text(key)])
+                .first.map { try $0.blob(0, "records.value") }
+        }
+    }
+
+    public func records(kind: String) async throws -> [StoredRecord] {
+        try withDatabase { db in
+            try db.query("SELECT kind, key, value FROM records WHERE kind = ? ORDER BY key", [.text(kind)]).map { row in
+                StoredRecord(kind: try row.text(0, "records.kind"), key: try row.text(1, "records.key"),
+                             value: try row.blob(2, "records.value"))
+            }
+        }
+    }
+
+    public func insertRecord(_ record: StoredRecord) async throws {
+        try RecordChecks.record(kind: record.kind, key: record.key)
+        try withDatabase { db in
+            do {
+                try db.query("INSERT INTO records (kind, key, value) VALUES (?, ?, ?)",
+                             [.text(record.kind), .text(record.key), .blob(record.value)])
+            } catch {
+                throw Self.conflict(error, "\(record.kind) record already exists")
+            }
+        }
+    }
+
+    public func swapRecord(_ swap: RecordSwap) async throws -> Bool {
+        try RecordChecks.record(kind: swap.kind, key: swap.key)
+        return try withDatabase { db in try db.writeTransaction { try Self.swap(swap, db) } }
+    }
+
+    /// Compare-and-swap inside the caller's write transaction.
+    private static func swap(_ swap: RecordSwap, _ db: SQLiteDatabase) throws -> Bool {
+        if let expected = swap.expected {
+            try db.query("UPDATE records SET value = ? WHERE kind = ? AND key = ? AND value = ?",
+                         [.blob(swap.value), .text(swap.kind), .text(swap.key), .blob(expected)])
+        } else {
+            try db.query("INSERT INTO records (kind, key, value) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO NOTHING",
+                         [.text(swap.kind), .text(swap.key), .blob(swap.value)])
+        }
+        return db.changes == 1
+    }
+
     // MARK: trusted nodes
 
     private static func node(_ row: SQLiteRow) throws -> TrustedNodeRecord {
         TrustedNodeRecord(
             keyID: try row.text(0, "nodes.key_id"), name: try row.text(1, "nodes.name"),
-            publicKey: try row.text(2, "nodes.public_key"))
+            publicKey: try row.text(2, "nodes.public_key"), mac: try row.blob(3, "nodes.mac"))
     }
 
     public func putTrustedNode(_ record: TrustedNodeRecord) async throws {
@@ -269,22 +348,22 @@ public final class SQLiteCASStore: CASStore {
         try withDatabase { db in
             try db.query(
                 """
-                INSERT INTO nodes (key_id, name, public_key) VALUES (?, ?, ?)
-                ON CONFLICT (key_id) DO UPDATE SET name = excluded.name, public_key = excluded.public_key
+                INSERT INTO nodes (key_id, name, public_key, mac) VALUES (?, ?, ?, ?)
+                ON CONFLICT (key_id) DO UPDATE SET name = excluded.name, public_key = excluded.public_key, mac = excluded.mac
                 """,
-                [.text(record.keyID), .text(record.name), .text(record.publicKey)])
+                [.text(record.keyID), .text(record.name), .text(record.publicKey), .blob(record.mac)])
         }
     }
 
     public func trustedNode(keyID: String) async throws -> TrustedNodeRecord? {
         try withDatabase { db in
-            try db.query("SELECT key_id, name, public_key FROM nodes WHERE key_id = ?", [.text(keyID)]).first.map(Self.node)
+            try db.query("SELECT key_id, name, public_key, mac FROM nodes WHERE key_id = ?", [.text(keyID)]).first.map(Self.node)
         }
     }
 
     public func trustedNodes() async throws -> [TrustedNodeRecord] {
         try withDatabase { db in
-            try db.query("SELECT key_id, name, public_key FROM nodes ORDER BY key_id").map(Self.node)
+            try db.query("SELECT key_id, name, public_key, mac FROM nodes ORDER BY key_id").map(Self.node)
         }
     }
 

@@ -1,4 +1,4 @@
-/// Schema version 1 in SQLite types. Instants are integer microseconds since 1970.
+/// Schema versions 1 and 2 in SQLite types (a new database runs both). Instants are integer microseconds since 1970.
 enum SQLiteSchema {
     static let meta = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
 
@@ -20,5 +20,20 @@ enum SQLiteSchema {
         CREATE TABLE checkpoints (
             seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, time INTEGER NOT NULL, kid TEXT NOT NULL,
             signature BLOB NOT NULL);
+        """
+
+    /// Version 2 (issue 13): CAS MACs on policy versions and nodes, master keys scoped per
+    /// policy, authenticated records, the replay cache.
+    static let version2 = """
+        ALTER TABLE policy_versions ADD COLUMN mac BLOB NOT NULL DEFAULT x'';
+        ALTER TABLE nodes ADD COLUMN mac BLOB NOT NULL DEFAULT x'';
+        CREATE TABLE master_keys_v2 (
+            policy TEXT NOT NULL, id TEXT NOT NULL, sealed BLOB NOT NULL, PRIMARY KEY (policy, id));
+        INSERT INTO master_keys_v2 (policy, id, sealed) SELECT policy, id, sealed FROM master_keys;
+        DROP TABLE master_keys;
+        ALTER TABLE master_keys_v2 RENAME TO master_keys;
+        CREATE TABLE records (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (kind, key));
+        CREATE TABLE replays (digest BLOB PRIMARY KEY, expires_at INTEGER NOT NULL);
+        CREATE INDEX replays_by_expiry ON replays (expires_at);
         """
 }

@@ -52,6 +52,9 @@ public struct ServicePolicy: Sendable, Equatable {
     public var unwrap: [String]
     public var wrap: [String]
     public var results: ResultsSpec?
+    /// A helper service (Spark executors): it attests only with a grant that an attested job of
+    /// this service obtained from CAS, never by claiming that job's hash.
+    public var helperOf: String?
 
     public func requirement(for kind: TEEKind) -> AttestationRequirement? {
         attestation.first { $0.kind == kind }
@@ -90,14 +93,45 @@ public struct ResultsSpec: Sendable, Equatable {
     }
 }
 
-/// A secret this policy lets other policies import by name.
+/// A secret this policy lets other policies import. Each target names the importing policy by
+/// keys, not by name alone (a name belongs to whoever applies it first).
 public struct SecretExport: Sendable, Equatable {
     public var secret: String
-    public var to: [String]
+    public var to: [ExportTarget]
 
-    public init(secret: String, to: [String]) {
+    public init(secret: String, to: [ExportTarget]) {
         self.secret = secret
         self.to = to
+    }
+}
+
+/// Who may import an exported secret: the policy `policy` whose current owners are all among
+/// `owners`, or whose first version has the hash `firstVersion`.
+public struct ExportTarget: Sendable, Equatable {
+    public enum Identity: Sendable, Equatable {
+        /// Every owner of the importing policy's current version must be one of these keys.
+        case owners([OwnerPublicKey])
+        /// Lowercase hex SHA-256 of the importing policy's version 1.
+        case firstVersion(String)
+    }
+
+    public var policy: String
+    public var identity: Identity
+
+    public init(policy: String, identity: Identity) {
+        self.policy = policy
+        self.identity = identity
+    }
+
+    /// True when the importing policy (its current owners and first version hash) is this target.
+    public func admits(policy name: String, currentOwners: [NamedKey], firstVersionHash: String) -> Bool {
+        guard name == policy else { return false }
+        switch identity {
+        case .owners(let keys):
+            return !currentOwners.isEmpty && currentOwners.allSatisfy { keys.contains($0.publicKey) }
+        case .firstVersion(let hash):
+            return hash == firstVersionHash
+        }
     }
 }
 

@@ -3,7 +3,7 @@ import Yams
 
 extension PolicyDocument {
     /// Names of policies, services, secrets, master keys and identities.
-    static func isValidName(_ name: String) -> Bool {
+    public static func isValidName(_ name: String) -> Bool {
         let u = Array(name.utf8)
         guard let first = u.first, u.count <= 63, isLowerAlnum(first) else { return false }
         return u.dropFirst().allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
@@ -130,6 +130,18 @@ private struct PolicyParser {
             }
         }
 
+        for (index, service) in services.enumerated() {
+            guard let parent = service.helperOf else { continue }
+            guard let parentService = services.first(where: { $0.name == parent }) else {
+                throw PolicyError(.unknownReference, path: "services[\(index)].helper_of", line: nil,
+                                  "helper_of names \"\(parent)\", which is not a service of this policy")
+            }
+            guard parentService.helperOf == nil else {
+                throw PolicyError(.invalidValue, path: "services[\(index)].helper_of", line: nil,
+                                  "\"\(parent)\" is itself a helper; a helper's grant comes from a job that attested on its own")
+            }
+        }
+
         var exports: [SecretExport] = []
         if let ex = m.optional("exports") {
             for item in try ex.sequence() {
@@ -140,8 +152,8 @@ private struct PolicyParser {
                     throw secretValue.error(.unknownReference, "exports secret \"\(secretName)\", which is not declared in secrets")
                 }
                 let toValue = try entry.required("to")
-                var to: [String] = []
-                for target in try toValue.sequence() { to.append(try policyName(target)) }
+                var to: [ExportTarget] = []
+                for target in try toValue.sequence() { to.append(try exportTarget(target)) }
                 guard !to.isEmpty else { throw toValue.error(.invalidValue, "name at least one policy to export to") }
                 exports.append(SecretExport(secret: secretName, to: to))
             }
@@ -159,6 +171,35 @@ private struct PolicyParser {
     }
 
     // MARK: Sections
+
+    /// `{policy: NAME, owners: [ed25519:…]}` or `{policy: NAME, first_version: HASH}`. A bare name
+    /// is refused: whoever applies a name first would get the secret.
+    func exportTarget(_ value: YAMLValue) throws(PolicyError) -> ExportTarget {
+        if (try? value.string()) != nil {
+            throw value.error(
+                .invalidValue,
+                "name the importing policy by its keys, not by name alone: {policy: NAME, owners: [\"ed25519:…\"]} or {policy: NAME, first_version: HASH}")
+        }
+        let entry = try value.mapping(allowed: ["policy", "owners", "first_version"])
+        let policy = try policyName(entry.required("policy"))
+        switch (entry.optional("owners"), entry.optional("first_version")) {
+        case (let ownersValue?, nil):
+            var keys: [OwnerPublicKey] = []
+            for item in try ownersValue.sequence() {
+                do { keys.append(try OwnerPublicKey(text: try item.string())) } catch let error as PolicyError {
+                    throw error
+                } catch {
+                    throw item.error(.invalidValue, "not an Ed25519 public key (\"ed25519:<base64 of 32 bytes>\")")
+                }
+            }
+            guard !keys.isEmpty else { throw ownersValue.error(.invalidValue, "list the importing policy's owner keys") }
+            return ExportTarget(policy: policy, identity: .owners(keys))
+        case (nil, let hashValue?):
+            return ExportTarget(policy: policy, identity: .firstVersion(try hex(hashValue, lengths: [64], what: "first_version (SHA-256)")))
+        default:
+            throw value.error(.invalidValue, "give exactly one of owners and first_version")
+        }
+    }
 
     func namedKeys(_ value: YAMLValue) throws(PolicyError) -> [NamedKey] {
         var out: [NamedKey] = []
@@ -229,7 +270,7 @@ private struct PolicyParser {
     func service(_ item: YAMLValue, _ refs: References) throws(PolicyError) -> (ServicePolicy, YAMLValue) {
         let entry = try item.mapping(allowed: [
             "name", "attestation", "allow_debug", "allow_simulation", "job_hash", "environment", "arguments",
-            "files", "unwrap", "wrap", "results",
+            "files", "unwrap", "wrap", "results", "helper_of",
         ])
         let nameValue = try entry.required("name")
         let name = try identifier(nameValue)
@@ -261,7 +302,16 @@ private struct PolicyParser {
         }
         var arguments: [String] = []
         if let args = entry.optional("arguments") {
-            for value in try args.sequence() { arguments.append(try templated(value, refs)) }
+            for value in try args.sequence() {
+                let text = try templated(value, refs)
+                // Arguments are readable by every local user in /proc/PID/cmdline.
+                if (try? ConfigTemplate.secretNames(in: text))?.isEmpty == false {
+                    throw value.error(
+                        .invalidValue,
+                        "arguments are visible to every local user (/proc/PID/cmdline): hand secrets through files (or environment)")
+                }
+                arguments.append(text)
+            }
         }
         var files: [String: String] = [:]
         if let fs = entry.optional("files") {
@@ -297,10 +347,13 @@ private struct PolicyParser {
             results = ResultsSpec(masterKey: key, recipients: recipients)
         }
 
+        let helperOf = try entry.optional("helper_of").map { v throws(PolicyError) in try identifier(v) }
+        if helperOf == name { throw nameValue.error(.invalidValue, "a service cannot be its own helper") }
+
         let service = ServicePolicy(
             name: name, attestation: attestation, allowDebug: allowDebug, allowSimulation: allowSimulation,
             jobHash: jobHash, environment: environment, arguments: arguments, files: files, unwrap: unwrap,
-            wrap: wrap, results: results)
+            wrap: wrap, results: results, helperOf: helperOf)
         return (service, nameValue)
     }
 

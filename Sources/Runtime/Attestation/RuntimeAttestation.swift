@@ -4,18 +4,22 @@ import CASCore
 import Crypto
 import Foundation
 
-/// The workload's side of `POST /v1/attest` (docs/design/cas.md): an ephemeral P-256 key, a
-/// nonce from CAS, evidence whose report data binds SHA-512(nonce ‖ public key ‖ job hash), then
-/// the token and the service's configuration opened with the ephemeral key.
+/// The workload's side of `POST /v1/attest` (docs/design/cas.md): two ephemeral P-256 keys (key
+/// agreement for the configuration, signing for every later request), a nonce from CAS, evidence
+/// whose report data binds SHA-512(nonce ‖ both public keys ‖ job hash), then the token and the
+/// service's configuration opened with the ephemeral key.
 public struct RuntimeAttestation: Sendable {
     public var policy: String
     public var service: String
     public var evidenceSource: EvidenceSource
+    /// A helper's grant from the attested job it helps (`srg1.…`).
+    public var grant: String?
 
-    public init(policy: String, service: String, evidenceSource: EvidenceSource) {
+    public init(policy: String, service: String, evidenceSource: EvidenceSource, grant: String? = nil) {
         self.policy = policy
         self.service = service
         self.evidenceSource = evidenceSource
+        self.grant = grant
     }
 
     /// Attests with `client`, which the returned session owns from then on (it is shut down with
@@ -35,14 +39,16 @@ public struct RuntimeAttestation: Sendable {
         }
         // Ephemeral: lives only in this process for this one exchange.
         let runtimeKey = P256.KeyAgreement.PrivateKey()
+        let signingKey = P256.Signing.PrivateKey()
         let publicKey = [UInt8](runtimeKey.publicKey.x963Representation)
+        let signingPublicKey = [UInt8](signingKey.publicKey.x963Representation)
         let challenge: ChallengeResponse
         do {
             challenge = try await client.challenge()
         } catch {
             throw Self.casFailure("a nonce", error, url: client.baseURL)
         }
-        let reportData = ReportDataBinding.reportData(nonce: challenge.nonce, runtimePublicKey: publicKey, jobHash: jobHash)
+        let reportData = ReportDataBinding.reportData(nonce: challenge.nonce, runtimePublicKey: publicKey + signingPublicKey, jobHash: jobHash)
         let source = evidenceSource
         // The agent exchange and configfs I/O block: keep them off the cooperative pool.
         let evidence: Evidence
@@ -57,7 +63,7 @@ public struct RuntimeAttestation: Sendable {
         do {
             response = try await client.attest(
                 AttestRequest(policy: policy, service: service, nonce: challenge.nonce, evidence: evidence,
-                              runtimePublicKey: publicKey, jobHash: jobHash))
+                              runtimePublicKey: publicKey, runtimeSigningKey: signingPublicKey, jobHash: jobHash, grant: grant))
         } catch {
             throw Self.casFailure("attestation", error, url: client.baseURL)
         }
@@ -67,7 +73,7 @@ public struct RuntimeAttestation: Sendable {
         } catch {
             throw RuntimeError(.configuration, "the configuration from CAS does not open with this runtime's key: \(error.message)")
         }
-        return AttestedSession(client: client, token: response.token, expiresAt: response.expiresAt,
+        return AttestedSession(client: client, token: response.token, signingKey: signingKey, expiresAt: response.expiresAt,
                                configuration: configuration, policy: policy, service: service, jobHash: jobHash)
     }
 

@@ -15,6 +15,8 @@ import Synchronization
 public final class CASKMSClient: KMSClient {
     private let client: CASClient
     private let credential: CASCredential
+    /// The policy whose master keys these are (owner requests name it; a workload's token implies it).
+    private let policy: String?
     private let unwrapped = Mutex<[CacheKey: SecretKey]>([:])
 
     private struct CacheKey: Hashable {
@@ -22,11 +24,12 @@ public final class CASKMSClient: KMSClient {
         var wrappedKey: String
     }
 
-    /// `credential`: the attested session's token (`AttestedSession.kmsClient()`), or an owner's
-    /// identity (`data encrypt`: owners may wrap with their signature).
-    public init(client: CASClient, credential: CASCredential) {
+    /// `credential`: the attested session's token and runtime key (`AttestedSession.kmsClient()`),
+    /// or an owner's identity with the policy whose keys to use (`data encrypt`).
+    public init(client: CASClient, credential: CASCredential, policy: String? = nil) {
         self.client = client
         self.credential = credential
+        self.policy = policy
     }
 
     /// How many distinct keys were unwrapped through CAS (for tests and progress).
@@ -35,7 +38,7 @@ public final class CASKMSClient: KMSClient {
     public func wrapKey(_ key: SecretKey, masterKeyID: String) throws -> String {
         var bytes = key.withUnsafeBytes { [UInt8]($0) }
         defer { zeroize(&bytes) }
-        let request = WrapRequest(masterKeyID: masterKeyID, key: bytes)
+        let request = WrapRequest(masterKeyID: masterKeyID, key: bytes, policy: policy)
         let client = self.client
         let credential = self.credential
         do {
@@ -48,7 +51,7 @@ public final class CASKMSClient: KMSClient {
     public func unwrapKey(_ wrappedKey: String, masterKeyID: String) throws -> SecretKey {
         let cacheKey = CacheKey(masterKeyID: masterKeyID, wrappedKey: wrappedKey)
         if let cached = unwrapped.withLock({ $0[cacheKey] }) { return cached }
-        let request = UnwrapRequest(masterKeyID: masterKeyID, wrappedKey: wrappedKey)
+        let request = UnwrapRequest(masterKeyID: masterKeyID, wrappedKey: wrappedKey, policy: policy)
         let client = self.client
         let credential = self.credential
         var response: UnwrapResponse

@@ -1,3 +1,4 @@
+import CStrongroomProcess
 import Foundation
 import Synchronization
 
@@ -11,6 +12,10 @@ public struct WorkloadProcess: Sendable {
     /// When set, the child's stderr goes through a pipe: every line is copied to our stderr and
     /// handed to this observer (`strongroom spark submit` reads Spark's executor events from it).
     public var stderrObserver: (@Sendable (String) -> Void)?
+    /// The executable to start (absolute); nil: `command` resolved on the environment's PATH.
+    public var executable: String?
+    /// The child's working directory; nil: ours.
+    public var workingDirectory: String?
 
     public init(command: String, arguments: [String], environment: [String: String]) {
         self.command = command
@@ -20,7 +25,7 @@ public struct WorkloadProcess: Sendable {
 
     /// The child's exit status, or 128 + signal number when a signal ended it (as shells report).
     public func run() throws(RuntimeError) -> Int32 {
-        guard let executable = Self.resolve(command, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
+        guard let executable = self.executable ?? Self.resolve(command, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
             throw RuntimeError(.launch, "command not found: \(command)")
         }
         // A handler (not SIG_IGN, which a child would inherit through exec) that passes the
@@ -74,26 +79,17 @@ public struct WorkloadProcess: Sendable {
             for pointer in envp { free(pointer) }
         }
         // The child starts with no blocked signals and default dispositions, whatever the
-        // spawning thread had (a blocked SIGTERM would otherwise make the workload unkillable).
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signalNumber) }
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if let stderrPipe { posix_spawn_file_actions_adddup2(&actions, stderrPipe, 2) }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else {
-            throw RuntimeError(.launch, "cannot start \(command): \(String(cString: strerror(result)))")
+        // spawning thread had (a blocked SIGTERM would otherwise make the workload unkillable),
+        // and dies with this process (PR_SET_PDEATHSIG): a killed `strongroom run` leaves no
+        // workload holding its secrets.
+        let pid = executable.withCString { path in
+            if let workingDirectory {
+                return workingDirectory.withCString { strongroom_spawn(path, argv, envp, $0, stderrPipe ?? -1) }
+            }
+            return strongroom_spawn(path, argv, envp, nil, stderrPipe ?? -1)
+        }
+        guard pid > 0 else {
+            throw RuntimeError(.launch, "cannot start \(command): \(String(cString: strerror(-pid)))")
         }
         return pid
     }

@@ -22,8 +22,8 @@ struct QueryCommand: AsyncParsableCommand {
         commandName: "query",
         abstract: "Run SQL over Parquet (plaintext or PME-encrypted) and CSV tables with the native engine.",
         discussion: """
-        With --cas the process first attests to CAS for the policy's service (the job hash is SHA-256 \
-        of the SQL text, so a policy can pin the exact query), then unwraps data keys through CAS: keys \
+        With --cas the process first attests to CAS for the policy's service (the job hash describes the \
+        SQL text, so a policy can pin the exact query: --print-job-hash prints it), then unwraps data keys through CAS: keys \
         never touch disk. --output writes the result as Parquet: with --cas encrypted under the policy's \
         results.master_key (fresh data keys wrapped by CAS); with --keys under --output-key from the keys \
         file; otherwise plaintext.
@@ -69,6 +69,8 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(help: "With --engine spark: the Spark master URL (default local[THREADS]).")
     var master: String?
 
+    @OptionGroup var printing: JobPrintOptions
+
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be ≥ 1") }
         if let memoryLimit, memoryLimit < 1 { throw ValidationError("--memory-limit must be ≥ 1") }
@@ -99,9 +101,10 @@ struct QueryCommand: AsyncParsableCommand {
     func run() async throws {
         if engine == .spark {
             try await SparkQuery(sql: sql, tables: tables, keys: keys, threads: threads, format: format, master: master,
-                                 output: output, outputKey: outputKey, cas: cas).run()
+                                 output: output, outputKey: outputKey, cas: cas, printing: printing).run()
             return
         }
+        if try printing.print(JobManifest.query(sql: sql)) { return }
         let requests = try encrypt.map { try EncryptedColumnRequest(option: $0) }
         let plan = QueryRun(sql: sql, tables: tables, threads: threads, memoryLimit: memoryLimit, format: format,
                             explain: explain, output: output, encrypt: requests, localMasterKeys: try columnKeys.load())
@@ -116,7 +119,8 @@ struct QueryCommand: AsyncParsableCommand {
             }
             return
         }
-        let session = try await cas.attest(jobHash: JobHash.sql(sql))
+        ProcessHardening.apply()
+        let session = try await cas.attest(jobHash: JobManifest.query(sql: sql).hash)
         do {
             let kms = session.kmsClient()
             var outputEncryption: (issuer: any ParquetKeyIssuer, masterKey: String)?

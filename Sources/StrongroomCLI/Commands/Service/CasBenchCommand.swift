@@ -120,26 +120,29 @@ struct CasBenchCommand: AsyncParsableCommand {
         let version = try PolicyVersion(yaml: policy)
         _ = try await client.applyPolicy(SignedPolicySubmission(version: version, signedBy: [owner]))
 
-        @Sendable func attestOnce() async throws -> String {
+        @Sendable func attestOnce() async throws -> CASCredential {
             let runtimeKey = P256.KeyAgreement.PrivateKey()
+            let signingKey = P256.Signing.PrivateKey()
             let publicKey = [UInt8](runtimeKey.publicKey.x963Representation)
+            let signingPublicKey = [UInt8](signingKey.publicKey.x963Representation)
             let challenge = try await client.challenge()
             let reportData = ReportDataBinding.reportData(
-                nonce: challenge.nonce, runtimePublicKey: publicKey, jobHash: ReportDataBinding.noJobHash)
+                nonce: challenge.nonce, runtimePublicKey: publicKey + signingPublicKey, jobHash: ReportDataBinding.noJobHash)
             let report = try node.sign(SimulatedReport(
                 measurement: measurement, reportData: reportData, issuedAt: UInt64(Date().timeIntervalSince1970), pid: 1))
             let response = try await client.attest(AttestRequest(
                 policy: "bench", service: "job", nonce: challenge.nonce, evidence: Evidence(kind: .simulated, report: report.encoded()),
-                runtimePublicKey: publicKey, jobHash: ReportDataBinding.noJobHash))
+                runtimePublicKey: publicKey, runtimeSigningKey: signingPublicKey, jobHash: ReportDataBinding.noJobHash))
             _ = try response.config.openConfiguration(with: runtimeKey)
-            return response.token
+            return .workload(token: response.token, signingKey: signingKey)
         }
         let attest = try await phase("attest") { _ = try await attestOnce() }
-        let token = try await attestOnce()
+        let workload = try await attestOnce()
         let dataKey = SecureRandom.bytes(count: 16)
-        let wrapped = try await client.wrap(WrapRequest(masterKeyID: "data", key: dataKey), credential: .owner(owner)).wrappedKey
+        let wrapped = try await client.wrap(WrapRequest(masterKeyID: "data", key: dataKey, policy: "bench"), credential: .owner(owner)).wrappedKey
         let unwrap = try await phase("unwrap") {
-            let key = try await client.unwrap(UnwrapRequest(masterKeyID: "data", wrappedKey: wrapped), credential: .bearer(token)).key
+            // Every request is signed anew with the runtime key (proof of possession, replay cache).
+            let key = try await client.unwrap(UnwrapRequest(masterKeyID: "data", wrappedKey: wrapped), credential: workload).key
             guard key == dataKey else { throw CLIError("unwrap returned a different key") }
         }
         return [attest, unwrap]

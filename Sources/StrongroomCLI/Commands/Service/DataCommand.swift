@@ -68,7 +68,7 @@ struct DataEncryptCommand: AsyncParsableCommand {
         }
         do {
             try await checkMasterKeys([masterKey] + columnKeyIDs.map(\.keyID), client: client, owner: owner)
-            let kms = CASKMSClient(client: client, credential: .owner(owner))
+            let kms = CASKMSClient(client: client, credential: .owner(owner), policy: policy)
             let (input, output, masterKey, algorithm) = (self.input, self.output, self.masterKey, self.algorithm)
             try await BlockingBridge.offload {
                 try DatasetRewrite.run(input: input, output: output, label: "encrypt") { _ in

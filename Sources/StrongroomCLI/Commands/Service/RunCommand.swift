@@ -29,6 +29,9 @@ struct CASAttestationOptions: ParsableArguments {
     @Option(help: "Where evidence comes from: agent (node agent socket) or configfs (configfs-tsm on SEV-SNP/TDX guests).")
     var evidence: EvidenceOption = .agent
 
+    /// A helper's grant (set by `spark executor` from its environment; never a command-line option).
+    var grant: String?
+
     var isRequested: Bool { casURL != nil }
 
     /// Validation for commands where CAS is optional: the other CAS options need --cas.
@@ -64,7 +67,7 @@ struct CASAttestationOptions: ParsableArguments {
         } catch {
             throw CLIError(error.detail)
         }
-        return try await RuntimeAttestation(policy: policy, service: service, evidenceSource: evidenceSource)
+        return try await RuntimeAttestation(policy: policy, service: service, evidenceSource: evidenceSource, grant: grant)
             .attest(client: client, jobHash: jobHash)
     }
 }
@@ -74,16 +77,18 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Attest to CAS, then run a command with the policy's environment, arguments and files.",
         discussion: """
-        The job hash bound into the evidence is SHA-256 of the command and its arguments joined by NUL \
-        (override with --job-hash). Files the policy injects are written to a private directory \
-        (tmpfs when available, mode 0700) whose path is in STRONGROOM_PRIVATE_DIR; it is removed when \
-        the command ends. Exits with the command's status.
+        The job hash bound into the evidence describes what runs (`strongroom job-hash run` prints it and \
+        its description): the program's bytes (and its #! interpreter's), the arguments, every code file \
+        (--code, and arguments naming files such as job.py or app.jar), the code bundle, PATH and the \
+        --env/--pass-env variables. Nothing else of the caller's environment reaches the command but \
+        HOME, USER, LOGNAME, locale and terminal settings. Files the policy injects are written to a \
+        private directory (tmpfs, mode 0700) whose path is in STRONGROOM_PRIVATE_DIR; it is removed when \
+        the command ends or this process dies. Exits with the command's status.
         """)
 
     @OptionGroup var cas: CASAttestationOptions
-
-    @Option(name: .customLong("job-hash"), help: "The job hash (64 hex digits) instead of SHA-256 of the command line.")
-    var jobHash: String?
+    @OptionGroup var job: RunJobOptions
+    @OptionGroup var printing: JobPrintOptions
 
     @Flag(name: .customLong("kms-proxy"), help: """
         Serve a KMS proxy to the command: a Unix socket in the private directory (path in \
@@ -102,40 +107,95 @@ struct RunCommand: AsyncParsableCommand {
     var command: [String] = []
 
     func validate() throws {
-        try cas.validateRequired()
         if command.isEmpty { throw ValidationError("give the command after --: strongroom run … -- CMD ARGS…") }
+        if printing.isRequested { return }
+        try cas.validateRequired()
         if let refusedExitCode, !(1...255).contains(refusedExitCode) { throw ValidationError("--refused-exit-code must be 1…255") }
     }
 
     func run() async throws {
-        let hash = try jobHash.map { try JobHash.parse(hex: $0) } ?? JobHash.command(command)
+        ProcessHardening.apply()
+        // Forked before any secret is in this process: wipes the private directory if we are killed.
+        let guardian = PrivateDirectoryGuardian()
+        let runJob = try job.runJob(command: command)
+        let manifest = try runJob.manifest()
+        if try printing.print(manifest) { return }
         let session: AttestedSession
         do {
-            session = try await cas.attest(jobHash: hash)
+            session = try await cas.attest(jobHash: manifest.hash)
         } catch let error as RuntimeError {
             let text = label.map { "\($0): \(error.message)" } ?? error.message
             guard error.isRefusal, let refusedExitCode else { throw CLIError(text) }
             StandardError.write("error: \(text)\n")
             Foundation.exit(refusedExitCode)
         }
-        var launch = AttestedLaunch(command: command, configuration: session.configuration)
+        var launch = AttestedLaunch(command: command, configuration: session.configuration,
+                                    baseEnvironment: runJob.baseEnvironment(inherited: ProcessInfo.processInfo.environment))
+        launch.executable = try runJob.program()
+        launch.guardian = guardian
+        if let bundle = runJob.bundle {
+            let source = try CodeBundleSource(bytes: bundle, kms: session.kmsClient())
+            guard source.bundle.policy == session.policy else {
+                throw CLIError("the code bundle was sealed for policy \(source.bundle.policy), not \(session.policy)")
+            }
+            launch.codeBundle = source
+        }
+        try await AttestedRun.execute(launch, session: session, kmsProxy: kmsProxy)
+    }
+}
+
+/// What `strongroom run` and `strongroom job-hash run` take to describe a job.
+struct RunJobOptions: ParsableArguments {
+    @Option(name: .customLong("code"), help: "A code file or directory the command runs (hashed into the job; repeatable).")
+    var code: [String] = []
+
+    @Option(name: .customLong("env"), help: "NAME=VALUE for the command's environment (hashed into the job; repeatable).")
+    var env: [String] = []
+
+    @Option(name: .customLong("pass-env"), help: "Pass this variable of the current environment to the command (its value is hashed into the job; repeatable).")
+    var passEnv: [String] = []
+
+    @Option(name: .customLong("code-bundle"), help: "An encrypted code bundle (`strongroom code seal`): unpacked into the private directory after attestation, the command runs there; its bytes are hashed into the job.")
+    var codeBundle: String?
+
+    func runJob(command: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RunJob {
+        var variables: [String: String] = [:]
+        for item in env {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else { throw ValidationError("--env takes NAME=VALUE, got \(item)") }
+            variables[String(item[..<eq])] = String(item[item.index(after: eq)...])
+        }
+        for name in passEnv {
+            guard let value = environment[name] else { throw ValidationError("--pass-env \(name): not set in this environment") }
+            variables[name] = value
+        }
+        var bundle: [UInt8]?
+        if let codeBundle {
+            guard let data = FileManager.default.contents(atPath: codeBundle) else { throw CLIError("cannot read code bundle \(codeBundle)") }
+            bundle = [UInt8](data)
+        }
+        return RunJob(command: command, codePaths: code, environment: variables, bundle: bundle, searchPath: environment["PATH"])
+    }
+}
+
+/// Runs an attested launch: with the session kept for the KMS proxy (and shut down after), or
+/// shut down first when the command needs no CAS connection. Exits with the command's status.
+enum AttestedRun {
+    static func execute(_ launch: AttestedLaunch, session: AttestedSession, kmsProxy: Bool) async throws {
+        var launch = launch
         if kmsProxy {
             // The parent keeps the session (and its token) for the proxy while the command runs.
             launch.kmsProxy = KMSProxyGrant(kms: session.kmsClient(), unwrap: Set(session.configuration.unwrap),
                                             wrap: Set(session.configuration.wrap))
-        } else {
-            // The workload needs no CAS connection; its configuration is all it gets.
-            await session.shutdown()
         }
         let running = launch
         let status: Int32
         do {
             status = try await BlockingBridge.offload { try running.run() }
         } catch {
-            if kmsProxy { await session.shutdown() }
+            await session.shutdown()
             throw error
         }
-        if kmsProxy { await session.shutdown() }
+        await session.shutdown()
         // Exit directly: ArgumentParser would turn a child's 64 into a usage error.
         if status != 0 { Foundation.exit(status) }
     }

@@ -44,6 +44,9 @@ struct OwnerCASOptions: ParsableArguments {
     @Option(help: "The owner's identity file (signs the wrap/unwrap requests to CAS).")
     var identity: String?
 
+    @Option(help: "The policy declaring the CAS master key (default: the one policy of this owner that declares it).")
+    var policy: String?
+
     func validate() throws {
         if (casURL == nil) != (identity == nil) { throw ValidationError("--cas and --identity go together") }
     }
@@ -60,7 +63,7 @@ struct OwnerCASOptions: ParsableArguments {
         let client: CASClient
         do { client = try CASClient(baseURL: casURL, caFile: caFile) } catch { throw CLIError(error.detail) }
         do {
-            let kms = CASKMSClient(client: client, credential: .owner(owner))
+            let kms = CASKMSClient(client: client, credential: .owner(owner), policy: policy)
             let result = try await BlockingBridge.offload { try body(ColumnKeySources(kms: kms, localMasterKeys: localKeys)) }
             try? await client.shutdown()
             return result

@@ -22,8 +22,13 @@ struct AttestedSparkLaunch: Sendable {
         var service: String
         var agentSocket: String
         var evidence: String
-        var jobHash: [UInt8]
+        /// The grant CAS issued to the attested driver for its executors (`srg1.…`).
+        var grant: String
     }
+
+    /// The executor environment variable carrying the grant: Spark redacts values of keys matching
+    /// "token" in its UI, event logs and launch logs.
+    static let grantVariable = "STRONGROOM_GRANT_TOKEN"
 
     /// What an executor's `strongroom run` exits with when CAS refuses it (`--refused-exit-code`):
     /// Spark reports it back to the driver as "Command exited with code 77".
@@ -52,7 +57,7 @@ struct AttestedSparkLaunch: Sendable {
                 ("STRONGROOM_SERVICE", executors.service),
                 ("STRONGROOM_AGENT", executors.agentSocket),
                 ("STRONGROOM_EVIDENCE", executors.evidence),
-                ("STRONGROOM_JOB_HASH", JobHash.hex(executors.jobHash)),
+                (Self.grantVariable, executors.grant),
                 ("STRONGROOM_EXECUTOR_JAVA", installation.java),
                 ("STRONGROOM_EXECUTOR_JAVA_HOME", installation.javaHome),
                 ("STRONGROOM_REFUSED_EXIT_CODE", String(Self.executorRefusedExitCode)),

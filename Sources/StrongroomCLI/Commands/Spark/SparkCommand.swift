@@ -6,7 +6,7 @@ struct SparkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spark",
         abstract: "Run Apache Spark applications with every driver and executor attested to CAS.",
-        subcommands: [SparkSubmitCommand.self])
+        subcommands: [SparkSubmitCommand.self, SparkExecutorCommandLine.self])
 }
 
 /// `strongroom spark submit --cas URL --policy P [--service S] [--master URL] -- [spark-submit args]`
@@ -15,46 +15,63 @@ struct SparkSubmitCommand: AsyncParsableCommand {
         commandName: "submit",
         abstract: "Attest as the Spark driver, then run spark-submit with PME through CAS, Spark's encryption on, and attested executors.",
         discussion: """
-        The driver attests as --service (default: driver) with the job hash SHA-256 of the spark-submit \
-        arguments joined by NUL; executors attest as --executor-service with the same job hash, each \
-        through its own `strongroom run` (standalone workers start them via spark.executorEnv.JAVA_HOME = \
-        spark/executor-java). Keys reach Spark only through the KMS proxy of each process's attested parent; \
-        the Spark authentication secret only through the policy's files (spark/spark-defaults.conf). \
-        An executor CAS refuses gets nothing and exits; when the job then fails, the refused executors are named.
+        The driver attests as --service (default: driver) with the job hash of a spark job: the Spark \
+        runtime (JDK, jars), the launch scripts, the application's files and the spark-submit arguments \
+        (--print-job shows it). It then obtains from CAS a grant for --executor-service (whose policy entry \
+        names the driver's service in helper_of) bound to this job and to the executors' code; each \
+        executor attests through `strongroom spark executor` with that grant (standalone workers start \
+        them via spark.executorEnv.JAVA_HOME = spark/executor-java). Keys reach Spark only through the KMS \
+        proxy of each process's attested parent; the Spark authentication secret only through the \
+        policy's files (spark/spark-defaults.conf). An executor CAS refuses gets nothing and exits; when \
+        the job then fails, the refused executors are named.
         """)
 
     @OptionGroup var cas: CASAttestationOptions
 
-    @Option(name: .customLong("executor-service"), help: "The policy's service executors attest as.")
+    @Option(name: .customLong("executor-service"), help: "The policy's service executors attest as (helper_of the driver's).")
     var executorService = "executor"
 
     @Option(help: "Spark master URL (spark://HOST:PORT, local[N]); default: spark-submit's.")
     var master: String?
 
+    @OptionGroup var printing: JobPrintOptions
+
     @Argument(parsing: .postTerminator, help: "-- spark-submit arguments (application file and its arguments last).")
     var sparkArguments: [String] = []
 
     func validate() throws {
+        if sparkArguments.isEmpty { throw ValidationError("give spark-submit's arguments after --: strongroom spark submit … -- APP.py ARGS…") }
+        if printing.isRequested { return }
         guard cas.casURL != nil else { throw ValidationError("--cas URL is required") }
         guard cas.policy != nil else { throw ValidationError("--policy is required") }
-        if sparkArguments.isEmpty { throw ValidationError("give spark-submit's arguments after --: strongroom spark submit … -- APP.py ARGS…") }
     }
 
     func run() async throws {
         let installation = try SparkInstallation.locate()
+        let jobs = try installation.jobs(arguments: sparkArguments)
+        if try printing.print(jobs.driver) { return }
+        ProcessHardening.apply()
+        let guardian = PrivateDirectoryGuardian()
         var attestation = cas
         if attestation.service == nil { attestation.service = "driver" }
-        let jobHash = JobHash.command(sparkArguments)
-        let session = try await attestation.attest(jobHash: jobHash)
+        let session = try await attestation.attest(jobHash: jobs.driver.hash)
+        let grant: String
+        do {
+            grant = try await session.grant(helperService: executorService, helperJob: jobs.executor)
+        } catch {
+            await session.shutdown()
+            throw CLIError((error as? RuntimeError)?.message ?? "\(error)")
+        }
         let launch = AttestedSparkLaunch(
             installation: installation, master: master,
             executors: .init(casURL: cas.casURL!, caFile: cas.caFile, policy: cas.policy!, service: executorService,
-                             agentSocket: cas.agent, evidence: cas.evidence.rawValue, jobHash: jobHash))
+                             agentSocket: cas.agent, evidence: cas.evidence.rawValue, grant: grant))
         let watch = ExecutorRefusalWatch()
         var run = AttestedLaunch(command: launch.command(userArguments: sparkArguments), configuration: session.configuration,
                                  baseEnvironment: launch.environment(),
                                  kmsProxy: KMSProxyGrant(kms: session.kmsClient(), unwrap: Set(session.configuration.unwrap),
                                                          wrap: Set(session.configuration.wrap)))
+        run.guardian = guardian
         run.stderrObserver = { watch.observe($0) }
         let running = run
         let status: Int32
@@ -71,5 +88,99 @@ struct SparkSubmitCommand: AsyncParsableCommand {
             throw CLIError("the Spark job failed: CAS refused \(refusals.joined(separator: ", ")) (service \(executorService) of policy \(cas.policy!); the reason is in the executor's stderr on its worker and in CAS's audit log)")
         }
         Foundation.exit(status)
+    }
+}
+
+/// `strongroom spark executor --cas … --policy P --service executor -- JAVA ARGS…`: what
+/// spark/executor-java runs when a standalone worker starts an executor. It checks the command is a
+/// Spark executor launch, computes the executors' job from the runtime it would run, attests with
+/// the driver's grant (from the environment, never the command line) and starts the JVM under the
+/// KMS proxy. The grant is removed from the JVM's environment.
+struct SparkExecutorCommandLine: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "executor",
+        abstract: "Attest a Spark executor with its driver's grant, then start its JVM (run by spark/executor-java).")
+
+    @OptionGroup var cas: CASAttestationOptions
+
+    @Option(name: .customLong("grant-env"), help: "The environment variable holding the driver's grant.")
+    var grantVariable = AttestedSparkLaunch.grantVariable
+
+    @Option(name: .customLong("refused-exit-code"), help: "Exit status when CAS refuses the attestation.")
+    var refusedExitCode: Int32 = AttestedSparkLaunch.executorRefusedExitCode
+
+    @Option(name: .customLong("label"), help: "Names this executor in error messages.")
+    var label: String?
+
+    @Argument(parsing: .postTerminator, help: "-- JAVA OPTIONS… org.apache.spark.executor.CoarseGrainedExecutorBackend ARGS…")
+    var command: [String] = []
+
+    /// Variables that would load other code into the JVM or its Python workers.
+    static let refusedVariables: Set<String> = [
+        "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME",
+        "PYTHONINSPECT", "BASH_ENV", "ENV", "PERL5OPT", "RUBYOPT", "NODE_OPTIONS",
+    ]
+
+    func validate() throws {
+        try cas.validateRequired()
+        if command.isEmpty { throw ValidationError("give the executor command after --") }
+    }
+
+    func run() async throws {
+        ProcessHardening.apply()
+        let guardian = PrivateDirectoryGuardian()
+        let environment = ProcessInfo.processInfo.environment
+        let text = label ?? "Spark executor"
+        func refuse(_ message: String) -> Never {
+            StandardError.write("error: \(text): \(message)\n")
+            Foundation.exit(refusedExitCode)
+        }
+        let executor: SparkExecutorCommand
+        do { executor = try SparkExecutorCommand(argv: command) } catch { refuse(error.message) }
+        guard let grant = environment[grantVariable], !grant.isEmpty else {
+            refuse("no grant in \(grantVariable): executors attest only with their driver's grant (start them through strongroom spark submit)")
+        }
+        let pythonLibraries = environment["SPARK_HOME"].map { SparkRuntime.files(in: $0 + "/python/lib", ending: ".zip") } ?? []
+        let manifest = SparkRuntime.executorManifest(identity: try executor.runtime(pythonLibraries: pythonLibraries).identity())
+        var attestation = cas
+        attestation.grant = grant
+        let session: AttestedSession
+        do {
+            session = try await attestation.attest(jobHash: manifest.hash)
+        } catch let error as RuntimeError {
+            guard error.isRefusal else { throw CLIError("\(text): \(error.message)") }
+            refuse(error.message)
+        }
+        var base = environment.filter { !Self.refusedVariables.contains($0.key) && !$0.key.hasPrefix("LD_") && $0.key != grantVariable }
+        base.removeValue(forKey: "STRONGROOM_GRANT_TOKEN")
+        var launch = AttestedLaunch(command: command, configuration: session.configuration, baseEnvironment: base)
+        launch.executable = executor.java
+        launch.guardian = guardian
+        try await AttestedRun.execute(launch, session: session, kmsProxy: true)
+    }
+}
+
+/// `--print-job-hash` / `--print-job`: print what a command would attest as, instead of running it
+/// (owners pin this value in a policy's job_hash).
+struct JobPrintOptions: ParsableArguments {
+    @Flag(name: .customLong("print-job-hash"), help: "Print the job hash (64 hex digits) this command would attest with, and exit.")
+    var printHash = false
+
+    @Flag(name: .customLong("print-job"), help: "Print the job's description and hash as JSON, and exit.")
+    var printJob = false
+
+    var isRequested: Bool { printHash || printJob }
+
+    /// Prints and returns true when asked to.
+    func print(_ manifest: JobManifest) throws -> Bool {
+        if printJob {
+            Swift.print(#"{"job_hash":"\#(manifest.hashHex)","job":\#(manifest.canonicalJSON)}"#)
+            return true
+        }
+        if printHash {
+            Swift.print(manifest.hashHex)
+            return true
+        }
+        return false
     }
 }

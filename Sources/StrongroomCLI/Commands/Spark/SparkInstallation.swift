@@ -1,3 +1,4 @@
+import Runtime
 import Foundation
 
 /// Where the pieces of an attested Spark launch are on this machine: Spark itself (SPARK_HOME,
@@ -19,6 +20,21 @@ struct SparkInstallation: Sendable {
     /// A JAVA_HOME whose bin/java attests first (spark.executorEnv.JAVA_HOME).
     var executorJavaHome: String { projectDirectory + "/executor-java" }
     var queryRunner: String { projectDirectory + "/runner/strongroom_query.py" }
+
+    /// The code a Spark JVM of this installation runs (the driver's side of the executors' grant).
+    var runtime: SparkRuntime { SparkRuntime.installation(sparkHome: sparkHome, javaHome: javaHome, extraJars: [kmsJar]) }
+
+    /// Scripts on the driver's launch path, hashed into its job.
+    var launchScripts: [String] {
+        [launcher] + ["spark-submit", "spark-class", "load-spark-env.sh", "find-spark-home"].map { sparkHome + "/bin/" + $0 }
+    }
+
+    /// The driver's job for `arguments` (spark-submit's), and the executors' job, from one hash of the runtime.
+    func jobs(arguments: [String]) throws -> (driver: JobManifest, executor: JobManifest) {
+        let identity = try runtime.identity()
+        let driver = try SparkDriverJob(runtime: identity, scripts: launchScripts, arguments: arguments).manifest()
+        return (driver, SparkRuntime.executorManifest(identity: identity))
+    }
 
     static let kmsClientClass = "dev.strongroom.spark.CasKmsClient"
     static let cryptoFactoryClass = "org.apache.parquet.crypto.keytools.PropertiesDrivenCryptoFactory"
