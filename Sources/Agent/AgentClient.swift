@@ -15,7 +15,12 @@ public enum AgentClient {
         let fd = try UnixSocket.connect(socketPath)
         defer { close(fd) }
         UnixSocket.setTimeouts(fd, seconds: timeoutSeconds)
-        let request = AgentProtocol.Request(report_data: Base64Field.encode(reportData))
+        // The agent looks at this process first, then challenges; the request answers it.
+        guard let challengeLine = try UnixSocket.readLine(fd, limit: AgentProtocol.maxLineBytes), !challengeLine.isEmpty else {
+            throw AgentError(.malformedMessage, "the agent closed the connection without a challenge")
+        }
+        let challenge = try AgentProtocol.decodeChallenge(challengeLine)
+        let request = AgentProtocol.Request(report_data: Base64Field.encode(reportData), challenge: challenge)
         guard let body = try? JSONEncoder().encode(request) else {
             throw AgentError(.malformedMessage, "cannot encode the request")
         }

@@ -35,17 +35,20 @@ final class ExecutableMeasurement: Sendable {
     private let cache = Mutex<[FileIdentity: [UInt8]]>([:])
     private let cacheLimit = 256
 
-    /// The 48-byte digest of `/proc/<pid>/exe`.
-    func measure(pid: Int32) throws(AgentError) -> [UInt8] {
-        try measure(path: "/proc/\(pid)/exe")
+    /// The 48-byte digest of `/proc/<pid>/exe`, which must still be the file `expected` names.
+    func measure(pid: Int32, expected: RequestSender.FileIdentity? = nil) throws(AgentError) -> [UInt8] {
+        try measure(path: "/proc/\(pid)/exe", expected: expected)
     }
 
-    func measure(path: String) throws(AgentError) -> [UInt8] {
+    func measure(path: String, expected: RequestSender.FileIdentity? = nil) throws(AgentError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw AgentError(.measurement, "cannot open \(path) (errno \(errno))") }
         defer { close(fd) }
         var before = stat()
         guard fstat(fd, &before) == 0 else { throw AgentError(.measurement, "cannot stat \(path) (errno \(errno))") }
+        if let expected, expected != RequestSender.FileIdentity(device: UInt64(before.st_dev), inode: UInt64(before.st_ino)) {
+            throw AgentError(.refused, "the process executed another program while it was measured")
+        }
         let identity = FileIdentity(before)
         if let cached = cache.withLock({ $0[identity] }) { return cached }
 

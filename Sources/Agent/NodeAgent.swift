@@ -9,12 +9,15 @@ import Glibc
 #endif
 
 /// The simulated TEE's platform (ARCHITECTURE.md "Simulated TEE"): serves a Unix stream socket;
-/// per connection it reads one request line, identifies the peer with SO_PEERCRED, measures
-/// SHA-384 of /proc/PID/exe and returns a `SimulatedReport` signed by the node key.
+/// per connection it notes the peer (SO_PEERCRED pid, its executable, its start time), sends a
+/// fresh challenge, reads one request line whose every message must come from that same process
+/// (SCM_CREDENTIALS), checks the process still runs that executable, is not traced and has no
+/// loader-injection environment, measures SHA-384 of /proc/PID/exe and returns a
+/// `SimulatedReport` signed by the node key. The challenge makes the request later than the
+/// first look at the process, so a process cannot ask and then exec a trusted binary.
 ///
-/// Simulation, not isolation: a process may connect and then exec another binary, and the host
-/// can read its memory. That is why CAS accepts this evidence only where a policy says
-/// `allow_simulation: true`.
+/// Simulation, not isolation: root can read or change any process's memory. That is why CAS
+/// accepts this evidence only where a policy says `allow_simulation: true`.
 ///
 /// A blocking accept loop on its own thread; each connection is served on the global
 /// dispatch queue with 5 s socket timeouts, so a stalled client cannot hold up others.
@@ -142,12 +145,22 @@ public final class NodeAgent: Sendable {
         UnixSocket.setTimeouts(fd, seconds: 5)
         let response: AgentProtocol.Response
         do throws(AgentError) {
-            let peer = try PeerCredentials.of(fd)
-            guard let line = try UnixSocket.readLine(fd, limit: AgentProtocol.maxLineBytes) else {
+            let peer = try RequestSender.observe(fd)
+            try UnixSocket.enableCredentialPassing(fd)
+            var generator = SystemRandomNumberGenerator()  // getrandom(2)
+            let challenge = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            try UnixSocket.writeAll(fd, AgentProtocol.encodeChallenge(challenge))
+            let (line, senders) = try UnixSocket.readCredentialedLine(fd, limit: AgentProtocol.maxLineBytes)
+            guard let line else {
                 throw AgentError(.malformedMessage, "request longer than \(AgentProtocol.maxLineBytes) bytes")
             }
-            let reportData = try AgentProtocol.decodeRequest(line)
-            let digest = try measurement.measure(pid: peer.pid)
+            let request = try AgentProtocol.decodeRequest(line)
+            guard request.challenge == challenge else {
+                throw AgentError(.refused, "the request does not answer this connection's challenge")
+            }
+            let reportData = request.reportData
+            try peer.verify(senders: senders)
+            let digest = try measurement.measure(pid: peer.pid, expected: peer.executable)
             let report = SimulatedReport(
                 measurement: digest, reportData: reportData, issuedAt: UInt64(Date().timeIntervalSince1970),
                 pid: UInt32(peer.pid), debug: debug)

@@ -7,7 +7,7 @@ public struct StrongroomCommand: ParsableCommand {
         abstract: "Confidential analytics over encrypted Parquet.",
         subcommands: [ParquetCommand.self, QueryCommand.self, BenchCommand.self, IdentityCommand.self, PolicyCommand.self,
                       AgentCommand.self, CasCommand.self, RunCommand.self, DataCommand.self, AuditCommand.self, DemoCommand.self, SQLCommand.self,
-                      K8sCommand.self, SparkCommand.self])
+                      K8sCommand.self, SparkCommand.self, CodeCommand.self])
 
     public init() {}
 }

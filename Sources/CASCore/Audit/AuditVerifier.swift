@@ -1,9 +1,33 @@
+import Attestation
 /// Recomputes an exported or fetched audit log: seq continuity from 1, every hash and link,
-/// every checkpoint's signature and its agreement with the entry at its seq.
+/// every checkpoint's signature and its agreement with the entry at its seq — and that the log
+/// cannot have been shortened: a signed checkpoint is required at every multiple of
+/// `AuditChain.checkpointInterval` and at the last entry, and (`since`) the log must extend a head
+/// an auditor pinned earlier.
 public enum AuditVerifier {
-    public static func verify(entries: [AuditEntry], checkpoints: [AuditCheckpoint], jwks: JWKS) -> AuditVerdict {
+    /// A head an auditor saw before: "SEQ:HASH".
+    public struct PinnedHead: Sendable, Equatable {
+        public var seq: Int64
+        public var hash: String
+
+        public init(seq: Int64, hash: String) {
+            self.seq = seq
+            self.hash = hash
+        }
+
+        public init(text: String) throws(CASError) {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let seq = Int64(parts[0]), seq >= 1, LowercaseHex.isHex(String(parts[1]), length: 64) else {
+                throw CASError(.malformedRequest, "a pinned head is SEQ:HASH (the last_seq and last_hash `audit verify` printed)")
+            }
+            self.init(seq: seq, hash: String(parts[1]))
+        }
+    }
+
+    public static func verify(entries: [AuditEntry], checkpoints: [AuditCheckpoint], jwks: JWKS, since: PinnedHead? = nil) -> AuditVerdict {
         let entryFailure = firstBadEntry(entries)
         let checkpointFailure = firstBadCheckpoint(checkpoints, entries: entries, jwks: jwks)
+            ?? missingCheckpoint(checkpoints, entries: entries) ?? notExtending(since, entries: entries)
         // Report whichever problem sits earliest in the log.
         switch (entryFailure, checkpointFailure) {
         case let (e?, c?): return .broken(c.seq < e.seq ? c : e)
@@ -37,6 +61,39 @@ public enum AuditVerifier {
                 return AuditFailure(seq: expected, kind: .changed, reason: "entry \(expected) was changed (its hash does not match its content)")
             }
             previousHash = entry.hash
+        }
+        return nil
+    }
+
+    /// The first place a required checkpoint is absent: every multiple of the interval, and the head.
+    static func missingCheckpoint(_ checkpoints: [AuditCheckpoint], entries: [AuditEntry]) -> AuditFailure? {
+        let signed = Set(checkpoints.map(\.seq))
+        let last = Int64(entries.count)
+        var seq = AuditChain.checkpointInterval
+        while seq <= last {
+            if !signed.contains(seq) {
+                return AuditFailure(seq: seq, kind: .missingCheckpoint,
+                                    reason: "no signed checkpoint at seq \(seq) (one is required every \(AuditChain.checkpointInterval) entries): entries may have been removed and the chain rebuilt")
+            }
+            seq += AuditChain.checkpointInterval
+        }
+        if last > 0, !signed.contains(last) {
+            return AuditFailure(seq: last, kind: .missingCheckpoint,
+                                reason: "no signed checkpoint at the last entry (seq \(last)): the log may have been cut short (export it from CAS, which signs its head)")
+        }
+        return nil
+    }
+
+    /// The log must contain the pinned head unchanged.
+    static func notExtending(_ pinned: PinnedHead?, entries: [AuditEntry]) -> AuditFailure? {
+        guard let pinned else { return nil }
+        guard pinned.seq <= Int64(entries.count) else {
+            return AuditFailure(seq: Int64(entries.count) + 1, kind: .notExtending,
+                                reason: "the log ends at seq \(entries.count), before the pinned head at seq \(pinned.seq): it was shortened")
+        }
+        guard entries[Int(pinned.seq) - 1].hash == pinned.hash else {
+            return AuditFailure(seq: pinned.seq, kind: .notExtending,
+                                reason: "entry \(pinned.seq) is not the pinned head: the log was rewritten since it was pinned")
         }
         return nil
     }
@@ -84,6 +141,7 @@ public struct AuditSummary: Sendable, Equatable {
 public struct AuditFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         case changed, brokenLink = "broken-link", missing, reordered, badCheckpoint = "bad-checkpoint"
+        case missingCheckpoint = "missing-checkpoint", notExtending = "not-extending"
     }
     /// The first seq at which the log is not what was written.
     public var seq: Int64

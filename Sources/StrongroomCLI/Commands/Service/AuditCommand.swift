@@ -81,6 +81,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     @Option(help: "text or json.")
     var format: VerifyFormat = .text
 
+    @Option(help: "SEQ:HASH — a head pinned earlier (last_seq:last_hash of a previous verify): fail unless the log extends it.")
+    var since: String?
+
     enum VerifyFormat: String, ExpressibleByArgument { case text, json }
 
     func validate() throws {
@@ -90,6 +93,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let pinned = try since.map { try AuditVerifier.PinnedHead(text: $0) }
         var export: AuditExport
         var keys: JWKS?
         if let jwks {
@@ -109,13 +113,14 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                 return (export, try await client.jwks())
             }
         }
-        switch AuditVerifier.verify(entries: export.entries, checkpoints: export.checkpoints, jwks: keys!) {
+        switch AuditVerifier.verify(entries: export.entries, checkpoints: export.checkpoints, jwks: keys!, since: pinned) {
         case .intact(let summary):
             if format == .json {
                 print(#"{"verified":true,"entries":\#(summary.entryCount),"last_seq":\#(summary.lastSeq),"last_hash":"\#(summary.lastHash)","checkpoints":\#(summary.checkpointCount),"uncheckpointed":\#(summary.uncheckpointedEntries)}"#)
             } else {
                 print("audit chain intact: \(summary.entryCount) entries, last seq \(summary.lastSeq), \(summary.checkpointCount) signed checkpoints"
-                      + (summary.uncheckpointedEntries > 0 ? ", \(summary.uncheckpointedEntries) entries after the last checkpoint" : ""))
+                      + (pinned.map { ", extends the pinned head at seq \($0.seq)" } ?? "")
+                      + "\nhead: \(summary.lastSeq):\(summary.lastHash) (pin it: strongroom audit verify --since \(summary.lastSeq):\(summary.lastHash))")
             }
         case .broken(let failure):
             if format == .json {

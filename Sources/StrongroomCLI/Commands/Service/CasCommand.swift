@@ -11,7 +11,7 @@ struct CasCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cas",
         abstract: "The Configuration and Attestation Service: keys and secrets only for attested workloads.",
-        subcommands: [CasInitCommand.self, CasServeCommand.self, CasTrustNodeCommand.self, CasUnsealCommand.self])
+        subcommands: [CasInitCommand.self, CasServeCommand.self, CasTrustNodeCommand.self, CasUnsealCommand.self, CasAddAuditorCommand.self])
 }
 
 struct CasInitCommand: AsyncParsableCommand {
@@ -83,8 +83,11 @@ struct CasServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("master-key-file"), help: "Unseal with this key file (default DATA_DIR/cas-master.key when present).")
     var masterKeyFile: String?
 
-    @Option(name: .customLong("unseal-share"), help: "A recovery share (repeat until the threshold); without key file or shares CAS starts sealed and takes shares on POST /v1/sys/unseal.")
-    var unsealShares: [String] = []
+    @Option(name: .customLong("unseal-shares"), help: "Read recovery shares (one per line, up to the threshold) from FILE, /dev/fd/N, or - for standard input (prompted without echo on a terminal). Without key file or shares CAS starts sealed and takes shares on POST /v1/sys/unseal.")
+    var unsealSharesFrom: String?
+
+    @Option(name: .customLong("unseal-share"), help: .hidden)
+    var unsealShareOnCommandLine: [String] = []
 
     @Flag(name: .customLong("insecure-http"), help: "Plain HTTP (development; loopback addresses only).")
     var insecureHTTP = false
@@ -100,6 +103,12 @@ struct CasServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("maa-issuer"), help: "Accepted MAA token issuer (repeatable; needed with --maa-jwks).")
     var maaIssuers: [String] = []
+
+    func validate() throws {
+        if !unsealShareOnCommandLine.isEmpty {
+            throw ValidationError("--unseal-share put a recovery share in /proc/PID/cmdline, readable by every local user: use --unseal-shares - (standard input, or a prompt without echo), --unseal-shares FILE or --unseal-shares /dev/fd/N")
+        }
+    }
 
     func run() async throws {
         var logger = Logger(label: "strongroom.cas")
@@ -124,8 +133,8 @@ struct CasServeCommand: AsyncParsableCommand {
         }
         let gate = CASGate(store: casStore, hardwareVerifiers: verifiers, logger: logger)
         let keyFile = masterKeyFile ?? (FileManager.default.fileExists(atPath: store.defaultMasterKeyFile) ? store.defaultMasterKeyFile : nil)
-        if !unsealShares.isEmpty {
-            let shares = try unsealShares.map { try ShamirShare(text: $0) }
+        if let unsealSharesFrom {
+            let shares = try ShareInput.read(from: unsealSharesFrom).map { try ShamirShare(text: $0) }
             try await gate.unseal(masterKey: CASMasterKey.combine(shares), method: "shares")
         } else if let keyFile {
             try await gate.unseal(masterKey: CASMasterKey.read(from: keyFile), method: "key-file")
@@ -178,11 +187,17 @@ struct CasUnsealCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: CASConnectionOptions
 
-    @Argument(help: "The share (srs1-…); read from standard input when omitted, so it stays out of shell history.")
+    @Argument(help: .hidden)
     var share: String?
 
+    func validate() throws {
+        if share != nil {
+            throw ValidationError("a share on the command line is readable by every local user (/proc/PID/cmdline): give it on standard input (a prompt without echo on a terminal)")
+        }
+    }
+
     func run() async throws {
-        let text = share ?? (readLine(strippingNewline: true) ?? "")
+        let text = try ShareInput.read(from: "-", limit: 1).first ?? ""
         let status = try await connection.client().using { try await $0.unseal(share: text) }
         print(status.sealed ? "sealed: \(status.sharesReceived) of \(status.threshold) shares received" : "unsealed")
     }
@@ -194,5 +209,34 @@ enum HardwareVerifiers {
     static func all() throws -> [any EvidenceVerifier] {
         let tdx = try TDXVerifier()
         return [try SNPVerifier(), tdx, try SGXVerifier(), AzureSNPVTPMVerifier(), AzureTDXVTPMVerifier(tdx: tdx)]
+    }
+}
+
+/// Recovery shares from a file, a file descriptor (/dev/fd/N) or standard input — never from the
+/// command line. On a terminal each share is prompted for without echo.
+enum ShareInput {
+    static func read(from source: String, limit: Int = 255) throws -> [String] {
+        if source == "-" && isatty(0) == 1 {
+            var shares: [String] = []
+            while shares.count < limit {
+                let prompt = "recovery share \(shares.count + 1) (empty line to finish): "
+                guard let pointer = getpass(prompt) else { break }
+                let text = String(cString: pointer).trimmingCharacters(in: .whitespaces)
+                memset(pointer, 0, strlen(pointer))
+                if text.isEmpty { break }
+                shares.append(text)
+            }
+            return shares
+        }
+        let data: Data?
+        if source == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            data = FileManager.default.contents(atPath: source)
+        }
+        guard let data else { throw CLIError("cannot read recovery shares from \(source)") }
+        let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return Array(lines.prefix(limit))
     }
 }

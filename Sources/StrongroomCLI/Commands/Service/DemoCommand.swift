@@ -147,7 +147,8 @@ final class DemoRun: @unchecked Sendable {  // used from one task; the process l
 
         step("3. The custodian signs and applies a policy that pins this strongroom binary and the exact query")
         let measurement = try Self.sha384(file: binary)
-        let jobHash = SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined()
+        let jobHash = try strongroom(["query", "--sql", sql, "--print-job-hash"], show: false).trimmingCharacters(in: .whitespacesAndNewlines)
+        say("$ strongroom query --sql \"$SQL\" --print-job-hash    # what the workload will attest as\n  \(jobHash)")
         let policy = """
             name: taxi-demo
             version: 1

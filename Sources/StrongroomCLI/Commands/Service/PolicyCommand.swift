@@ -6,7 +6,7 @@ struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
         abstract: "Check, sign, apply and show owner-signed policies.",
-        subcommands: [PolicyCheckCommand.self, PolicySignCommand.self, PolicyApplyCommand.self, PolicyShowCommand.self, PolicySecretCommand.self])
+        subcommands: [PolicyCheckCommand.self, PolicySignCommand.self, PolicyApplyCommand.self, PolicyShowCommand.self, PolicySecretCommand.self, PolicyRevokeTokensCommand.self])
 }
 
 enum PolicyFile {

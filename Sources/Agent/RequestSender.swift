@@ -1,0 +1,163 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The agent's view of the process it signs for, taken when the connection is accepted and checked
+/// again for the request: the connecting pid (SO_PEERCRED), the identity of its executable and its
+/// start time. A request is served only if the kernel says every byte of it came from that same
+/// process (SCM_CREDENTIALS on each message), the process still runs the same executable, was not
+/// replaced (pid reuse), is not traced and carries no loader-injection environment.
+struct RequestSender {
+    var pid: Int32
+    var uid: UInt32
+    var executable: FileIdentity
+    var startTime: Int64
+
+    struct FileIdentity: Equatable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    /// Environment names that make the dynamic loader (or libc) load code the measurement does not cover.
+    static func isLoaderInjection(_ name: Substring) -> Bool {
+        name.hasPrefix("LD_") || ["GCONV_PATH", "LOCPATH", "NLSPATH", "GLIBC_TUNABLES", "MALLOC_TRACE"].contains(String(name))
+    }
+
+    static func observe(_ fd: Int32) throws(AgentError) -> RequestSender {
+        let peer = try PeerCredentials.of(fd)
+        return RequestSender(pid: peer.pid, uid: peer.uid, executable: try executableIdentity(peer.pid),
+                             startTime: try startTime(peer.pid))
+    }
+
+    /// Everything checked again after the request arrived, in the order an attacker would try.
+    func verify(senders: Set<Int32>) throws(AgentError) {
+        guard senders == [pid] else {
+            let others = senders.subtracting([pid]).sorted().map(String.init).joined(separator: ", ")
+            throw AgentError(.refused, "the request was sent by process \(others), not by process \(pid) that connected (a forked or passed socket)")
+        }
+        guard try Self.startTime(pid) == startTime else {
+            throw AgentError(.refused, "process \(pid) ended while asking (its pid now names another process)")
+        }
+        guard try Self.executableIdentity(pid) == executable else {
+            throw AgentError(.refused, "process \(pid) executed another program after connecting")
+        }
+        let tracer = try Self.tracerPid(pid)
+        guard tracer == 0 else {
+            throw AgentError(.refused, "process \(pid) is traced by process \(tracer) (a debugger could change what runs)")
+        }
+        if let name = try Self.injectedVariable(pid) {
+            throw AgentError(.refused, "process \(pid) started with \(name) in its environment (loader injection: code the measurement does not cover)")
+        }
+    }
+
+    static func executableIdentity(_ pid: Int32) throws(AgentError) -> FileIdentity {
+        var info = stat()
+        guard stat("/proc/\(pid)/exe", &info) == 0 else {
+            throw AgentError(.measurement, "cannot stat /proc/\(pid)/exe (errno \(errno))")
+        }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// Field 22 of /proc/PID/stat.
+    static func startTime(_ pid: Int32) throws(AgentError) -> Int64 {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else {
+            throw AgentError(.measurement, "cannot read /proc/\(pid)/stat")
+        }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 19, let value = Int64(fields[19]) else { throw AgentError(.measurement, "/proc/\(pid)/stat has no start time") }
+        return value
+    }
+
+    static func tracerPid(_ pid: Int32) throws(AgentError) -> Int32 {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
+            throw AgentError(.measurement, "cannot read /proc/\(pid)/status")
+        }
+        for line in text.split(separator: "\n") where line.hasPrefix("TracerPid:") {
+            return Int32(line.dropFirst("TracerPid:".count).trimmingCharacters(in: .whitespaces)) ?? -1
+        }
+        throw AgentError(.measurement, "/proc/\(pid)/status has no TracerPid")
+    }
+
+    /// The first loader-injection variable of the environment the process started with.
+    static func injectedVariable(_ pid: Int32) throws(AgentError) -> String? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else {
+            throw AgentError(.measurement, "cannot read /proc/\(pid)/environ (the agent needs root or CAP_SYS_PTRACE)")
+        }
+        for entry in data.split(separator: 0) {
+            let text = String(decoding: entry, as: UTF8.self)
+            let name = text.prefix(while: { $0 != "=" })
+            if isLoaderInjection(name) { return String(name) }
+        }
+        return nil
+    }
+}
+
+extension UnixSocket {
+    /// SO_PASSCRED on a connected socket: every message read afterwards carries its sender's pid.
+    static func enableCredentialPassing(_ fd: Int32) throws(AgentError) {
+        var on: Int32 = 1
+        guard setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw AgentError(.socket, "cannot enable SO_PASSCRED (errno \(errno))")
+        }
+    }
+
+    /// Reads up to the first newline (excluded), collecting the pid of every message's sender
+    /// (SCM_CREDENTIALS). nil line when it exceeds `limit`.
+    static func readCredentialedLine(_ fd: Int32, limit: Int) throws(AgentError) -> (line: [UInt8]?, senders: Set<Int32>) {
+        var line: [UInt8] = []
+        var senders = Set<Int32>()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        // cmsghdr (16) + ucred (12), aligned: 32 bytes; room for a few.
+        var control = [UInt8](repeating: 0, count: 128)
+        while true {
+            let n: Int = chunk.withUnsafeMutableBytes { data in
+                control.withUnsafeMutableBytes { control in
+                    var vector = iovec(iov_base: data.baseAddress, iov_len: data.count)
+                    return withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                        var message = msghdr()
+                        message.msg_iov = vectorPointer
+                        message.msg_iovlen = 1
+                        message.msg_control = control.baseAddress
+                        message.msg_controllen = control.count
+                        let received = recvmsg(fd, &message, 0)
+                        if received >= 0 { collectSenders(&message, into: &senders) }
+                        return received
+                    }
+                }
+            }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw AgentError(.socket, "read from socket failed (errno \(errno))") }
+            if n == 0 { return (line, senders) }
+            if let newline = chunk[0..<n].firstIndex(of: UInt8(ascii: "\n")) {
+                line += chunk[0..<newline]
+                return (line.count <= limit ? line : nil, senders)
+            }
+            line += chunk[0..<n]
+            if line.count > limit { return (nil, senders) }
+        }
+    }
+
+    private static func collectSenders(_ message: inout msghdr, into senders: inout Set<Int32>) {
+        guard message.msg_controllen >= MemoryLayout<cmsghdr>.size, let control = message.msg_control else {
+            senders.insert(-1)  // a message without credentials: not from a process we can name
+            return
+        }
+        var offset = 0
+        let total = Int(message.msg_controllen)
+        var found = false
+        while offset + MemoryLayout<cmsghdr>.size <= total {
+            let header = control.load(fromByteOffset: offset, as: cmsghdr.self)
+            let length = Int(header.cmsg_len)
+            guard length >= MemoryLayout<cmsghdr>.size, offset + length <= total else { break }
+            if header.cmsg_level == SOL_SOCKET, header.cmsg_type == 2 /* SCM_CREDENTIALS */,
+               length >= MemoryLayout<cmsghdr>.size + 12 {
+                senders.insert(control.load(fromByteOffset: offset + MemoryLayout<cmsghdr>.size, as: Int32.self))
+                found = true
+            }
+            offset += (length + 7) & ~7
+        }
+        if !found { senders.insert(-1) }
+    }
+}
