@@ -27,12 +27,16 @@ import Testing
             try? FileManager.default.removeItem(atPath: directory)
         }
 
-        /// Sends raw bytes and returns the raw response line.
+        /// Reads the agent's challenge, sends raw bytes (CHALLENGE replaced by the challenge) and
+        /// returns the raw response line.
         func exchange(_ bytes: [UInt8]) throws -> String {
             let fd = try UnixSocket.connect(socketPath)
             defer { close(fd) }
             UnixSocket.setTimeouts(fd, seconds: 10)
-            if !bytes.isEmpty { try UnixSocket.writeAll(fd, bytes) }
+            let challengeLine = try UnixSocket.readLine(fd, limit: 1 << 16) ?? []
+            let challenge = try AgentProtocol.decodeChallenge(challengeLine)
+            let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "CHALLENGE", with: challenge)
+            if !bytes.isEmpty { try UnixSocket.writeAll(fd, Array(text.utf8)) }
             shutdown(fd, Int32(SHUT_WR))  // end of request, as a client that gives up would
             let line = try UnixSocket.readLine(fd, limit: 1 << 20) ?? []
             return String(decoding: line, as: UTF8.self)
@@ -72,7 +76,7 @@ import Testing
 
     @Test func wireFormatIsTheDocumentedOne() throws {
         let f = try Fixture()
-        let request = #"{"report_data": "\#(Data(count: 64).base64EncodedString())"}"# + "\n"
+        let request = #"{"report_data": "\#(Data(count: 64).base64EncodedString())", "challenge": "CHALLENGE"}"# + "\n"
         let line = try f.exchange(Array(request.utf8))
         let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
         let evidence = json?["evidence"] as? [String: Any]
@@ -87,6 +91,8 @@ import Testing
             ("wrong field", Array(#"{"data": "AAAA"}"#.utf8) + [10]),
             ("short report data", Array(#"{"report_data": "AAAA"}"#.utf8) + [10]),
             ("not base64", Array(#"{"report_data": "!!!"}"#.utf8) + [10]),
+            ("no challenge", Array(#"{"report_data": "\#(Data(count: 64).base64EncodedString())"}"#.utf8) + [10]),
+            ("another challenge", Array(#"{"report_data": "\#(Data(count: 64).base64EncodedString())", "challenge": "AAAAAAAAAAAAAAAAAAAAAA=="}"#.utf8) + [10]),
             ("empty", []),
             ("too long", [UInt8](repeating: UInt8(ascii: "a"), count: 70 * 1024) + [10]),
         ]

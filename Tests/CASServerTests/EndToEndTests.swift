@@ -18,18 +18,29 @@ import Testing
     }
 
     /// challenge → evidence bound to nonce, runtime key and job hash → attest.
+    struct Attested {
+        var response: AttestResponse
+        var credential: CASCredential
+        var token: String { response.token }
+        var config: HPKEEnvelope { response.config }
+    }
+
     static func attest(
         _ client: CASClient, runtimeKey: P256.KeyAgreement.PrivateKey, bind: Bool = true
-    ) async throws(CASClientError) -> AttestResponse {
+    ) async throws(CASClientError) -> Attested {
         let challenge = try await client.challenge()
+        let signingKey = P256.Signing.PrivateKey()
         let publicKey = Array(runtimeKey.publicKey.x963Representation)
+        let signingPublicKey = Array(signingKey.publicKey.x963Representation)
         let jobHash = Array(SHA256.hash(data: Array("SELECT 1".utf8)))
-        var reportData = ReportDataBinding.reportData(nonce: challenge.nonce, runtimePublicKey: publicKey, jobHash: jobHash)
+        var reportData = ReportDataBinding.reportData(nonce: challenge.nonce, runtimePublicKey: publicKey + signingPublicKey, jobHash: jobHash)
         if !bind { reportData[0] ^= 1 }
-        return try await client.attest(
+        let response = try await client.attest(
             AttestRequest(
                 policy: "taxi-analytics", service: "query", nonce: challenge.nonce,
-                evidence: Evidence(kind: .simulated, report: reportData), runtimePublicKey: publicKey, jobHash: jobHash))
+                evidence: Evidence(kind: .simulated, report: reportData), runtimePublicKey: publicKey,
+                runtimeSigningKey: signingPublicKey, jobHash: jobHash))
+        return Attested(response: response, credential: .workload(token: response.token, signingKey: signingKey))
     }
 
     @Test func attestThenUnwrapOverTLS() async throws {
@@ -46,10 +57,10 @@ import Testing
 
                 let dataKey = (0..<16).map { UInt8($0) }
                 let wrapped = try await client.wrap(
-                    WrapRequest(masterKeyID: "trips-footer", key: dataKey), credential: .bearer(attested.token))
+                    WrapRequest(masterKeyID: "trips-footer", key: dataKey), credential: attested.credential)
                 let unwrapped = try await client.unwrap(
                     UnwrapRequest(masterKeyID: "trips-footer", wrappedKey: wrapped.wrappedKey),
-                    credential: .bearer(attested.token))
+                    credential: attested.credential)
                 #expect(unwrapped.key == dataKey)
                 // An owner may unwrap with a signature instead of a token.
                 let byOwner = try await client.unwrap(
@@ -66,14 +77,15 @@ import Testing
                 _ = try await client.applyPolicy(Self.signedSubmission(Self.yaml, by: server.handlers.owner))
                 let runtimeKey = P256.KeyAgreement.PrivateKey()
                 let publicKey = Array(runtimeKey.publicKey.x963Representation)
+                let signingPublicKey = Array(P256.Signing.PrivateKey().publicKey.x963Representation)
                 let challenge = try await client.challenge()
                 let request = AttestRequest(
                     policy: "taxi-analytics", service: "query", nonce: challenge.nonce,
                     evidence: Evidence(
                         kind: .simulated,
                         report: ReportDataBinding.reportData(
-                            nonce: challenge.nonce, runtimePublicKey: publicKey, jobHash: ReportDataBinding.noJobHash)),
-                    runtimePublicKey: publicKey)
+                            nonce: challenge.nonce, runtimePublicKey: publicKey + signingPublicKey, jobHash: ReportDataBinding.noJobHash)),
+                    runtimePublicKey: publicKey, runtimeSigningKey: signingPublicKey)
                 _ = try await client.attest(request)
                 let error = await #expect(throws: CASClientError.self) { try await client.attest(request) }
                 #expect(error?.code == .refused)
@@ -102,7 +114,8 @@ import Testing
         try await TestServer.with { server in
             try await withClient(server) { client in
                 let forged = await #expect(throws: CASClientError.self) {
-                    try await client.wrap(WrapRequest(masterKeyID: "k", key: [1, 2]), credential: .bearer("Zm9yZ2Vk"))
+                    try await client.wrap(WrapRequest(masterKeyID: "k", key: [1, 2]),
+                                          credential: .workload(token: "Zm9yZ2Vk", signingKey: P256.Signing.PrivateKey()))
                 }
                 #expect(forged?.status == 401)
                 #expect(forged?.problemCode == "unauthorized")
@@ -175,7 +188,7 @@ import Testing
                 _ = try await client.applyPolicy(Self.signedSubmission(Self.yaml, by: server.handlers.owner))
                 let attested = try await Self.attest(client, runtimeKey: P256.KeyAgreement.PrivateKey())
                 _ = try await client.wrap(
-                    WrapRequest(masterKeyID: "m", key: Array(repeating: 0x5a, count: 32)), credential: .bearer(attested.token))
+                    WrapRequest(masterKeyID: "m", key: Array(repeating: 0x5a, count: 32)), credential: attested.credential)
                 _ = try await client.policy(named: "taxi-analytics", as: server.handlers.owner)
                 return attested.token
             }

@@ -13,9 +13,9 @@ import Testing
                     EndToEndTests.signedSubmission(EndToEndTests.yaml, by: server.handlers.owner))
                 let attested = try await EndToEndTests.attest(client, runtimeKey: P256.KeyAgreement.PrivateKey())
                 _ = try? await EndToEndTests.attest(client, runtimeKey: P256.KeyAgreement.PrivateKey(), bind: false)
-                _ = try await client.wrap(WrapRequest(masterKeyID: "m", key: [1]), credential: .bearer(attested.token))
+                _ = try await client.wrap(WrapRequest(masterKeyID: "m", key: [1]), credential: attested.credential)
                 _ = try? await client.unwrap(
-                    UnwrapRequest(masterKeyID: "unknown", wrappedKey: "AA=="), credential: .bearer(attested.token))
+                    UnwrapRequest(masterKeyID: "unknown", wrappedKey: "AA=="), credential: attested.credential)
                 _ = try await server.raw(.GET, "/nowhere")
 
                 let metrics = server.metrics

@@ -72,7 +72,7 @@ import Testing
         try await TestServer.with { server in
             let runtimeKey = Data(repeating: 4, count: 65).base64EncodedString()
             for (jobHash, expected) in [("abc", "odd length"), ("zz", "not hex"), ("abcd", "expected 32 bytes")] {
-                let body = #"{"policy":"p","service":"s","nonce":"","evidence":{"kind":"simulated","report":""},"runtime_public_key":"\#(runtimeKey)","job_hash":"\#(jobHash)"}"#
+                let body = #"{"policy":"p","service":"s","nonce":"","evidence":{"kind":"simulated","report":""},"runtime_public_key":"\#(runtimeKey)","runtime_signing_key":"\#(runtimeKey)","job_hash":"\#(jobHash)"}"#
                 let answer = try await server.raw(
                     .POST, "/v1/attest", body: Array(body.utf8), headers: [("Content-Type", "application/json")])
                 #expect(answer.status == 400)

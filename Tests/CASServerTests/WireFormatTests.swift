@@ -8,11 +8,14 @@ import Testing
     @Test func attestRequestUsesTheDocumentedNames() throws {
         let request = AttestRequest(
             policy: "p", service: "s", nonce: [1, 2, 3], evidence: Evidence(kind: .simulated, report: [9]),
-            runtimePublicKey: Array(repeating: 4, count: 65), jobHash: Array(repeating: 0xab, count: 32))
+            runtimePublicKey: Array(repeating: 4, count: 65), runtimeSigningKey: Array(repeating: 5, count: 65),
+            jobHash: Array(repeating: 0xab, count: 32), grant: "srg1.x")
         let json = String(decoding: try APIJSON.encoder().encode(request), as: UTF8.self)
         #expect(json.contains(#""nonce":"AQID""#))
         #expect(json.contains(#""job_hash":"\#(String(repeating: "ab", count: 32))""#))
         #expect(json.contains(#""runtime_public_key":""#))
+        #expect(json.contains(#""runtime_signing_key":""#))
+        #expect(json.contains(#""grant":"srg1.x""#))
         #expect(json.contains(#""evidence":{"kind":"simulated","report":"CQ=="}"#))
         #expect(try APIJSON.decoder().decode(AttestRequest.self, from: Data(json.utf8)) == request)
     }

@@ -16,7 +16,7 @@ struct CASStoreConformanceTests {
             #expect(try await store.meta("check") == [])
             let reserved = await storeError { try await store.putMeta("schema.version", Array("9".utf8)) }
             #expect(reserved?.code == .invalidRecord)
-            #expect(try await store.meta("schema.version") == Array("1".utf8))
+            #expect(try await store.meta("schema.version") == Array("2".utf8))
         }
     }
 
@@ -85,22 +85,66 @@ struct CASStoreConformanceTests {
     }
 
     @Test(arguments: StoreKind.allCases)
-    func masterKeyIDsAreUnique(kind: StoreKind) async throws {
+    func masterKeyIDsAreUniquePerPolicy(kind: StoreKind) async throws {
         try await withFreshStore(kind) { store, _ async throws in
             let footer = MasterKeyRecord(id: "trips-footer", policy: "taxi", sealed: Array(repeating: 1, count: 60))
             let columns = MasterKeyRecord(id: "trips-columns", policy: "taxi", sealed: Array(repeating: 2, count: 60))
             try await store.insertMasterKey(footer)
             try await store.insertMasterKey(columns)
             try await store.insertMasterKey(MasterKeyRecord(id: "results", policy: "other", sealed: [3]))
-            #expect(try await store.masterKey(id: "trips-footer") == footer)
-            #expect(try await store.masterKey(id: "nope") == nil)
+            #expect(try await store.masterKey(policy: "taxi", id: "trips-footer") == footer)
+            #expect(try await store.masterKey(policy: "taxi", id: "nope") == nil)
+            #expect(try await store.masterKey(policy: "other", id: "trips-footer") == nil)
             #expect(try await store.masterKeys(policy: "taxi") == [columns, footer])
 
-            let taken = await storeError {
-                try await store.insertMasterKey(MasterKeyRecord(id: "trips-footer", policy: "thief", sealed: [0]))
-            }
+            // Another policy's key of the same id is its own key: no squatting.
+            let own = MasterKeyRecord(id: "trips-footer", policy: "thief", sealed: [0])
+            try await store.insertMasterKey(own)
+            #expect(try await store.masterKey(policy: "thief", id: "trips-footer") == own)
+            #expect(try await store.masterKey(policy: "taxi", id: "trips-footer") == footer)
+            let taken = await storeError { try await store.insertMasterKey(MasterKeyRecord(id: "trips-footer", policy: "taxi", sealed: [9])) }
             #expect(taken?.code == .conflict)
-            #expect(try await store.masterKey(id: "trips-footer") == footer)
+            #expect(try await store.masterKey(policy: "taxi", id: "trips-footer") == footer)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func recordsInsertOnceAndSwapOnlyFromTheExpectedValue(kind: StoreKind) async throws {
+        try await withFreshStore(kind) { store, _ async throws in
+            #expect(try await store.record(kind: "grant", key: "g1") == nil)
+            try await store.insertRecord(StoredRecord(kind: "grant", key: "g1", value: [1]))
+            try await store.insertRecord(StoredRecord(kind: "grant", key: "g0", value: [0]))
+            try await store.insertRecord(StoredRecord(kind: "auditor", key: "g1", value: [7]))
+            #expect(await storeError { try await store.insertRecord(StoredRecord(kind: "grant", key: "g1", value: [2])) }?.code == .conflict)
+            #expect(try await store.record(kind: "grant", key: "g1") == [1])
+            #expect(try await store.records(kind: "grant").map(\.key) == ["g0", "g1"])
+            // Compare-and-swap: absent → value, value → value, stale expectations change nothing.
+            #expect(try await store.swapRecord(RecordSwap(kind: "head", key: "p", expected: nil, value: [1])))
+            #expect(try await store.swapRecord(RecordSwap(kind: "head", key: "p", expected: nil, value: [9])) == false)
+            #expect(try await store.swapRecord(RecordSwap(kind: "head", key: "p", expected: [1], value: [2])))
+            #expect(try await store.swapRecord(RecordSwap(kind: "head", key: "p", expected: [1], value: [3])) == false)
+            #expect(try await store.record(kind: "head", key: "p") == [2])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func replayDigestsAreAcceptedOnceUntilTheyExpire(kind: StoreKind) async throws {
+        try await withFreshStore(kind) { store, _ async throws in
+            let now = Date(timeIntervalSince1970: 1_790_000_000)
+            let digest = Array(repeating: UInt8(7), count: 32)
+            #expect(try await store.insertReplay(digest, now: now, expiresAt: now.addingTimeInterval(600)))
+            #expect(try await store.insertReplay(digest, now: now.addingTimeInterval(1), expiresAt: now.addingTimeInterval(600)) == false)
+            // After expiry the same digest is new again (its window has passed: the time check refuses it anyway).
+            #expect(try await store.insertReplay(digest, now: now.addingTimeInterval(601), expiresAt: now.addingTimeInterval(1200)))
+            // Concurrent inserts of one digest: exactly one wins.
+            let other = Array(repeating: UInt8(8), count: 32)
+            let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 { group.addTask { try await store.insertReplay(other, now: now, expiresAt: now.addingTimeInterval(600)) } }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(wins == 1)
+            #expect(try await store.purgeExpiredReplays(now: now.addingTimeInterval(1_000)) == 1)
+            #expect(await storeError { _ = try await store.insertReplay([1, 2], now: now, expiresAt: now) }?.code == .invalidRecord)
         }
     }
 
@@ -225,28 +269,41 @@ struct CASStoreConformanceTests {
     func policyVersionAndItsAuditEntryCommitTogether(kind: StoreKind) async throws {
         try await withFreshStore(kind) { store, _ async throws in
             let v1 = policyRecord("taxi", 1)
-            let applied = try await store.applyPolicyVersion(v1, audit: auditBuilder(type: "policy.applied", policy: "taxi"))
+            let head1 = RecordSwap(kind: "policy-head", key: "taxi", expected: nil, value: [1])
+            let applied = try await store.applyPolicyVersion(v1, head: head1, audit: auditBuilder(type: "policy.applied", policy: "taxi"))
             #expect(applied.seq == 1)
             #expect(try await store.latestPolicyVersion(name: "taxi") == v1)
+            #expect(try await store.record(kind: "policy-head", key: "taxi") == [1])
 
-            // The audit builder throws: the policy version must not be stored either.
+            // The audit builder throws: neither the version nor the head move.
             let v2 = policyRecord("taxi", 2, previous: v1.hash)
+            let head2 = RecordSwap(kind: "policy-head", key: "taxi", expected: [1], value: [2])
             await #expect(throws: TestFailure.self) {
-                try await store.applyPolicyVersion(v2, audit: { _ in throw TestFailure() })
+                try await store.applyPolicyVersion(v2, head: head2, audit: { _ in throw TestFailure() })
             }
             #expect(try await store.latestPolicyVersion(name: "taxi") == v1)
+            #expect(try await store.record(kind: "policy-head", key: "taxi") == [1])
             #expect(try await store.latestAudit()?.seq == 1)
 
             // The policy insert conflicts: no audit entry is written.
             let conflict = await storeError {
-                try await store.applyPolicyVersion(policyRecord("taxi", 1, yaml: "x"), audit: auditBuilder(type: "policy.applied"))
+                try await store.applyPolicyVersion(policyRecord("taxi", 1, yaml: "x"), head: head2, audit: auditBuilder(type: "policy.applied"))
             }
             #expect(conflict?.code == .conflict)
             #expect(try await store.latestAudit()?.seq == 1)
 
-            let second = try await store.applyPolicyVersion(v2, audit: auditBuilder(type: "policy.applied", policy: "taxi"))
+            // The head moved meanwhile (a concurrent writer): nothing is written.
+            let stale = await storeError {
+                try await store.applyPolicyVersion(v2, head: RecordSwap(kind: "policy-head", key: "taxi", expected: [9], value: [2]),
+                                                   audit: auditBuilder(type: "policy.applied"))
+            }
+            #expect(stale?.code == .conflict)
+            #expect(try await store.latestPolicyVersion(name: "taxi") == v1)
+
+            let second = try await store.applyPolicyVersion(v2, head: head2, audit: auditBuilder(type: "policy.applied", policy: "taxi"))
             #expect(second.seq == 2)
             #expect(try await store.policyVersions(name: "taxi") == [v1, v2])
+            #expect(try await store.record(kind: "policy-head", key: "taxi") == [2])
         }
     }
 
@@ -276,9 +333,10 @@ struct CASStoreConformanceTests {
             let v1 = policyRecord("taxi", 1)
             let secret = SecretRecord(policy: "taxi", name: "s", sealed: [1, 2], createdAt: Date(timeIntervalSince1970: 1_790_000_000))
             let key = MasterKeyRecord(id: "k", policy: "taxi", sealed: [3])
-            let node = TrustedNodeRecord(keyID: "abcd", name: "n", publicKey: "ed25519:x")
+            let node = TrustedNodeRecord(keyID: "abcd", name: "n", publicKey: "ed25519:x", mac: [5, 6])
             try await store.putMeta("check", [7])
-            try await store.applyPolicyVersion(v1, audit: auditBuilder(type: "policy.applied", policy: "taxi"))
+            try await store.applyPolicyVersion(v1, head: RecordSwap(kind: "policy-head", key: "taxi", expected: nil, value: [1]),
+                                               audit: auditBuilder(type: "policy.applied", policy: "taxi"))
             try await store.putSecret(secret)
             try await store.insertMasterKey(key)
             try await store.putTrustedNode(node)
@@ -291,7 +349,8 @@ struct CASStoreConformanceTests {
             #expect(try await reopened.meta("check") == [7])
             #expect(try await reopened.policyVersions(name: "taxi") == [v1])
             #expect(try await reopened.secrets(policy: "taxi") == [secret])
-            #expect(try await reopened.masterKey(id: "k") == key)
+            #expect(try await reopened.masterKey(policy: "taxi", id: "k") == key)
+            #expect(try await reopened.record(kind: "policy-head", key: "taxi") == [1])
             #expect(try await reopened.trustedNodes() == [node])
             #expect(try await reopened.consumeNonce(Array(repeating: 1, count: 32), now: Date()))
             #expect(try await reopened.auditEntries(from: 1, limit: 10) == entries)

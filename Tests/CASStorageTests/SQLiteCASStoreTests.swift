@@ -61,7 +61,7 @@ struct SQLiteCASStoreTests {
         let path = directory.appendingPathComponent("cas.sqlite").path
         try await SQLiteCASStore(path: path).close()
         let raw = try SQLiteDatabase(path: path)
-        try raw.query("UPDATE meta SET value = ? WHERE key = 'schema.version'", [.blob(Array("2".utf8))])
+        try raw.query("UPDATE meta SET value = ? WHERE key = 'schema.version'", [.blob(Array("3".utf8))])
         raw.close()
         #expect {
             _ = try SQLiteCASStore(path: path)

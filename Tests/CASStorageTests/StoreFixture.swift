@@ -115,7 +115,7 @@ func policyRecord(_ name: String, _ version: Int64, previous: String? = nil, yam
         name: name, version: version, hash: chainHash("policy", text), previous: previous,
         yaml: Array(text.utf8),
         signatures: [PolicySignatureRecord(keyID: "0123456789abcdef", signature: Array(repeating: 7, count: 64))],
-        appliedAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(version)))
+        appliedAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(version)), mac: Array(repeating: 3, count: 32))
 }
 
 struct TestFailure: Error {}

@@ -36,7 +36,10 @@ import Testing
             .x509(commonName: "query.taxi", subjectAlternativeNames: ["query.local"]),
             .imported(fromPolicy: "other-policy", secret: "exported_name"),
         ])
-        #expect(doc.exports == [SecretExport(secret: "api_key", to: ["other-policy"])])
+        #expect(doc.exports == [SecretExport(secret: "api_key", to: [
+            ExportTarget(policy: "other-policy", identity: .owners([f.bob.publicKey])),
+            ExportTarget(policy: "third", identity: .firstVersion(PolicyFixtures.jobHashHex)),
+        ])])
     }
 
     @Test func uppercaseHexIsNormalised() throws {
@@ -70,6 +73,9 @@ import Testing
         ("file names unknown secret", "    files: {a.conf: \"{{secret:nope}}\"}", .unknownReference, "services[0].files.a.conf"),
         ("argument names unknown secret", "    arguments: [\"--p={{secret:x}}\"]", .unknownReference, "services[0].arguments[0]"),
         ("broken placeholder", "    arguments: [\"{{secret:s1\"]", .template, "services[0].arguments[0]"),
+        ("secret in an argument", "    arguments: [\"--password={{secret:s1}}\"]", .invalidValue, "services[0].arguments[0]"),
+        ("helper of itself", "    helper_of: svc", .invalidValue, "services[0].name"),
+        ("helper of an unknown service", "    helper_of: q", .unknownReference, "services[0].helper_of"),
         ("bad env name", "    environment: {\"1X\": a}", .invalidValue, "services[0].environment.1X"),
         ("file escapes", "    files: {\"../etc/passwd\": x}", .invalidValue, "services[0].files.../etc/passwd"),
         ("absolute file", "    files: {\"/etc/passwd\": x}", .invalidValue, "services[0].files./etc/passwd"),
@@ -103,7 +109,10 @@ import Testing
             ("random without size", f.minimal().replacingOccurrences(of: "{name: s1, kind: given}", with: "{name: s1, kind: random}"), .missingKey),
             ("unknown secret kind", f.minimal().replacingOccurrences(of: "kind: given", with: "kind: magic"), .invalidValue),
             ("bad secret name", f.minimal().replacingOccurrences(of: "{name: s1,", with: "{name: \"S 1\","), .invalidValue),
-            ("export of unknown secret", f.minimal(extra: "exports: [{secret: nope, to: [q]}]"), .unknownReference),
+            ("export of unknown secret", f.minimal(extra: "exports: [{secret: nope, to: [{policy: q, first_version: \"\(String(repeating: "a", count: 64))\"}]}]"), .unknownReference),
+            ("export to a bare name", f.minimal(extra: "exports: [{secret: s1, to: [q]}]"), .invalidValue),
+            ("export with both identities", f.minimal(extra: "exports: [{secret: s1, to: [{policy: q, first_version: \"\(String(repeating: "a", count: 64))\", owners: [\"\(f.alice.publicKey.text)\"]}]}]"), .invalidValue),
+            ("export with a bad owner key", f.minimal(extra: "exports: [{secret: s1, to: [{policy: q, owners: [\"ed25519:AAAA\"]}]}]"), .invalidValue),
             ("duplicate mapping key", f.minimal(extra: "version: 3"), .duplicate),
             ("not YAML", "name: [unclosed", .syntax),
             ("empty", "", .syntax),

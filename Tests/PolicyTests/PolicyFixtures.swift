@@ -72,7 +72,7 @@ struct PolicyFixtures {
               - {name: signing, kind: ed25519}
               - {name: tls, kind: x509, common_name: "query.taxi", sans: ["query.local"]}
               - {name: shared, kind: import, from: other-policy, secret: exported_name}
-            exports: [{secret: api_key, to: [other-policy]}]
+            exports: [{secret: api_key, to: [{policy: other-policy, owners: ["\(bob.publicKey.text)"]}, {policy: third, first_version: "\(Self.jobHashHex)"}]}]
 
             """
         return yaml

@@ -45,18 +45,60 @@ import Testing
     }
 }
 
-@Suite struct JobHashTests {
-    @Test func commandHashIsSHA256OfArgvJoinedByNUL() throws {
-        // printf 'sh\0-c\0echo hi' | sha256sum
-        #expect(JobHash.hex(JobHash.command(["sh", "-c", "echo hi"]))
-            == JobHash.hex(JobHash.sql("sh\u{0}-c\u{0}echo hi")))
-        #expect(JobHash.hex(JobHash.sql("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+@Suite struct JobManifestTests {
+    @Test func queryHashIsDomainSeparatedCanonicalJSON() throws {
+        // printf 'strongroom-job-v1\n{"kind":"query","sql":"abc"}' | sha256sum
+        #expect(JobManifest.query(sql: "abc").hashHex == "350e3f9959ab39bd9702d5ed8496b200f4bbc68c886a9dc86df2db67e584b322")
+        #expect(JobManifest.query(sql: "abc").canonicalJSON == #"{"kind":"query","sql":"abc"}"#)
     }
 
-    @Test func hexJobHashesParseAndBadOnesAreRefused() throws {
-        let hex = "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"
-        #expect(try JobHash.parse(hex: hex) == JobHash.sql("abc"))
-        #expect(throws: RuntimeError(.configuration, "")) { try JobHash.parse(hex: "abc") }
-        #expect(throws: RuntimeError(.configuration, "")) { try JobHash.parse(hex: String(repeating: "zz", count: 32)) }
+    @Test func aRunJobNeverHasTheHashOfAQueryWithTheSameText() throws {
+        let sql = "SELECT 1"
+        let run = try RunJob(command: ["sh", "-c", sql], searchPath: "/usr/bin:/bin").manifest()
+        #expect(run.kind == .run)
+        #expect(run.hash != JobManifest.query(sql: sql).hash)
+        #expect(run.hash != JobManifest.query(sql: "sh\u{0}-c\u{0}" + sql).hash)
+    }
+
+    @Test func theRunHashCoversProgramCodeFilesEnvironmentAndPath() throws {
+        let directory = NSTemporaryDirectory() + "/sr-job-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = directory + "/job.py"
+        try "print('approved')\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let job = RunJob(command: ["sh", script], searchPath: "/usr/bin:/bin")
+        let approved = try job.manifest()
+        // The same again: stable.
+        #expect(try job.manifest().hash == approved.hash)
+        // A changed code file named as an argument changes the job.
+        try "print('exfiltrate')\n".write(toFile: script, atomically: true, encoding: .utf8)
+        #expect(try job.manifest().hash != approved.hash)
+        try "print('approved')\n".write(toFile: script, atomically: true, encoding: .utf8)
+        // So do an added variable, another PATH, another program, an extra --code file, a bundle.
+        #expect(try RunJob(command: ["sh", script], environment: ["PYTHONSTARTUP": "/tmp/x"], searchPath: "/usr/bin:/bin").manifest().hash != approved.hash)
+        #expect(try RunJob(command: ["sh", script], searchPath: "/bin:/usr/bin").manifest().hash != approved.hash)
+        #expect(try RunJob(command: ["bash", script], searchPath: "/usr/bin:/bin").manifest().hash != approved.hash)
+        #expect(try RunJob(command: ["sh", script], codePaths: [directory], searchPath: "/usr/bin:/bin").manifest().hash != approved.hash)
+        #expect(try RunJob(command: ["sh", script], bundle: [1, 2, 3], searchPath: "/usr/bin:/bin").manifest().hash != approved.hash)
+    }
+
+    @Test func aScriptsInterpreterIsPartOfTheJob() throws {
+        let directory = NSTemporaryDirectory() + "/sr-job-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = directory + "/tool"
+        try "#!/usr/bin/env sh\necho hi\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let manifest = try RunJob(command: [script], searchPath: "/usr/bin:/bin").manifest()
+        #expect(manifest.canonicalJSON.contains(#""interpreter":{"path":"/usr/bin/sh""#))
+    }
+
+    @Test func onlyHarmlessInheritedVariablesReachTheCommandUnhashed() {
+        let job = RunJob(command: ["true"], environment: ["GIVEN": "1"], searchPath: "/usr/bin:/bin")
+        let environment = job.baseEnvironment(inherited: [
+            "HOME": "/root", "LANG": "C.UTF-8", "LC_ALL": "C", "LD_PRELOAD": "/tmp/evil.so", "PYTHONPATH": "/tmp",
+            "JAVA_TOOL_OPTIONS": "-javaagent:/tmp/a.jar", "PATH": "/tmp/evil-bin",
+        ])
+        #expect(environment == ["HOME": "/root", "LANG": "C.UTF-8", "LC_ALL": "C", "PATH": "/usr/bin:/bin", "GIVEN": "1"])
     }
 }

@@ -13,7 +13,7 @@ import Testing
     @Test func attestationSucceedsAndTheConfigurationDecrypts() async throws {
         try await CASFixture.with { cas in
             try await cas.applyPolicy()
-            let session = try await cas.attestation(service: "self").attest(client: try cas.client(), jobHash: JobHash.sql("SELECT 1"))
+            let session = try await cas.attestation(service: "self").attest(client: try cas.client(), jobHash: JobManifest.query(sql: "SELECT 1").hash)
             #expect(session.configuration.environment["GREETING"] == "hello")
             let token = session.configuration.environment["TOKEN"] ?? ""
             #expect(!token.isEmpty && !token.contains("{{"))

@@ -67,8 +67,9 @@ extension CASService {
         let key: OwnerPublicKey
         do { key = try OwnerPublicKey(text: publicKey) } catch { throw CASError(.malformedRequest, "public_key is not ed25519:<base64 of 32 bytes>") }
         guard PolicyDocument.isValidName(name) else { throw CASError(.malformedRequest, "auditor name must be a valid name ([a-z0-9][a-z0-9-_.]{0,62})") }
-        let existing = try await read(.auditor, key: key.keyID, as: AuditorGrant.self, now: now)
-        let swap = try records.swap(AuditorGrant(name: name, publicKey: key.text), kind: .auditor, key: key.keyID, expected: existing?.stored)
+        // The administrator's registration replaces whatever is stored under the key id (a forged row too).
+        let existing = try await store.record(kind: RecordKind.auditor.rawValue, key: key.keyID)
+        let swap = try records.swap(AuditorGrant(name: name, publicKey: key.text), kind: .auditor, key: key.keyID, expected: existing)
         guard try await store.swapRecord(swap) else { throw CASError(.conflict, "auditor \(key.keyID) changed concurrently") }
         try await audit.record(AuditEvent(type: .auditorRegistered, actor: admin.name, decision: "registered",
                                           details: ["auditor": .string(name), "key_id": .string(key.keyID)]), now: now)

@@ -120,9 +120,11 @@ private struct PolicyParser {
         let context = References(masterKeys: Set(masterKeys), secrets: Set(secrets.map(\.name)), identities: identities)
 
         var services: [ServicePolicy] = []
+        var helperLines: [Int: Int] = [:]
         if let sv = m.optional("services") {
-            for item in try sv.sequence() {
+            for (index, item) in try sv.sequence().enumerated() {
                 let (service, nameValue) = try self.service(item, context)
+                if let line = (try? item.mapping(allowed: Self.serviceKeys))?.optional("helper_of")?.line { helperLines[index] = line }
                 guard !services.contains(where: { $0.name == service.name }) else {
                     throw nameValue.error(.duplicate, "service \"\(service.name)\" is declared twice")
                 }
@@ -133,11 +135,11 @@ private struct PolicyParser {
         for (index, service) in services.enumerated() {
             guard let parent = service.helperOf else { continue }
             guard let parentService = services.first(where: { $0.name == parent }) else {
-                throw PolicyError(.unknownReference, path: "services[\(index)].helper_of", line: nil,
+                throw PolicyError(.unknownReference, path: "services[\(index)].helper_of", line: helperLines[index],
                                   "helper_of names \"\(parent)\", which is not a service of this policy")
             }
             guard parentService.helperOf == nil else {
-                throw PolicyError(.invalidValue, path: "services[\(index)].helper_of", line: nil,
+                throw PolicyError(.invalidValue, path: "services[\(index)].helper_of", line: helperLines[index],
                                   "\"\(parent)\" is itself a helper; a helper's grant comes from a job that attested on its own")
             }
         }
@@ -267,11 +269,13 @@ private struct PolicyParser {
         return (SecretSpec(name: name, kind: kind), nameValue)
     }
 
+    static let serviceKeys = [
+        "name", "attestation", "allow_debug", "allow_simulation", "job_hash", "environment", "arguments",
+        "files", "unwrap", "wrap", "results", "helper_of",
+    ]
+
     func service(_ item: YAMLValue, _ refs: References) throws(PolicyError) -> (ServicePolicy, YAMLValue) {
-        let entry = try item.mapping(allowed: [
-            "name", "attestation", "allow_debug", "allow_simulation", "job_hash", "environment", "arguments",
-            "files", "unwrap", "wrap", "results", "helper_of",
-        ])
+        let entry = try item.mapping(allowed: Self.serviceKeys)
         let nameValue = try entry.required("name")
         let name = try identifier(nameValue)
 

@@ -6,12 +6,12 @@ import Testing
 @Suite struct TokenTests {
     let key = ES256SigningKey()
     let now = Date(timeIntervalSince1970: 1_800_000_000)
-    let runtimeKey = [UInt8](P256.KeyAgreement.PrivateKey().publicKey.x963Representation)
+    let runtimeKey = [UInt8](P256.Signing.PrivateKey().publicKey.x963Representation)
 
     func claims(_ issuer: TokenIssuer) -> AttestationTokenClaims {
         issuer.claims(policy: "taxi-analytics", policyVersion: 2, service: "query", tee: "simulated",
                       measurement: String(repeating: "ab", count: 48), jobHash: [UInt8](repeating: 1, count: 32),
-                      runtimePublicKey: runtimeKey, now: now)
+                      runtimeSigningKey: runtimeKey, now: now)
     }
 
     func issue(lifetime: Int64 = 3600, _ change: (inout AttestationTokenClaims) -> Void = { _ in }) throws -> String {
@@ -158,7 +158,7 @@ import Testing
         let issuer = try TokenIssuer(signingKey: key)
         let token = try issuer.issue(issuer.claims(policy: "p", policyVersion: 1, service: "s", tee: "simulated",
                                                    measurement: "00", jobHash: [UInt8](repeating: 0, count: 32),
-                                                   runtimePublicKey: runtimeKey, now: realNow))
+                                                   runtimeSigningKey: runtimeKey, now: realNow))
         let jwks = String(decoding: JWKS(keys: [key.jwk]).encoded(), as: UTF8.self)
         let verify = """
         import sys, json
@@ -182,7 +182,7 @@ import Testing
         now = int(time.time())
         claims = {"iss": "strongroom-cas", "sub": "p/s", "aud": "strongroom", "iat": now, "nbf": now, "exp": now + 600,
                   "jti": "j", "policy": "p", "policy_version": 3, "service": "s", "tee": "sev-snp",
-                  "measurement": "ff", "job_hash": "00", "cnf_jkt": "11"}
+                  "measurement": "ff", "job_hash": "00", "cnf_jkt": "11", "cnf_key": "AA=="}
         print(jwt.encode({"alg": "ES256", "kid": "py-key", "typ": "JWT"}, claims, key))
         print(json.dumps({"keys": [pub]}))
         """

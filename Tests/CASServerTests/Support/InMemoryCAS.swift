@@ -22,7 +22,7 @@ final class InMemoryCAS: CASHandlers {
 
     struct State {
         var nonces: [[UInt8]: Date] = [:]
-        var tokens: [(token: [UInt8], policy: String, service: String)] = []
+        var tokens: [(token: [UInt8], policy: String, service: String, signingKey: [UInt8])] = []
         var masterKeys: [String: SymmetricKey] = [:]
         var policies: [String: Policy] = [:]
         var audit: [WireAuditEntry] = []
@@ -49,20 +49,25 @@ final class InMemoryCAS: CASHandlers {
         try credentials.verifySignature(with: identity.publicKey)
     }
 
-    /// The token's service, found by comparing every stored token in constant time.
+    /// The token's service, found by comparing every stored token in constant time, after the
+    /// request's proof of possession of the key the token was issued to.
     private func service(for credentials: RequestCredentials) throws -> (policy: String, service: String)? {
         switch credentials.authorization {
-        case .bearer(let token):
-            let presented = Array(token.utf8)
+        case .proof(let proof):
+            let presented = Array(proof.token.utf8)
             let match = state.withLock { state in
-                var found: (String, String)?
+                var found: (String, String, [UInt8])?
                 for entry in state.tokens where constantTimeEquals(entry.token, presented) {
-                    found = (entry.policy, entry.service)
+                    found = (entry.policy, entry.service, entry.signingKey)
                 }
                 return found
             }
             guard let match else { throw CASHTTPError.unauthorized("token is not valid") }
-            return match
+            try proof.verify(method: credentials.method, pathWithQuery: credentials.pathWithQuery, body: credentials.body,
+                             signingKey: match.2, now: Date())
+            return (match.0, match.1)
+        case .bearer:
+            throw CASError(.unauthorized, "a bare token is not accepted: sign the request with the runtime key (SR-PoP)")
         case .signature:
             try requireSigned(by: owner, credentials)
             return nil
@@ -163,7 +168,7 @@ final class InMemoryCAS: CASHandlers {
             throw CASHTTPError.notFound("policy \(request.policy) does not exist")
         }
         let expected = ReportDataBinding.reportData(
-            nonce: request.nonce, runtimePublicKey: request.runtimePublicKey, jobHash: request.jobHash)
+            nonce: request.nonce, runtimePublicKey: request.boundKeys, jobHash: request.jobHash)
         guard request.evidence.kind == .simulated, constantTimeEquals(request.evidence.report, expected) else {
             record("attest.refused", policy: request.policy, reason: "report data mismatch")
             throw CASError(.attestationRefused, "evidence report data is not SHA-512(nonce ‖ runtime key ‖ job hash)")
@@ -175,7 +180,7 @@ final class InMemoryCAS: CASHandlers {
             throw CASHTTPError.badRequest("runtime_public_key is not a P-256 point")
         }
         let token = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
-        state.withLock { $0.tokens.append((Array(token.utf8), request.policy, request.service)) }
+        state.withLock { $0.tokens.append((Array(token.utf8), request.policy, request.service, request.runtimeSigningKey)) }
         let config = try Self.seal(Array(#"{"environment":{"MODE":"attested"}}"#.utf8), to: runtimeKey)
         record("attest.allowed", policy: request.policy)
         return AttestResponse(token: token, expiresAt: Date().addingTimeInterval(3600), config: config)
@@ -235,6 +240,23 @@ final class InMemoryCAS: CASHandlers {
         }
         record("kms.unwrap")
         return UnwrapResponse(key: Array(key))
+    }
+
+    func issueGrant(_ request: GrantRequest, credentials: RequestCredentials) async throws -> GrantIssued {
+        _ = try service(for: credentials)
+        throw CASHTTPError.notFound("this test CAS issues no grants")
+    }
+
+    func revokeTokens(policy: String, _ request: TokenRevocation, credentials: RequestCredentials) async throws -> TokensRevoked {
+        try requireSigned(by: owner, credentials)
+        state.withLock { state in state.tokens.removeAll { $0.policy == policy } }
+        record("tokens.revoked", policy: policy)
+        return TokensRevoked(policy: policy, tokenID: nil, notBefore: Date())
+    }
+
+    func registerAuditor(_ registration: AuditorRegistration, credentials: RequestCredentials) async throws -> AuditorRegistration {
+        try requireSigned(by: admin, credentials)
+        return registration
     }
 
     func jwks() async throws -> JWKS {
