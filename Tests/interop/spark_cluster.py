@@ -141,7 +141,7 @@ class ConfidentialSpark:
         policy = (f"name: {POLICY}\nversion: 1\nowners:\n  - name: custodian\n    public_key: \"{owner_key}\"\n"
                   "approvals_required: 1\nmaster_keys:\n  - id: trips-footer\n  - id: trips-columns\n  - id: results\n"
                   "secrets:\n  - {name: spark_auth, kind: random, size: 32}\n"
-                  "services:\n" + service("driver", m, keys) + service("executor", m, keys)
+                  "services:\n" + service("driver", m, keys) + service("executor", m, keys + "    helper_of: driver\n")
                   + service("query", m, keys) + service("spark-daemon", m, ""))
         (w / "policy.yaml").write_text(policy)
         self.ok("policy", "apply", w / "policy.yaml", *self.cas, "--identity", w / "custodian.identity")
@@ -173,7 +173,10 @@ class ConfidentialSpark:
         w = self.work
         if attested:
             launcher = str(REPO / "spark" / "bin" / "attested-spark")
-            daemon = [self.bin, "run", *map(str, self.attest), "--service", "spark-daemon", "--", launcher, "class"]
+            # `strongroom run` passes on only what the job hash covers: name Spark's variables.
+            passed = [a for v in ("SPARK_HOME", "SPARK_LOCAL_IP", "SPARK_LOG_DIR", "JAVA_HOME", "PYSPARK_PYTHON")
+                      if v in self.env for a in ("--pass-env", v)]
+            daemon = [self.bin, "run", *map(str, self.attest), "--service", "spark-daemon", *passed, "--", launcher, "class"]
         else:
             daemon = [str(Path(self.env["SPARK_HOME"]) / "bin" / "spark-class")]
         tag = "" if attested else "plain-"

@@ -132,7 +132,7 @@ def kek_forms(cluster):
     """The KEKs CAS releases for the encrypted input, through an attested KMS proxy (kept in memory, never printed)."""
     helper = cluster.work / "unwrap_keks.py"
     helper.write_text(UNWRAP_KEKS)
-    out = cluster.ok("run", *cluster.attest, "--service", "executor", "--kms-proxy", "--",
+    out = cluster.ok("run", *cluster.attest, "--service", "driver", "--kms-proxy", "--",
                      sys.executable, helper, cluster.encrypted / "taxi.parquet")
     keys = [base64.b64decode(k) for k in out.split()]
     assert keys, "no KEK unwrapped"

@@ -56,7 +56,7 @@ services:
       - kind: simulated
         measurements: ["$(sha384sum "$S" | cut -d' ' -f1)"]
     allow_simulation: true
-    job_hash: "$(printf %s "$SQL" | sha256sum | cut -d' ' -f1)"
+    job_hash: "$("$S" query --sql "$SQL" --print-job-hash)"
     unwrap: [hr-cmk]
 YAML
 run policy apply policy.yaml "${CAS[@]}" --identity hr-owner.identity

@@ -152,3 +152,16 @@ public struct SparkExecutorCommand: Sendable {
         return SparkRuntime(javaHome: home, libraries: classPath + pythonLibraries)
     }
 }
+
+/// The environment a Spark JVM (driver or executor) starts with: the caller's, without the
+/// variables that would load code the job hash does not cover into the JVM or its Python workers.
+public enum SparkEnvironment {
+    public static let codeLoadingVariables: Set<String> = [
+        "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME",
+        "PYTHONINSPECT", "BASH_ENV", "ENV", "PERL5OPT", "RUBYOPT", "NODE_OPTIONS",
+    ]
+
+    public static func filtered(_ environment: [String: String]) -> [String: String] {
+        environment.filter { !codeLoadingVariables.contains($0.key) && !$0.key.hasPrefix("LD_") }
+    }
+}

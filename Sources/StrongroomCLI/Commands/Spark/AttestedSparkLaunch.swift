@@ -83,9 +83,9 @@ struct AttestedSparkLaunch: Sendable {
         [installation.launcher, "submit"] + submitOptions + userArguments
     }
 
-    /// The environment the launcher needs on top of ours.
+    /// The environment the launcher needs on top of ours (without code-loading variables).
     func environment(base: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
-        var environment = base
+        var environment = SparkEnvironment.filtered(base)
         environment["SPARK_HOME"] = installation.sparkHome
         return environment
     }

@@ -115,12 +115,6 @@ struct SparkExecutorCommandLine: AsyncParsableCommand {
     @Argument(parsing: .postTerminator, help: "-- JAVA OPTIONS… org.apache.spark.executor.CoarseGrainedExecutorBackend ARGS…")
     var command: [String] = []
 
-    /// Variables that would load other code into the JVM or its Python workers.
-    static let refusedVariables: Set<String> = [
-        "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME",
-        "PYTHONINSPECT", "BASH_ENV", "ENV", "PERL5OPT", "RUBYOPT", "NODE_OPTIONS",
-    ]
-
     func validate() throws {
         try cas.validateRequired()
         if command.isEmpty { throw ValidationError("give the executor command after --") }
@@ -151,8 +145,9 @@ struct SparkExecutorCommandLine: AsyncParsableCommand {
             guard error.isRefusal else { throw CLIError("\(text): \(error.message)") }
             refuse(error.message)
         }
-        var base = environment.filter { !Self.refusedVariables.contains($0.key) && !$0.key.hasPrefix("LD_") && $0.key != grantVariable }
-        base.removeValue(forKey: "STRONGROOM_GRANT_TOKEN")
+        var base = SparkEnvironment.filtered(environment)
+        base.removeValue(forKey: grantVariable)
+        base.removeValue(forKey: AttestedSparkLaunch.grantVariable)
         var launch = AttestedLaunch(command: command, configuration: session.configuration, baseEnvironment: base)
         launch.executable = executor.java
         launch.guardian = guardian
