@@ -235,8 +235,10 @@ class CAS:
         self.cli = ["--cas", self.url] + (["--ca", self.ca] if self.ca else [])
         return self.process
 
-    def stop(self):
-        stop_process(self.process)
+    def stop(self, timeout=5):
+        if getattr(self, "http", None):
+            self.http.session.close()  # idle keep-alive connections would hold up a graceful stop
+        stop_process(self.process, timeout)
         self.process = None
 
     def log_text(self):
@@ -256,7 +258,8 @@ class CAS:
     def audit(self, policy=None, type=None, since=0):
         entries, _ = self.export()
         return [e for e in entries if e["seq"] > since
-                and (policy is None or e.get("policy") == policy or policy in json.dumps(e.get("details", {})))
+                and (policy is None or e.get("policy") == policy or policy in json.dumps(e.get("details", {}))
+                     or policy in (e.get("reason") or ""))
                 and (type is None or e["type"] == type)]
 
     def audit_head(self):
