@@ -53,7 +53,7 @@ struct PostgresCASStoreTests {
     @Test func aNewerSchemaIsRefused() async throws {
         let (name, url) = try await PostgresTestServer.shared.createDatabase()
         try await PostgresCASStore(url: url, logger: quietLogger).close()
-        try PostgresTestServer.psql(url, "UPDATE meta SET value = convert_to('2', 'UTF8') WHERE key = 'schema.version'")
+        try PostgresTestServer.psql(url, "UPDATE meta SET value = convert_to('3', 'UTF8') WHERE key = 'schema.version'")
         let error = await storeError { _ = try await PostgresCASStore(url: url, logger: quietLogger) }
         #expect(error?.code == .unsupportedSchema)
         try await PostgresTestServer.shared.dropDatabase(name)
