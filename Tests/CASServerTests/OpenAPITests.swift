@@ -40,6 +40,7 @@ import Testing
             "POST " + CASRoutes.attest, "POST " + CASRoutes.kmsWrap, "POST " + CASRoutes.kmsUnwrap,
             "GET " + CASRoutes.jwks, "GET " + CASRoutes.audit, "POST " + CASRoutes.nodes, "POST " + CASRoutes.unseal,
             "GET " + CASRoutes.sealStatus, "GET " + CASRoutes.health, "GET " + CASRoutes.metrics,
+            "POST " + CASRoutes.grants, "POST /v1/policies/{name}/tokens/revoke", "POST " + CASRoutes.auditors,
         ]
         #expect(documented == served.sorted())
     }

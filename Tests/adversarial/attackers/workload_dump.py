@@ -1,0 +1,33 @@
+"""A workload started by `strongroom run`: prints what it received (its environment, the files
+of its private directory, its working directory and arguments) as one JSON line, so a test can
+see exactly what reached the child. With --sleep N it then waits (for kill tests), writing
+its pid to --pid-file first."""
+import json
+import os
+import sys
+import time
+
+
+def files_under(path):
+    out = {}
+    if path and os.path.isdir(path):
+        for base, _, names in os.walk(path):
+            for name in names:
+                full = os.path.join(base, name)
+                try:
+                    with open(full, "rb") as f:
+                        out[os.path.relpath(full, path)] = f.read().decode("utf-8", "replace")
+                except OSError as e:
+                    out[os.path.relpath(full, path)] = f"<{e.strerror}>"
+    return out
+
+
+args = sys.argv[1:]
+print(json.dumps({"env": dict(os.environ), "argv": args, "cwd": os.getcwd(),
+                  "private": files_under(os.environ.get("STRONGROOM_PRIVATE_DIR")),
+                  "code": sorted(files_under(os.environ.get("STRONGROOM_CODE_DIR")))}), flush=True)
+if "--pid-file" in args:
+    with open(args[args.index("--pid-file") + 1], "w") as f:
+        f.write(str(os.getpid()))
+if "--sleep" in args:
+    time.sleep(float(args[args.index("--sleep") + 1]))
