@@ -1,5 +1,6 @@
-/// `POST /v1/nodes` (CAS admin): trust a node agent's key for simulated evidence.
-public struct NodeRegistration: Sendable, Codable, Equatable {
+/// A name and an Ed25519 public key: `POST /v1/nodes` (trust a node agent's key for simulated
+/// evidence), `POST /v1/auditors` (an auditor of the whole log), and the auditor record CAS keeps.
+public struct NamedPublicKey: Sendable, Codable, Equatable {
     public var name: String
     /// `ed25519:<base64 of 32 bytes>`.
     public var publicKey: String
@@ -14,6 +15,9 @@ public struct NodeRegistration: Sendable, Codable, Equatable {
         case publicKey = "public_key"
     }
 }
+
+public typealias NodeRegistration = NamedPublicKey
+public typealias AuditorRegistration = NamedPublicKey
 
 /// 201 answer to `POST /v1/nodes`: the key id a simulated report names (hex SHA-256 of the key).
 public struct NodeRegistered: Sendable, Codable, Equatable {

@@ -92,20 +92,3 @@ public struct TokensRevoked: Sendable, Codable, Equatable {
         if let notBefore { try c.encodeTime(notBefore, forKey: .notBefore) }
     }
 }
-
-/// `POST /v1/auditors` (SR-Sig administrator): someone who may read the whole audit chain.
-public struct AuditorRegistration: Sendable, Codable, Equatable {
-    public var name: String
-    /// `ed25519:<base64 of 32 bytes>`.
-    public var publicKey: String
-
-    public init(name: String, publicKey: String) {
-        self.name = name
-        self.publicKey = publicKey
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name
-        case publicKey = "public_key"
-    }
-}

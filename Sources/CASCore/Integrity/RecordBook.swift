@@ -83,7 +83,7 @@ public struct RecordKind: Hashable, Sendable {
 
     /// Per policy: the current version, its first version, token revocations (`PolicyHead`).
     public static let policyHead = RecordKind("policy-head")
-    /// Auditors the administrator registered: they read the whole audit chain (`AuditorGrant`).
+    /// Auditors the administrator registered: they read the whole audit chain (`NamedPublicKey`).
     public static let auditor = RecordKind("auditor")
     /// Grants an attested job obtained for its helpers (`HelperGrant`).
     public static let grant = RecordKind("grant")

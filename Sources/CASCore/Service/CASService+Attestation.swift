@@ -16,31 +16,8 @@ extension CASService {
         return (nonce, expiresAt)
     }
 
-    public struct AttestationRequest: Sendable {
-        public var policy: String
-        public var service: String
-        public var nonce: [UInt8]
-        public var evidence: Evidence
-        /// Key agreement key: the configuration is sealed to it.
-        public var runtimePublicKey: [UInt8]
-        /// Signing key: the token is bound to it (`cnf_key`); every later request is signed with it.
-        public var runtimeSigningKey: [UInt8]
-        public var jobHash: [UInt8]
-        /// A helper's grant text (`srg1.…`).
-        public var grant: String?
-
-        public init(policy: String, service: String, nonce: [UInt8], evidence: Evidence, runtimePublicKey: [UInt8],
-                    runtimeSigningKey: [UInt8], jobHash: [UInt8], grant: String? = nil) {
-            self.policy = policy
-            self.service = service
-            self.nonce = nonce
-            self.evidence = evidence
-            self.runtimePublicKey = runtimePublicKey
-            self.runtimeSigningKey = runtimeSigningKey
-            self.jobHash = jobHash
-            self.grant = grant
-        }
-    }
+    /// What `POST /v1/attest` carries (the wire DTO is the request).
+    public typealias AttestationRequest = AttestRequest
 
     public struct AttestationResult: Sendable {
         public var token: String

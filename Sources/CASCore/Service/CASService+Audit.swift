@@ -69,7 +69,7 @@ extension CASService {
         guard PolicyDocument.isValidName(name) else { throw CASError(.malformedRequest, "auditor name must be a valid name ([a-z0-9][a-z0-9-_.]{0,62})") }
         // The administrator's registration replaces whatever is stored under the key id (a forged row too).
         let existing = try await store.record(kind: RecordKind.auditor.rawValue, key: key.keyID)
-        let swap = try records.swap(AuditorGrant(name: name, publicKey: key.text), kind: .auditor, key: key.keyID, expected: existing)
+        let swap = try records.swap(NamedPublicKey(name: name, publicKey: key.text), kind: .auditor, key: key.keyID, expected: existing)
         guard try await store.swapRecord(swap) else { throw CASError(.conflict, "auditor \(key.keyID) changed concurrently") }
         try await audit.record(AuditEvent(type: .auditorRegistered, actor: admin.name, decision: "registered",
                                           details: ["auditor": .string(name), "key_id": .string(key.keyID)]), now: now)
@@ -78,7 +78,7 @@ extension CASService {
 
     /// Registered auditors whose records verify; forged ones are audited and ignored.
     private func registeredAuditors(now: Date) async throws -> [NamedKey] {
-        let (valid, tampered) = try await records.all(.auditor, as: AuditorGrant.self)
+        let (valid, tampered) = try await records.all(.auditor, as: NamedPublicKey.self)
         for tampering in tampered { _ = await self.tampered(tampering, now: now) }
         return valid.compactMap { entry in
             guard let key = try? OwnerPublicKey(text: entry.payload.publicKey), key.keyID == entry.key else { return nil }

@@ -48,12 +48,7 @@ public struct CASServiceHandlers: CASHandlers {
     }
 
     public func attest(_ request: AttestRequest) async throws -> AttestResponse {
-        let result = try await gate.service().attest(
-            CASService.AttestationRequest(
-                policy: request.policy, service: request.service, nonce: request.nonce, evidence: request.evidence,
-                runtimePublicKey: request.runtimePublicKey, runtimeSigningKey: request.runtimeSigningKey,
-                jobHash: request.jobHash, grant: request.grant),
-            now: clock())
+        let result = try await gate.service().attest(request, now: clock())
         return AttestResponse(token: result.token, expiresAt: result.expiresAt, config: result.config)
     }
 
