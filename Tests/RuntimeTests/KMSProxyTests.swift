@@ -18,7 +18,7 @@ import Testing
         defer { directory.remove() }
         let kms = LocalKMS(masterKeys: KeysFile(keys: ["granted": Self.master, "other": Self.other]))
         let server = try KMSProxyServer(socketPath: directory.path + "/kms.sock",
-                                        grant: KMSProxyGrant(kms: kms, unwrap: ["granted"], wrap: ["granted"]))
+                                        grant: KMSProxyGrant(kms: kms, unwrap: ["granted"], wrap: ["granted"]), clients: .sameUser)
         server.start()
         defer { server.stop() }
         var info = stat()
@@ -90,6 +90,40 @@ import Testing
         let socket = try #require(lines.all.first)
         #expect(socket.hasSuffix("/kms.sock"))
         #expect(!FileManager.default.fileExists(atPath: socket))
+    }
+
+    /// The workload (and a process it starts) may ask; another process of the same user — this
+    /// test process — may not, even while the workload runs.
+    @Test func onlyTheWorkloadAndItsChildrenMayAsk() throws {
+        let kms = LocalKMS(masterKeys: KeysFile(keys: ["granted": Self.master]))
+        let script = NSTemporaryDirectory() + "/kms-client-\(UUID().uuidString).py"
+        try #"""
+            import os, socket, sys
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(os.environ["STRONGROOM_KMS_SOCKET"])
+            s.sendall(b'{"op":"wrap","master_key_id":"granted","key":"AAAAAAAAAAAAAAAAAAAAAA=="}\n')
+            print("child:" + s.recv(4096).decode().strip(), file=sys.stderr)
+            """#.write(toFile: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        var launch = AttestedLaunch(
+            command: ["sh", "-c", "python3 \(script) && echo \"socket:$STRONGROOM_KMS_SOCKET\" >&2 && sleep 3"],
+            configuration: .init(), baseEnvironment: ["PATH": "/usr/bin:/bin"],
+            kmsProxy: KMSProxyGrant(kms: kms, unwrap: nil, wrap: nil))
+        let lines = LinesSeen()
+        let socketSeen = DispatchSemaphore(value: 0)
+        launch.stderrObserver = { line in
+            lines.add(line)
+            if line.hasPrefix("socket:") { socketSeen.signal() }
+        }
+        let running = launch
+        let finished = DispatchSemaphore(value: 0)
+        Thread { _ = try? running.run(); finished.signal() }.start()
+        #expect(socketSeen.wait(timeout: .now() + 30) == .success)
+        let socket = String(try #require(lines.all.first { $0.hasPrefix("socket:") }).dropFirst("socket:".count))
+        let answer = try exchange(socket, #"{"op":"wrap","master_key_id":"granted","key":"AAAAAAAAAAAAAAAAAAAAAA=="}"#)
+        #expect(answer["error"]?.contains("serves only the attested workload") == true, "\(answer)")
+        _ = finished.wait(timeout: .now() + 30)
+        #expect(lines.all.contains { $0.hasPrefix("child:") && $0.contains("wrapped_key") }, "\(lines.all)")
     }
 }
 

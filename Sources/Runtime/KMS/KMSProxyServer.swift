@@ -24,8 +24,35 @@ public struct KMSProxyGrant: Sendable {
     }
 }
 
+/// Who may ask a KMS proxy: only the workload it was started for (the process and its
+/// descendants — another process of the same user is refused), or, for tests and tools, any
+/// process of this user.
+public enum KMSProxyClients: Sendable {
+    case workload
+    case sameUser
+
+    /// Whether `pid` is `root` or descends from it (its parent chain through /proc reaches `root`).
+    static func descends(_ pid: Int32, from root: Int32) -> Bool {
+        var current = pid
+        for _ in 0..<64 {
+            if current == root { return true }
+            guard current > 1, let parent = parentPid(current) else { return false }
+            current = parent
+        }
+        return false
+    }
+
+    static func parentPid(_ pid: Int32) -> Int32? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else {
+            return nil
+        }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        return fields.count > 1 ? Int32(fields[1]) : nil
+    }
+}
+
 /// The attested parent's KMS for its child (issue 7): a Unix socket in the workload's private
-/// directory (0700, socket 0600, peers of another uid refused) answering wrap/unwrap requests
+/// directory (0700, socket 0600; only the workload and its descendants, issue 13) answering wrap/unwrap requests
 /// (`KMSProxyProtocol`) through the parent's KMS. The token stays in the parent; the child only
 /// ever sees data keys (or KEKs), which it needs to read the files anyway.
 ///
@@ -37,14 +64,16 @@ public final class KMSProxyServer: Sendable {
 
     public let socketPath: String
     private let grant: KMSProxyGrant
+    private let clients: KMSProxyClients
     private let listener: Int32
     private let state = Mutex<(stopping: Bool, finished: DispatchSemaphore?)>((false, nil))
     private let connections = DispatchGroup()
 
     /// Binds and listens; `start()` serves.
-    public init(socketPath: String, grant: KMSProxyGrant) throws(RuntimeError) {
+    public init(socketPath: String, grant: KMSProxyGrant, clients: KMSProxyClients = .workload) throws(RuntimeError) {
         self.socketPath = socketPath
         self.grant = grant
+        self.clients = clients
         var address: sockaddr_un
         do { address = try UnixSocket.address(socketPath) } catch {
             throw RuntimeError(.kms, "KMS proxy socket: \(error.message)")
@@ -100,6 +129,9 @@ public final class KMSProxyServer: Sendable {
             guard let peer = try? PeerCredentials.of(fd), peer.uid == geteuid() else {
                 throw RuntimeError(.kms, "the KMS proxy serves only processes of its own user")
             }
+            if case .workload = clients, !Self.isWorkload(peer.pid) {
+                throw RuntimeError(.kms, "the KMS proxy serves only the attested workload and its processes, not process \(peer.pid)")
+            }
             guard let line = try? UnixSocket.readLine(fd, limit: KMSProxyProtocol.maxLineBytes) else {
                 throw RuntimeError(.kms, "KMS proxy request missing or longer than \(KMSProxyProtocol.maxLineBytes) bytes")
             }
@@ -114,6 +146,16 @@ public final class KMSProxyServer: Sendable {
         var bytes = KMSProxyProtocol.encode(response)
         defer { zeroize(&bytes) }
         try? UnixSocket.writeAll(fd, bytes)
+    }
+
+    /// The running workload (waiting briefly for a child that connects right after it started).
+    private static func isWorkload(_ pid: Int32) -> Bool {
+        for _ in 0..<100 {
+            let root = WorkloadProcess.runningChild.load(ordering: .acquiring)
+            if root > 0 { return KMSProxyClients.descends(pid, from: root) }
+            usleep(10_000)
+        }
+        return false
     }
 
     /// One request: grant check, then the KMS. Errors name the master key id, never a key.

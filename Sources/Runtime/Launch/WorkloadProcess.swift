@@ -60,7 +60,7 @@ public struct WorkloadProcess: Sendable {
         }
         relay?.closeWriteEnd()
         defer { relay?.finish(childExited: true) }
-        WorkloadProcess.runningChild.store(pid, ordering: .relaxed)
+        WorkloadProcess.runningChild.store(pid, ordering: .releasing)
         // waitpid ourselves: Foundation.Process misreports a child that dies of a signal right
         // after starting (seen here: exit 0 for `sh -c 'kill -TERM $$'`).
         var status: Int32 = 0
