@@ -88,11 +88,20 @@ public struct SparkDriverJob: Sendable {
 /// executor main class, a class path, and no JVM option that loads other code (agents, boot
 /// class path, error hooks running commands, argument files).
 public struct SparkExecutorCommand: Sendable {
-    public static let mainClasses: Set<String> = ["org.apache.spark.executor.CoarseGrainedExecutorBackend"]
+    public static let mainClasses: Set<String> = [
+        "org.apache.spark.executor.CoarseGrainedExecutorBackend",
+        "org.apache.spark.scheduler.cluster.k8s.KubernetesExecutorBackend",
+    ]
+    /// Options that load code from elsewhere than the hashed class path (agents, boot class path,
+    /// module paths, class-data-sharing archives, option files) or run commands (error hooks).
     static let refusedOptionPrefixes = [
         "-javaagent", "-agentlib", "-agentpath", "-Xbootclasspath", "-XX:OnError", "-XX:OnOutOfMemoryError", "-Xrunjdwp",
-        "-Xdebug", "--patch-module", "-XX:+EnableDynamicAgentLoading", "@",
+        "-Xdebug", "--patch-module", "-XX:+EnableDynamicAgentLoading", "@", "--module-path", "--upgrade-module-path",
+        "-XX:SharedArchiveFile", "-XX:+AutoCreateSharedArchive", "-XX:ArchiveClassesAtExit", "-XX:Flags", "-XX:VMOptionsFile",
+        "-Djava.system.class.loader", "-Djava.security.manager",
     ]
+    /// `-p` (module path) takes the next argument.
+    static let refusedOptions: Set<String> = ["-p"]
 
     public var java: String
     public var classPath: [String]
@@ -110,6 +119,9 @@ public struct SparkExecutorCommand: Sendable {
                 classPath = argv[index + 1]
                 index += 2
                 continue
+            }
+            if Self.refusedOptions.contains(argument) {
+                throw RuntimeError(.launch, "the executor command has the JVM option \(argument), which would load code the job hash does not cover")
             }
             if let refused = Self.refusedOptionPrefixes.first(where: { argument.hasPrefix($0) }) {
                 throw RuntimeError(.launch, "the executor command has the JVM option \(refused)…, which would load code the job hash does not cover")
