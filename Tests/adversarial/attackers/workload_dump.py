@@ -27,7 +27,9 @@ print(json.dumps({"env": dict(os.environ), "argv": args, "cwd": os.getcwd(),
                   "private": files_under(os.environ.get("STRONGROOM_PRIVATE_DIR")),
                   "code": sorted(files_under(os.environ.get("STRONGROOM_CODE_DIR")))}), flush=True)
 if "--pid-file" in args:
-    with open(args[args.index("--pid-file") + 1], "w") as f:
+    target = args[args.index("--pid-file") + 1]
+    with open(target + ".tmp", "w") as f:
         f.write(str(os.getpid()))
+    os.replace(target + ".tmp", target)  # whole or absent
 if "--sleep" in args:
     time.sleep(float(args[args.index("--sleep") + 1]))
