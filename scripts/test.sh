@@ -77,8 +77,12 @@ step "interop tests (pytest Tests/interop, STRONGROOM_BIN=$STRONGROOM_BIN) after
 pytest_rc=0
 python3 -m pytest Tests/interop -ra -o cache_dir="$WORK/pytest-cache" || pytest_rc=$?
 
+step "adversarial tests (pytest Tests/adversarial: attacks on the trust chain, SQLite and PostgreSQL CAS) after $((SECONDS - started))s"
+adversarial_rc=0
+python3 -m pytest Tests/adversarial -ra -o cache_dir="$WORK/pytest-cache-adversarial" || adversarial_rc=$?
+
 step "SQL logic suite (pytest Tests/sqllogic: strongroom query against DuckDB) after $((SECONDS - started))s"
 sqllogic_rc=0
 python3 -m pytest Tests/sqllogic -ra -o cache_dir="$WORK/pytest-cache-sqllogic" || sqllogic_rc=$?
 
-[ "$swift_rc" -eq 0 ] && [ "$fuzz_rc" -eq 0 ] && [ "$demo_rc" -eq 0 ] && [ "$example_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ]
+[ "$swift_rc" -eq 0 ] && [ "$fuzz_rc" -eq 0 ] && [ "$demo_rc" -eq 0 ] && [ "$example_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$adversarial_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ]
