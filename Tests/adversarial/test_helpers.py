@@ -221,7 +221,9 @@ def test_T_HELPER_09_worker_starts_something_other_than_an_executor(cas_sqlite, 
 
 @pytest.mark.parametrize("option", ["-javaagent:/tmp/evil.jar", "-agentpath:/tmp/libevil.so", "-agentlib:evil",
                                     "-Xbootclasspath/a:/tmp/evil.jar", "-XX:OnOutOfMemoryError=sh /tmp/evil.sh",
-                                    "-Xrunjdwp:transport=dt_socket", "@/tmp/evil-args"])
+                                    "-Xrunjdwp:transport=dt_socket", "@/tmp/evil-args", "-XX:VMOptionsFile=/tmp/evil-options",
+                                    "-XX:Flags=/tmp/evil-flags", "--upgrade-module-path=/tmp/evil", "--module-path=/tmp/evil",
+                                    "-XX:SharedArchiveFile=/tmp/evil.jsa", "-Djava.system.class.loader=Evil"])
 def test_T_HELPER_10_executor_jvm_option_that_loads_other_code(cas_sqlite, agent, sr, fake_spark, granted_executor, option):
     name, grant = granted_executor
     r = run_executor(sr, cas_sqlite, agent, name, executor_command(fake_spark, option), grant)
@@ -232,14 +234,16 @@ def test_T_HELPER_10_executor_jvm_option_that_loads_other_code(cas_sqlite, agent
 
 @pytest.mark.xfail(strict=True, reason=(
     "BUG: Sources/Runtime/Job/SparkRuntime.swift SparkExecutorCommand.init(argv:) refuses a deny-list of JVM "
-    "options; options that load other code pass it: -XX:VMOptionsFile=F (F may hold -javaagent:…), "
-    "--class-path=DIR / -classpath=… after the parsed -cp (the JVM uses the last class path, the job hash covers "
-    "the first), -Xrun<lib> with -Dsun.boot.library.path=DIR (native agent from DIR), --upgrade-module-path=DIR. "
-    "The executor is attested with the granted job hash and the JVM starts with the option. An allow-list of "
-    "the options Spark's worker passes (-Xmx, -D…, -XX:+… without files) would close this"))
-@pytest.mark.parametrize("options", [["-XX:VMOptionsFile=/tmp/evil-jvm-options"], ["--class-path=/tmp/evil-classes"],
-                                     ["-Dsun.boot.library.path=/tmp/evil", "-Xrunevil"], ["--upgrade-module-path=/tmp/evil"]],
-                         ids=["VMOptionsFile", "class-path-equals", "Xrun-native-agent", "upgrade-module-path"])
+    "options; options that load other code still pass it: `--class-path=DIR` (the '=' form is not parsed as a "
+    "class path, so the job hash covers the -cp before it while the JVM uses the last one), "
+    "`-Djava.class.path=DIR` after -cp (the JVM uses it), and `-Xrun<lib>` other than jdwp with "
+    "`-Dsun.boot.library.path=DIR` (a native agent library loaded from DIR; checked with OpenJDK 17). The "
+    "executor is attested with the granted job hash and the JVM starts with the option. Parse every class-path "
+    "form (and -Djava.class.path), refuse -Xrun*/-Dsun.boot.library.path, or better accept an allow-list of "
+    "what Spark's workers pass"))
+@pytest.mark.parametrize("options", [["--class-path=/tmp/evil-classes"], ["-Djava.class.path=/tmp/evil-classes"],
+                                     ["-Dsun.boot.library.path=/tmp/evil", "-Xrunevil"]],
+                         ids=["class-path-equals", "D-java.class.path", "Xrun-native-agent"])
 def test_T_HELPER_11_executor_jvm_option_outside_the_deny_list(cas_sqlite, agent, sr, fake_spark, granted_executor, options):
     name, grant = granted_executor
     command = [fake_spark["java"], "-cp", f"{fake_spark['jars']}/*", *options, EXECUTOR_MAIN, "--executor-id", "1"]
