@@ -14,10 +14,10 @@ import Testing
     /// One CAS with an owner, a trusted node and a policy pinning `measurement`.
     struct World {
         let service: CASService
-        let owner = OwnerIdentity(name: "alice")
-        let secondOwner = OwnerIdentity(name: "bob")
+        var owner = OwnerIdentity(name: "alice")
+        var secondOwner = OwnerIdentity(name: "bob")
         let admin: OwnerIdentity
-        let nodeKey = NodeKey()
+        var nodeKey = NodeKey()
         let measurement = String(repeating: "ab", count: 48)
         let now = Date(timeIntervalSince1970: 1_790_000_000)
 

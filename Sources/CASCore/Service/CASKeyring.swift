@@ -11,6 +11,10 @@ public struct CASKeyring: Sendable {
     public let auditKey: ES256SigningKey
     public let envelopeKey: P256.KeyAgreement.PrivateKey
     public let administrator: OwnerPublicKey
+    /// What the one-time upgrade of a schema-1 store did at this unseal (audited by the service).
+    var upgrade: StoreUpgrade.Summary?
+    /// Whether this unseal upgraded a schema-1 store.
+    public var upgradeHappened: Bool { upgrade != nil }
 
     enum MetaKey {
         static let check = "cas.check"
@@ -42,6 +46,7 @@ public struct CASKeyring: Sendable {
         try await store.putMeta(MetaKey.envelopeKey, sealer.seal([UInt8](envelopeKey.rawRepresentation), purpose: .casEnvelopeKey, recordID: "cas"))
         try await store.putMeta(MetaKey.administrator, Array(administrator.text.utf8))
         try await store.putMeta(MetaKey.administratorMAC, RowMAC.administrator(administrator.text, sealer: sealer))
+        try await StoreUpgrade.markCurrent(store)
         // The check value goes last: a store with it is complete.
         try await store.putMeta(MetaKey.check, sealer.makeCheckValue())
         return CASKeyring(sealer: sealer, tokenKey: tokenKey, auditKey: auditKey, envelopeKey: envelopeKey, administrator: administrator)
@@ -55,6 +60,7 @@ public struct CASKeyring: Sendable {
         }
         let sealer = Sealer(masterKey: masterKey)
         try sealer.verifyCheckValue(check)
+        let upgrade = try await StoreUpgrade.runIfNeeded(store, sealer: sealer)
         func sealedMeta(_ key: String) async throws -> [UInt8] {
             guard let value = try await store.meta(key) else {
                 throw CASError(.corruptStore, "CAS store lacks its \(key) record")
@@ -77,7 +83,9 @@ public struct CASKeyring: Sendable {
         guard let administrator = try? OwnerPublicKey(text: administratorText) else {
             throw CASError(.corruptStore, "CAS administrator record is not an Ed25519 public key")
         }
-        return CASKeyring(sealer: sealer, tokenKey: tokenKey, auditKey: auditKey, envelopeKey: envelopeKey, administrator: administrator)
+        var keyring = CASKeyring(sealer: sealer, tokenKey: tokenKey, auditKey: auditKey, envelopeKey: envelopeKey, administrator: administrator)
+        keyring.upgrade = upgrade
+        return keyring
     }
 
     /// The JWKS that verifies tokens and audit checkpoints.

@@ -89,5 +89,11 @@ extension CASService {
     /// Records the unseal itself (who unsealed is not known to CAS; how is).
     public func recordUnsealed(method: String, now: Date) async throws {
         try await audit.record(AuditEvent(type: .casUnsealed, decision: "unsealed", details: ["method": .string(method)]), now: now)
+        if let upgrade = keyring.upgrade {
+            logger.notice("store upgraded: rows authenticated", metadata: ["policies": "\(upgrade.policies)", "unverified": "\(upgrade.unverifiedPolicies.count)"])
+            try await audit.record(AuditEvent(type: AuditEventType("store.upgraded"), decision: "authenticated",
+                                              reason: upgrade.unverifiedPolicies.isEmpty ? nil : "policies whose signature chain does not verify stay refused",
+                                              details: upgrade.details), now: now)
+        }
     }
 }

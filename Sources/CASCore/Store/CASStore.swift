@@ -18,6 +18,8 @@ public protocol CASStore: Sendable {
     /// version exists or the head is no longer `head.expected`.
     @discardableResult
     func applyPolicyVersion(_ record: PolicyVersionRecord, head: RecordSwap, audit build: AuditEntryBuilder) async throws -> AuditRecord
+    /// Sets the MAC of a stored version (the one-time upgrade of a store written before MACs).
+    func setPolicyVersionMAC(name: String, version: Int64, mac: [UInt8]) async throws
     /// All versions of one policy, oldest first; empty when the policy is unknown.
     func policyVersions(name: String) async throws -> [PolicyVersionRecord]
     func policyVersion(name: String, version: Int64) async throws -> PolicyVersionRecord?
@@ -36,6 +38,8 @@ public protocol CASStore: Sendable {
     /// `.conflict` when (policy, id) exists. Ids are scoped per policy.
     func insertMasterKey(_ record: MasterKeyRecord) async throws
     func masterKey(policy: String, id: String) async throws -> MasterKeyRecord?
+    /// Replaces the sealed bytes of an existing (policy, id) (re-sealing during the store upgrade).
+    func replaceMasterKey(_ record: MasterKeyRecord) async throws
     /// Master keys owned by one policy, sorted by id.
     func masterKeys(policy: String) async throws -> [MasterKeyRecord]
 

@@ -244,6 +244,13 @@ public final class PostgresCASStore: CASStore {
         }
     }
 
+    public func setPolicyVersionMAC(name: String, version: Int64, mac: [UInt8]) async throws {
+        try await operation("set policy version MAC") {
+            try await client.query(
+                "UPDATE policy_versions SET mac = \(Self.buffer(mac)) WHERE name = \(name) AND version = \(version)", logger: logger)
+        }
+    }
+
     public func policyVersions(name: String) async throws -> [PolicyVersionRecord] {
         try await operation("list policy versions") {
             try await select(
@@ -339,6 +346,15 @@ public final class PostgresCASStore: CASStore {
     public func masterKey(policy: String, id: String) async throws -> MasterKeyRecord? {
         try await operation("read master key") {
             try await select("SELECT id, policy, sealed FROM master_keys WHERE policy = \(policy) AND id = \(id)", "master_keys", Self.masterKey).first
+        }
+    }
+
+    public func replaceMasterKey(_ record: MasterKeyRecord) async throws {
+        try RecordChecks.masterKey(record)
+        try await operation("replace master key") {
+            try await client.query(
+                "UPDATE master_keys SET sealed = \(Self.buffer(record.sealed)) WHERE policy = \(record.policy) AND id = \(record.id)",
+                logger: logger)
         }
     }
 

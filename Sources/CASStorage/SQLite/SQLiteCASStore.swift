@@ -131,6 +131,12 @@ public final class SQLiteCASStore: CASStore {
         }
     }
 
+    public func setPolicyVersionMAC(name: String, version: Int64, mac: [UInt8]) async throws {
+        try withDatabase { db in
+            try db.query("UPDATE policy_versions SET mac = ? WHERE name = ? AND version = ?", [.blob(mac), .text(name), .integer(version)])
+        }
+    }
+
     public func policyVersions(name: String) async throws -> [PolicyVersionRecord] {
         try withDatabase { db in
             try db.query("SELECT \(Self.policyColumns) FROM policy_versions WHERE name = ? ORDER BY version", [.text(name)])
@@ -224,6 +230,14 @@ public final class SQLiteCASStore: CASStore {
         try withDatabase { db in
             try db.query("SELECT id, policy, sealed FROM master_keys WHERE policy = ? AND id = ?", [.text(policy), .text(id)])
                 .first.map(Self.masterKey)
+        }
+    }
+
+    public func replaceMasterKey(_ record: MasterKeyRecord) async throws {
+        try RecordChecks.masterKey(record)
+        try withDatabase { db in
+            try db.query("UPDATE master_keys SET sealed = ? WHERE policy = ? AND id = ?",
+                         [.blob(record.sealed), .text(record.policy), .text(record.id)])
         }
     }
 
