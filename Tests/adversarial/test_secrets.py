@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import srlib
 from conftest import (ATTACKERS, assert_audited, assert_not_leaked, assert_refused, clean_env, make_policy, python_service,
                       unique, wait_for)
 
@@ -339,6 +340,46 @@ def test_T_SECRET_10_same_user_cannot_read_strongroom_runs_memory(cas_sqlite, sr
         assert all(v.startswith("DENIED") for v in result.values()), result
         control = as_user(NOBODY, peek, view["pid"])
         assert control["environ"] == "READ", f"control: the same user reads a dumpable process: {control}"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def test_T_SECRET_11_another_process_of_the_user_asks_a_jobs_kms_proxy(cas_sqlite, sr, agent, strongroom_measurement,
+                                                                      identities, tmp_path):
+    """A job runs with --kms-proxy; another process of the same user finds the socket (its path is
+    in the job's environment, readable by that user) and asks it to unwrap the job's data key."""
+    cas, alice = cas_sqlite, identities("alice")
+    name = unique("sec11")
+    cas.apply_ok(make_policy(name, [alice], master_keys=["data"]), [alice])
+    dek = os.urandom(32)
+    wrapped = cas.http.owner_wrap(alice, "data", dek, policy=name).json["wrapped_key"]
+    pid_file = tmp_path / "child.pid"
+    command = [PYTHON, DUMP, "--kms-unwrap", "data", wrapped, "--sleep", "30", "--pid-file", str(pid_file)]
+    job = sr.ok("run", "--print-job-hash", "--kms-proxy", "--", *command).stdout.strip()
+    v1 = cas.http.signed(alice, "GET", f"/v1/policies/{name}").json["hash"]
+    svc = {"name": "svc", "attestation": [{"kind": "simulated", "measurements": [strongroom_measurement]}],
+           "allow_simulation": True, "job_hash": job, "unwrap": ["data"]}
+    cas.apply_ok(make_policy(name, [alice], master_keys=["data"], services=[svc], version=2, previous=v1), [alice])
+    process = subprocess.Popen([sr.binary, "run", *cas.cli, "--policy", name, "--service", "svc", "--agent", agent.socket,
+                                "--kms-proxy", "--", *command], env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        view = json.loads(process.stdout.readline())
+        assert view["kms"] == {"key": srlib.b64(dek)}, f"control: the workload unwraps through its proxy: {view['kms']}"
+        socket_path = view["env"]["STRONGROOM_KMS_SOCKET"]
+        import socket as sockets
+        s = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+        s.settimeout(10)
+        s.connect(socket_path)
+        try:
+            s.sendall(json.dumps({"op": "unwrap", "master_key_id": "data", "wrapped_key": wrapped}).encode() + b"\n")
+        except BrokenPipeError:
+            pass  # the proxy answers (and hangs up) before reading a request from a process it does not serve
+        answer = json.loads(srlib._read_line(s) or b'{"error": "(closed without an answer)"}')
+        s.close()
+        assert "key" not in answer and "serves only the attested workload" in answer.get("error", ""), answer
+        assert_not_leaked([dek], json.dumps(answer))
     finally:
         process.kill()
         process.wait(timeout=10)

@@ -247,3 +247,25 @@ def test_T_TOKEN_14_token_used_after_the_policy_changed_the_service(cas, agent, 
     answer = w.unwrap("data", wrapped, policy=name)
     assert_refused(answer, 401, "revoked-token", "simulated")
     assert_not_leaked([DEK], answer.text)
+
+
+def test_T_TOKEN_15_replay_after_a_cas_restart(fresh_cas, agent, python_measurement, identities):
+    """The replay cache lives in the store, not in CAS's memory: restarting CAS (an operator can)
+    does not make a captured request new again."""
+    cas, alice = fresh_cas, identities("alice")
+    name, w, wrapped = setup_policy(cas, agent, python_measurement, alice, "tok15")
+    body = json.dumps(unwrap_body(name, wrapped)).encode()
+    header = srlib.sr_pop(w.token, w.keys.sig, "POST", "/v1/kms/unwrap", body)
+    owner_body = json.dumps({"master_key_id": "data", "wrapped_key": wrapped, "policy": name}).encode()
+    owner_header = srlib.sr_sig(alice, "POST", "/v1/kms/unwrap", owner_body)
+    assert cas.http.request("POST", "/v1/kms/unwrap", raw=body, authorization=header).status == 200
+    assert cas.http.request("POST", "/v1/kms/unwrap", raw=owner_body, authorization=owner_header).status == 200
+    cas.stop()
+    cas.start()
+    w.cas = cas.http
+    again = cas.http.request("POST", "/v1/kms/unwrap", raw=body, authorization=header)
+    assert_refused(again, 401, "replayed-request")
+    owner_again = cas.http.request("POST", "/v1/kms/unwrap", raw=owner_body, authorization=owner_header)
+    assert_refused(owner_again, 401, "replayed-request")
+    assert_not_leaked([DEK], again.text, owner_again.text)
+    assert w.unwrap("data", wrapped, policy=name).status == 200, "control: the token itself survives the restart"

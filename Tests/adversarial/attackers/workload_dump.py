@@ -22,8 +22,27 @@ def files_under(path):
     return out
 
 
+def kms_proxy(request):
+    """One request to the KMS proxy of the strongroom run that started us (STRONGROOM_KMS_SOCKET)."""
+    import socket
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(os.environ["STRONGROOM_KMS_SOCKET"])
+    s.sendall(json.dumps(request).encode() + b"\n")
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return json.loads(data or b'{"error": "(closed)"}')
+
+
 args = sys.argv[1:]
-print(json.dumps({"env": dict(os.environ), "argv": args, "cwd": os.getcwd(),
+kms = None
+if "--kms-unwrap" in args:
+    i = args.index("--kms-unwrap")
+    kms = kms_proxy({"op": "unwrap", "master_key_id": args[i + 1], "wrapped_key": args[i + 2]})
+print(json.dumps({"env": dict(os.environ), "argv": args, "cwd": os.getcwd(), "kms": kms,
                   "private": files_under(os.environ.get("STRONGROOM_PRIVATE_DIR")),
                   "code": sorted(files_under(os.environ.get("STRONGROOM_CODE_DIR")))}), flush=True)
 if "--pid-file" in args:
