@@ -30,13 +30,25 @@ import Testing
     @Test(arguments: [
         ["-javaagent:/tmp/a.jar"], ["-agentpath:/tmp/a.so"], ["-Xbootclasspath/a:/tmp/x"], ["-XX:OnOutOfMemoryError=sh /tmp/x"],
         ["-XX:SharedArchiveFile=/tmp/a.jsa"], ["--module-path", "/tmp/m"], ["-p", "/tmp/m"], ["@/tmp/args"],
-        ["-Djava.system.class.loader=Evil"], ["-XX:Flags=/tmp/flags"],
+        ["-Djava.system.class.loader=Evil"], ["-XX:Flags=/tmp/flags"], ["--class-path=/tmp/evil"], ["-Djava.class.path=/tmp/evil"],
+        ["-Dsun.boot.library.path=/tmp/evil", "-Xrunevil"], ["-Djava.library.path=/tmp/evil"], ["-XX:+EnableDynamicAgentLoading"],
+        ["-cp", "/tmp/evil"],
     ])
     func optionsThatLoadOtherCodeAreRefused(_ options: [String]) throws {
         let home = try Self.jars()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let error = #expect(throws: RuntimeError.self) { _ = try SparkExecutorCommand(argv: Self.argv(home, options: options)) }
-        #expect(error?.message.contains("would load code the job hash does not cover") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("job hash does not cover") == true || error?.message.contains("class path twice") == true,
+                "\(error?.message ?? "")")
+    }
+
+    @Test func whatSparkWorkersPassIsAccepted() throws {
+        let home = try Self.jars()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let options = ["-Xms512m", "-Djava.net.preferIPv6Addresses=false", "-XX:+IgnoreUnrecognizedVMOptions",
+                       "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+                       "-Dio.netty.tryReflectionSetAccessible=true", "-Dspark.authenticate=true", "-XX:MaxMetaspaceSize=256m"]
+        _ = try SparkExecutorCommand(argv: Self.argv(home, options: options))
     }
 
     @Test func anythingButAnExecutorIsRefused() throws {

@@ -92,16 +92,47 @@ public struct SparkExecutorCommand: Sendable {
         "org.apache.spark.executor.CoarseGrainedExecutorBackend",
         "org.apache.spark.scheduler.cluster.k8s.KubernetesExecutorBackend",
     ]
-    /// Options that load code from elsewhere than the hashed class path (agents, boot class path,
-    /// module paths, class-data-sharing archives, option files) or run commands (error hooks).
-    static let refusedOptionPrefixes = [
-        "-javaagent", "-agentlib", "-agentpath", "-Xbootclasspath", "-XX:OnError", "-XX:OnOutOfMemoryError", "-Xrunjdwp",
-        "-Xdebug", "--patch-module", "-XX:+EnableDynamicAgentLoading", "@", "--module-path", "--upgrade-module-path",
-        "-XX:SharedArchiveFile", "-XX:+AutoCreateSharedArchive", "-XX:ArchiveClassesAtExit", "-XX:Flags", "-XX:VMOptionsFile",
-        "-Djava.system.class.loader", "-Djava.security.manager",
+    /// JVM options a Spark worker passes (heap and stack sizes, system properties, GC and memory
+    /// flags, module opens); anything else — agents, boot or module paths, class-data archives,
+    /// option files, error hooks, native libraries, another class path — is refused. An allow-list:
+    /// a deny-list always misses a form (`--class-path=…`, `-Djava.class.path`, `-Xrun…`).
+    static let allowedPrefixes = ["-Xmx", "-Xms", "-Xss", "-Xlog:", "-verbose:", "--add-opens", "--add-exports", "--add-reads",
+                                  "--enable-native-access=ALL-UNNAMED", "--illegal-access="]
+    static let allowedFlags: Set<String> = ["-server", "-ea", "-da", "-esa", "-dsa", "-Xshare:off", "-Xshare:auto"]
+    /// `-XX:Name=value` settings that only tune memory, GC and diagnostics output.
+    static let allowedSettings: Set<String> = [
+        "MaxMetaspaceSize", "MetaspaceSize", "MaxDirectMemorySize", "ReservedCodeCacheSize", "ParallelGCThreads",
+        "ConcGCThreads", "MaxGCPauseMillis", "InitiatingHeapOccupancyPercent", "G1HeapRegionSize", "MaxRAMPercentage",
+        "InitialRAMPercentage", "MinRAMPercentage", "ActiveProcessorCount", "HeapDumpPath", "ErrorFile", "NewRatio",
+        "SurvivorRatio", "MaxTenuringThreshold", "G1ReservePercent", "CICompilerCount",
     ]
-    /// `-p` (module path) takes the next argument.
-    static let refusedOptions: Set<String> = ["-p"]
+    /// `-XX:+Name` / `-XX:-Name` booleans that would load code.
+    static let refusedBooleans: Set<String> = ["EnableDynamicAgentLoading", "AutoCreateSharedArchive", "UseAppCDS"]
+    /// System properties under java., sun., jdk., javax. and com.sun. change how the JVM loads code
+    /// (class path, library path, class loaders, security); these few do not.
+    static let allowedPlatformProperties: Set<String> = [
+        "java.net.preferIPv6Addresses", "java.net.preferIPv4Stack", "java.io.tmpdir", "java.awt.headless",
+        "jdk.reflect.useDirectMethodHandle", "sun.nio.ch.disableSystemWideOverlappingFileLockCheck", "file.encoding",
+        "java.security.egd",
+    ]
+
+    static func isAllowed(_ option: String) -> Bool {
+        if allowedFlags.contains(option) || allowedPrefixes.contains(where: { option.hasPrefix($0) }) { return true }
+        if option.hasPrefix("-D") {
+            let name = String(option.dropFirst(2).prefix(while: { $0 != "=" }))
+            guard !name.isEmpty else { return false }
+            let platform = ["java.", "sun.", "jdk.", "javax.", "com.sun."].contains { name.hasPrefix($0) }
+            return !platform || allowedPlatformProperties.contains(name)
+        }
+        if option.hasPrefix("-XX:+") || option.hasPrefix("-XX:-") {
+            let name = String(option.dropFirst(5))
+            return !name.isEmpty && !name.contains("=") && !refusedBooleans.contains(name)
+        }
+        if option.hasPrefix("-XX:"), let eq = option.firstIndex(of: "=") {
+            return allowedSettings.contains(String(option[option.index(option.startIndex, offsetBy: 4)..<eq]))
+        }
+        return false
+    }
 
     public var java: String
     public var classPath: [String]
@@ -115,18 +146,23 @@ public struct SparkExecutorCommand: Sendable {
         while index < argv.count {
             let argument = argv[index]
             if argument == "-cp" || argument == "-classpath" || argument == "--class-path" {
+                guard classPath == nil else { throw RuntimeError(.launch, "the executor command gives its class path twice") }
                 guard index + 1 < argv.count else { throw RuntimeError(.launch, "\(argument) without a class path") }
                 classPath = argv[index + 1]
                 index += 2
                 continue
             }
-            if Self.refusedOptions.contains(argument) {
-                throw RuntimeError(.launch, "the executor command has the JVM option \(argument), which would load code the job hash does not cover")
+            if argument == "--add-opens" || argument == "--add-exports" || argument == "--add-reads" {
+                index += 2  // the two-word form: the next word is its value
+                continue
             }
-            if let refused = Self.refusedOptionPrefixes.first(where: { argument.hasPrefix($0) }) {
-                throw RuntimeError(.launch, "the executor command has the JVM option \(refused)…, which would load code the job hash does not cover")
+            if argument.hasPrefix("-") || argument.hasPrefix("@") {
+                guard Self.isAllowed(argument) else {
+                    throw RuntimeError(.launch, "the executor command has the JVM option \(argument.prefix(60)), which a Spark worker does not pass and which could load code the job hash does not cover")
+                }
+                index += 1
+                continue
             }
-            if argument.hasPrefix("-") { index += 1; continue }
             main = argument
             break
         }
