@@ -3,7 +3,8 @@
 # so a machine that already has them pays one python start-up.
 # pyspark is pinned (4.0.1: the Spark the interop tests target); cryptography wraps PME keys
 # like parquet-java's InMemoryKMS; numpy feeds the taxi generator; kubernetes-validate ships the
-# Kubernetes JSON schemas (no network at test time) for the `k8s render` tests.
+# Kubernetes JSON schemas (no network at test time) for the `k8s render` tests; requests and PyYAML
+# drive CAS and write policies in Tests/adversarial.
 set -euo pipefail
 PY=${PYTHON:-python3}
 
@@ -12,7 +13,7 @@ import importlib
 wanted = [("pyarrow", "pyarrow>=15"), ("duckdb", "duckdb"), ("pyspark", "pyspark==4.0.1"),
           ("pytest", "pytest"), ("cryptography", "cryptography"), ("numpy", "numpy"),
           ("prometheus_client", "prometheus_client"), ("openapi_spec_validator", "openapi-spec-validator"),
-          ("pyhpke", "pyhpke"), ("joserfc", "joserfc"),
+          ("pyhpke", "pyhpke"), ("joserfc", "joserfc"), ("requests", "requests"), ("yaml", "PyYAML"),
           ("kubernetes_validate", "kubernetes-validate==1.37.0")]
 out = []
 for module, spec in wanted:

@@ -11,8 +11,8 @@ import sys
 import pytest
 
 import srlib
-from conftest import (ATTACKERS, assert_audited, assert_not_leaked, assert_refused, clean_env, make_policy,
-                      python_service, run_python, start_agent, stop_process, unique)
+from conftest import (Agent, assert_audited, assert_not_leaked, assert_refused, clean_env, make_policy, python_service,
+                      run_python, start_agent, stop_process, unique, wait_for)
 
 
 def agent_attack(agent, mode, *args, env=None, python=None):
@@ -197,7 +197,6 @@ def test_T_AGENT_13_debug_agent_reports_are_refused(cas, agent, root, sr, python
                        stdout=log, stderr=log, stdin=subprocess.DEVNULL)
     log.close()
     try:
-        from conftest import wait_for, Agent
         wait_for((directory / "a.sock").exists, 30, "debug agent", alive=process)
         public_key = sr.ok("agent", "public-key", "--node-key", directory / "a.key").stdout.strip()
         cas.trust_node(unique("debug-node"), public_key)

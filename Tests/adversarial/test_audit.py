@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 import srlib
-from conftest import (assert_audited, assert_refused, make_policy, psql, unique)
+from conftest import assert_refused, make_policy, psql, unique
 
 
 def canonical(obj):

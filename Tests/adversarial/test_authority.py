@@ -3,8 +3,6 @@ tenant of the same CAS: it may create policies, sign with its own keys and name 
 likes (policy names, auditors, master key ids), and may be a co-owner of a shared policy."""
 import json
 
-import pytest
-
 import srlib
 from conftest import (assert_audited, assert_not_leaked, assert_refused, make_policy, policy_text, python_service, unique)
 

@@ -5,7 +5,6 @@ or holds a token of its own, and tries to get a helper admitted for other code o
 import hashlib
 import json
 import os
-import time
 
 import pytest
 

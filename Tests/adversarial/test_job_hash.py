@@ -7,12 +7,10 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 
 import pytest
 
-import srlib
 from conftest import (ATTACKERS, assert_audited, assert_not_leaked, clean_env, make_policy, unique)
 
 PYTHON = os.path.realpath(sys.executable)

@@ -260,6 +260,8 @@ def read_attempts(*paths):
 
 def test_T_SECRET_08_private_directory_is_closed_to_other_users(sleeper):
     """Another local user lists the private directory and reads the injected secret file."""
+    if os.getuid() != 0:
+        pytest.skip("needs root to probe as another user")
     start, secret = sleeper
     process, view, child = start()
     private = Path(view["env"]["STRONGROOM_PRIVATE_DIR"])

@@ -4,11 +4,7 @@ revocable (issue 13 item 4). The attacker holds a real token of an attested Pyth
 it must not work. Every attack runs against both stores."""
 import base64
 import json
-import os
-import subprocess
 import time
-
-import pytest
 
 import srlib
 from conftest import (assert_audited, assert_not_leaked, assert_refused, make_policy, python_service, unique)
