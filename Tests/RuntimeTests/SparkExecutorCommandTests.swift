@@ -46,7 +46,7 @@ import Testing
         let home = try Self.jars()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let options = ["-Xms512m", "-Djava.net.preferIPv6Addresses=false", "-XX:+IgnoreUnrecognizedVMOptions",
-                       "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+                       "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-modules=jdk.incubator.vector",
                        "-Dio.netty.tryReflectionSetAccessible=true", "-Dspark.authenticate=true", "-XX:MaxMetaspaceSize=256m"]
         _ = try SparkExecutorCommand(argv: Self.argv(home, options: options))
     }

@@ -96,7 +96,7 @@ public struct SparkExecutorCommand: Sendable {
     /// flags, module opens); anything else — agents, boot or module paths, class-data archives,
     /// option files, error hooks, native libraries, another class path — is refused. An allow-list:
     /// a deny-list always misses a form (`--class-path=…`, `-Djava.class.path`, `-Xrun…`).
-    static let allowedPrefixes = ["-Xmx", "-Xms", "-Xss", "-Xlog:", "-verbose:", "--add-opens", "--add-exports", "--add-reads",
+    static let allowedPrefixes = ["-Xmx", "-Xms", "-Xss", "-Xlog:", "-verbose:", "--add-opens", "--add-exports", "--add-reads", "--add-modules=",
                                   "--enable-native-access=ALL-UNNAMED", "--illegal-access="]
     static let allowedFlags: Set<String> = ["-server", "-ea", "-da", "-esa", "-dsa", "-Xshare:off", "-Xshare:auto"]
     /// `-XX:Name=value` settings that only tune memory, GC and diagnostics output.
@@ -152,7 +152,7 @@ public struct SparkExecutorCommand: Sendable {
                 index += 2
                 continue
             }
-            if argument == "--add-opens" || argument == "--add-exports" || argument == "--add-reads" {
+            if ["--add-opens", "--add-exports", "--add-reads", "--add-modules"].contains(argument) {
                 index += 2  // the two-word form: the next word is its value
                 continue
             }
