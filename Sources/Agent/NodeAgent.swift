@@ -25,6 +25,7 @@ public final class NodeAgent: Sendable {
     public let socketPath: String
     private let nodeKey: NodeKey
     private let debug: Bool
+    private let trustedLibraryDirectories: [String]
     private let logger: Logger
     private let measurement = ExecutableMeasurement()
     private let state = Mutex(State())
@@ -38,10 +39,13 @@ public final class NodeAgent: Sendable {
 
     /// `debug` marks every report as coming from a debug TEE (policies refuse it unless they
     /// allow debug).
-    public init(socketPath: String, nodeKey: NodeKey, debug: Bool = false, logger: Logger = Logger(label: "strongroom.agent")) {
+    public init(socketPath: String, nodeKey: NodeKey, debug: Bool = false,
+                trustedLibraryDirectories: [String] = RequestSender.defaultTrustedLibraryDirectories,
+                logger: Logger = Logger(label: "strongroom.agent")) {
         self.socketPath = socketPath
         self.nodeKey = nodeKey
         self.debug = debug
+        self.trustedLibraryDirectories = trustedLibraryDirectories
         self.logger = logger
     }
 
@@ -159,7 +163,7 @@ public final class NodeAgent: Sendable {
                 throw AgentError(.refused, "the request does not answer this connection's challenge")
             }
             let reportData = request.reportData
-            try peer.verify(senders: senders)
+            try peer.verify(senders: senders, trustedLibraryDirectories: trustedLibraryDirectories)
             let digest = try measurement.measure(pid: peer.pid, expected: peer.executable)
             let report = SimulatedReport(
                 measurement: digest, reportData: reportData, issuedAt: UInt64(Date().timeIntervalSince1970),

@@ -9,7 +9,7 @@ import Glibc
 /// start time. A request is served only if the kernel says every byte of it came from that same
 /// process (SCM_CREDENTIALS on each message), the process still runs the same executable, was not
 /// replaced (pid reuse), is not traced and carries no loader-injection environment.
-struct RequestSender {
+public struct RequestSender {
     var pid: Int32
     var uid: UInt32
     var executable: FileIdentity
@@ -31,8 +31,14 @@ struct RequestSender {
                              startTime: try startTime(peer.pid))
     }
 
+    /// Where a measured process may map executable code from besides its own executable: the
+    /// system's library directories and the Swift runtime. Code mapped from anywhere else (a
+    /// library preloaded from /tmp, one found through $ORIGIN next to a copied binary, a memfd)
+    /// is code the measurement does not cover. Nodes add directories with `--trusted-library-dir`.
+    public static let defaultTrustedLibraryDirectories = ["/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/libexec", "/opt/swift"]
+
     /// Everything checked again after the request arrived, in the order an attacker would try.
-    func verify(senders: Set<Int32>) throws(AgentError) {
+    func verify(senders: Set<Int32>, trustedLibraryDirectories: [String]) throws(AgentError) {
         guard senders == [pid] else {
             let others = senders.subtracting([pid]).sorted().map(String.init).joined(separator: ", ")
             throw AgentError(.refused, "the request was sent by process \(others), not by process \(pid) that connected (a forked or passed socket)")
@@ -50,6 +56,30 @@ struct RequestSender {
         if let name = try Self.injectedVariable(pid) {
             throw AgentError(.refused, "process \(pid) started with \(name) in its environment (loader injection: code the measurement does not cover)")
         }
+        if let foreign = try Self.foreignCode(pid, trusted: trustedLibraryDirectories) {
+            throw AgentError(.refused, "process \(pid) maps executable code from \(foreign.prefix(200)), outside its executable and the node's trusted library directories (code the measurement does not cover)")
+        }
+    }
+
+    /// The first executable file mapping of the process that is neither its executable nor under a
+    /// trusted directory (an environment scrubbed by preloaded code does not hide its mapping).
+    static func foreignCode(_ pid: Int32, trusted: [String]) throws(AgentError) -> String? {
+        guard let maps = try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8) else {
+            throw AgentError(.measurement, "cannot read /proc/\(pid)/maps")
+        }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) ?? ""
+        for line in maps.split(separator: "\n") {
+            // address perms offset dev inode path
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard fields.count >= 5, fields[1].contains("x") else { continue }
+            let path = fields.count == 6 ? String(fields[5]).trimmingCharacters(in: .whitespaces) : ""
+            if path.isEmpty || path == "[vdso]" || path == "[vsyscall]" { continue }
+            if path == executable { continue }
+            let clean = !path.hasSuffix(" (deleted)") && path.hasPrefix("/") && !path.contains("/../")
+            if clean, trusted.contains(where: { path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) { continue }
+            return path
+        }
+        return nil
     }
 
     static func executableIdentity(_ pid: Int32) throws(AgentError) -> FileIdentity {

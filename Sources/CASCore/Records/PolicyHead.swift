@@ -13,8 +13,13 @@ public struct PolicyHead: Codable, Sendable, Equatable {
     public var tokensNotBefore: Int64
     /// Revoked token ids → their expiry (unix seconds); pruned once expired.
     public var revoked: [String: Int64]
+    /// Incremented by every change CAS makes: a head restored to an older value is noticed by a
+    /// running CAS (`PolicyLedger` keeps the highest serial it saw).
+    public var serial: Int64
 
-    public init(version: Int, hash: String, firstHash: String, tokensNotBefore: Int64 = 0, revoked: [String: Int64] = [:]) {
+    public init(version: Int, hash: String, firstHash: String, tokensNotBefore: Int64 = 0, revoked: [String: Int64] = [:],
+                serial: Int64 = 0) {
+        self.serial = serial
         self.version = version
         self.hash = hash
         self.firstHash = firstHash
@@ -23,7 +28,7 @@ public struct PolicyHead: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, hash, revoked
+        case version, hash, revoked, serial
         case firstHash = "first_hash"
         case tokensNotBefore = "tokens_not_before"
     }

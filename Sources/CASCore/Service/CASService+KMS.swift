@@ -153,6 +153,12 @@ extension CASService {
         guard let record = try await store.masterKey(policy: policy, id: id) else {
             throw CASError(.notFound, "master key \(id) does not exist in policy \(policy)")
         }
-        return try keyring.sealer.openKey(record.sealed, purpose: .masterKey, recordID: record.recordID)
+        do {
+            return try keyring.sealer.openKey(record.sealed, purpose: .masterKey, recordID: record.recordID)
+        } catch {
+            throw await tampered(StoreTampering(table: "master_keys", row: record.recordID,
+                                                "does not open under its policy and id (changed or copied in the database)"),
+                                 policy: policy, now: Date())
+        }
     }
 }

@@ -28,6 +28,7 @@ extension CASService {
             let code: CASError.Code = refusal.code == .insufficientApprovals ? .forbidden : .conflict
             throw CASError(code, refusal.reason)
         case .accepted(let approvedBy):
+            if current == nil { try await refuseLeftovers(of: document.name, now: now) }
             try await createMasterKeys(for: document)
             try await vault.provision(document, now: now)
             let record = ledger.authenticated(PolicyVersionRecord(
@@ -38,6 +39,7 @@ extension CASService {
             var head = current?.head ?? PolicyHead(version: 0, hash: version.hash, firstHash: version.hash)
             head.version = document.version
             head.hash = version.hash
+            head.serial += 1
             head.prune(now: Int64(now.timeIntervalSince1970))
             let swap = try records.swap(head, kind: .policyHead, key: document.name, expected: current?.headStored)
             let event = AuditEvent(
@@ -50,6 +52,18 @@ extension CASService {
             }
             logger.info("policy applied", metadata: ["policy": "\(document.name)", "version": "\(document.version)"])
             return AppliedPolicy(name: document.name, version: document.version, hash: version.hash)
+        }
+    }
+
+    /// CAS never deletes a policy: master keys or secrets under a name that has no policy mean its
+    /// versions were removed from the database. A new first version must not inherit them.
+    private func refuseLeftovers(of name: String, now: Date) async throws {
+        let keys = try await store.masterKeys(policy: name).count, secrets = try await store.secrets(policy: name).count
+        guard keys == 0 && secrets == 0 else {
+            throw await tampered(StoreTampering(
+                table: "policy_versions", row: name,
+                "the policy's versions are gone but \(keys) master key(s) and \(secrets) secret(s) of it remain (a policy deleted in the database); a new policy of this name would inherit them"),
+                policy: name, now: now)
         }
     }
 
@@ -122,6 +136,7 @@ extension CASService {
         let t = Int64(now.timeIntervalSince1970.rounded(.down))
         for _ in 0..<5 {
             var head = current.head
+            head.serial += 1
             head.prune(now: t)
             if let tokenID {
                 head.revoked[tokenID] = t + TokenIssuer.maximumLifetime + 60

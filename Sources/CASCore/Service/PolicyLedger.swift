@@ -15,6 +15,8 @@ final class PolicyLedger: Sendable {
     let records: RecordBook
     /// Verified chains by policy name: every version, oldest first.
     private let chains = Mutex<[String: [PolicyVersion]]>([:])
+    /// The newest head seen per policy (serial and stored bytes): an older one is a rollback.
+    private let newest = Mutex<[String: (serial: Int64, stored: [UInt8])]>([:])
 
     init(store: any CASStore, sealer: Sealer, records: RecordBook) {
         self.store = store
@@ -47,6 +49,7 @@ final class PolicyLedger: Sendable {
             }
             return nil
         }
+        try checkNotRolledBack(name, head: head)
         guard let latest = try await store.latestPolicyVersion(name: name) else {
             throw StoreTampering(table: "policy_versions", row: "\(name)/\(head.payload.version)", "the current version's row is missing")
         }
@@ -62,6 +65,22 @@ final class PolicyLedger: Sendable {
         let chain = try await verifiedChain(name, head: head.payload)
         chains.withLock { $0[name] = chain }
         return Current(head: head.payload, headStored: head.stored, record: latest, chain: chain)
+    }
+
+    /// Refuses a head older than one this process already saw (a restored copy of an earlier
+    /// head: a revocation undone, a version dropped), and remembers the newest.
+    private func checkNotRolledBack(_ name: String, head: RecordBook.Entry<PolicyHead>) throws(StoreTampering) {
+        let rolledBack = newest.withLock { newest -> Bool in
+            if let seen = newest[name] {
+                if head.payload.serial < seen.serial || (head.payload.serial == seen.serial && head.stored != seen.stored) { return true }
+            }
+            newest[name] = (head.payload.serial, head.stored)
+            return false
+        }
+        if rolledBack {
+            throw StoreTampering(table: "records", row: "policy-head/\(name)",
+                                 "is older than the head this CAS already saw (restored from an earlier state)")
+        }
     }
 
     /// A version row as CAS writes it: with its MAC.

@@ -24,9 +24,13 @@ struct AgentServeCommand: ParsableCommand {
     @Flag(help: "Mark reports as debug (a policy must allow_debug to accept them).")
     var debug = false
 
+    @Option(name: .customLong("trusted-library-dir"), help: "A directory (root-owned) from which measured processes may map code besides the defaults /lib, /lib64, /usr/lib, /usr/lib64, /usr/libexec, /opt/swift (repeatable). Code mapped from anywhere else is refused.")
+    var trustedLibraryDirectories: [String] = []
+
     func run() throws {
         let key = try NodeKey.loadOrCreate(at: nodeKey)
-        let agent = NodeAgent(socketPath: socket, nodeKey: key, debug: debug)
+        let agent = NodeAgent(socketPath: socket, nodeKey: key, debug: debug,
+                              trustedLibraryDirectories: RequestSender.defaultTrustedLibraryDirectories + trustedLibraryDirectories)
         try agent.start()
         StandardError.write("agent: serving simulated TEE evidence on \(socket), node key \(key.publicKey.text)\n")
         // Stop cleanly on SIGINT/SIGTERM (the socket file is removed).

@@ -232,7 +232,8 @@ enum ShareInput {
         if source == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
-            data = FileManager.default.contents(atPath: source)
+            // A file, or a descriptor (/dev/fd/N): pipes too, read to their end.
+            data = FileHandle(forReadingAtPath: source)?.readDataToEndOfFile()
         }
         guard let data else { throw CLIError("cannot read recovery shares from \(source)") }
         let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)

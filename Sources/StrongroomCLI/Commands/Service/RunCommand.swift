@@ -131,14 +131,19 @@ struct RunCommand: AsyncParsableCommand {
         }
         var launch = AttestedLaunch(command: command, configuration: session.configuration,
                                     baseEnvironment: runJob.baseEnvironment(inherited: ProcessInfo.processInfo.environment))
-        launch.executable = try runJob.program()
         launch.guardian = guardian
-        if let bundle = runJob.bundle {
-            let source = try CodeBundleSource(bytes: bundle, kms: session.kmsClient())
-            guard source.bundle.policy == session.policy else {
-                throw CLIError("the code bundle was sealed for policy \(source.bundle.policy), not \(session.policy)")
+        do {
+            launch.executable = try runJob.program()
+            if let bundle = runJob.bundle {
+                let source = try CodeBundleSource(bytes: bundle, kms: session.kmsClient())
+                guard source.bundle.policy == session.policy else {
+                    throw CLIError("the code bundle was sealed for policy \(source.bundle.policy), not \(session.policy)")
+                }
+                launch.codeBundle = source
             }
-            launch.codeBundle = source
+        } catch {
+            await session.shutdown()
+            throw error
         }
         try await AttestedRun.execute(launch, session: session, kmsProxy: kmsProxy)
     }
