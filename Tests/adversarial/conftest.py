@@ -363,7 +363,10 @@ def start_agent(sr, directory, name="agent"):
     directory.mkdir(parents=True, exist_ok=True)
     sock, key, log_path = directory / f"{name}.sock", directory / f"{name}.key", directory / f"{name}.log"
     log = open(log_path, "ab")
-    process = sr.popen("agent", "serve", "--socket", sock, "--node-key", key, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+    # Attacker scripts attest as this Python: the agent must accept code mapped from its installation.
+    trusted = ["--trusted-library-dir", str(Path(sys.base_prefix) / "lib")]
+    process = sr.popen("agent", "serve", "--socket", sock, "--node-key", key, *trusted, stdout=log, stderr=log,
+                       stdin=subprocess.DEVNULL)
     log.close()
     wait_for(sock.exists, 30, "agent socket", alive=process)
     public_key = sr.ok("agent", "public-key", "--node-key", key).stdout.strip()
