@@ -11,7 +11,7 @@ import sys
 import pytest
 
 import srlib
-from conftest import (Agent, assert_audited, assert_not_leaked, assert_refused, clean_env, make_policy, python_service,
+from conftest import (ATTACKERS, Agent, assert_audited, assert_not_leaked, assert_refused, clean_env, make_policy, python_service,
                       run_python, start_agent, stop_process, unique, wait_for)
 
 
@@ -267,3 +267,33 @@ def test_T_AGENT_14_trusted_binary_copied_next_to_attacker_libraries(cas_sqlite,
     allowed = cas.audit(policy=name, type="attest.allowed")
     assert not (attacker_ran and allowed), (
         f"CAS admitted a strongroom process running attacker code ({marker.read_text().strip()}); exit {r.returncode}")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: a tracer attached before strongroom makes itself non-dumpable keeps control until it detaches, "
+    "and the agent samples TracerPid only when the request arrives (Sources/Agent/RequestSender.swift "
+    "verify): started under PTRACE_SEIZE (as a debugger starts a program) and released just before its "
+    "first CAS connection, `strongroom run` is attested and handed the policy's secrets, although the "
+    "tracer could have rewritten its memory (the program it will exec, its runtime keys) meanwhile. "
+    "Fix: Sources/Runtime/Launch/PrivateDirectoryGuardian.swift ProcessHardening.apply() should refuse to "
+    "go on when /proc/self/status shows a TracerPid after PR_SET_DUMPABLE(0) (no same-uid tracer can attach "
+    "after that), and attested commands should call it before computing their job"))
+def test_T_AGENT_15_strongroom_traced_from_its_start_detached_before_the_request(cas_sqlite, agent, sr,
+                                                                                strongroom_measurement, identities):
+    cas, alice = cas_sqlite, identities("alice")
+    command = [os.path.realpath(sys.executable), str(ATTACKERS / "workload_dump.py")]
+    job = sr.ok("run", "--print-job-hash", "--", *command).stdout.strip()
+    name = unique("agt15")
+    secret = f"SECRET-{unique('v')}"
+    svc = {"name": "svc", "attestation": [{"kind": "simulated", "measurements": [strongroom_measurement]}],
+           "allow_simulation": True, "job_hash": job, "environment": {"TOKEN": "{{secret:s}}"}}
+    cas.apply_ok(make_policy(name, [alice], services=[svc], secrets=[{"name": "s", "kind": "given"}]), [alice])
+    cas.http.put_secret(alice, name, "s", secret.encode())
+    upstream = cas.url.split("://", 1)[1]
+    p = run_python("traced_launch.py", upstream, sr.binary, "run", "--cas", "{PROXY}", "--ca", cas.ca, "--policy", name,
+                   "--service", "svc", "--agent", agent.socket, "--", *command, timeout=120)
+    report = json.loads([line for line in p.stdout.splitlines() if "tracer_pid_at_first_connection" in line][-1])
+    assert report["tracer_pid_at_first_connection"] == report["tracer"], f"the launch was not traced: {report} {p.stderr[-500:]}"
+    allowed = cas.audit(policy=name, type="attest.allowed")
+    assert not allowed and secret not in p.stdout, (
+        f"strongroom run, traced until its first CAS connection, was attested and its job got the secret: {p.stdout[-300:]}")
