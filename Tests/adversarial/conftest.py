@@ -228,7 +228,12 @@ class CAS:
         if not expect_ok:
             return self.process
         wait_for(port_file.exists, 60, "CAS start", alive=self.process)
-        port = port_file.read_text().strip()
+        return self.start_existing(self.process)
+
+    def start_existing(self, process):
+        """Connects to a `cas serve` process that has written its port file."""
+        self.process = process
+        port = (self.root / "cas.port").read_text().strip()
         self.url = f"{'https' if self.tls else 'http'}://127.0.0.1:{port}"
         self.ca = str(self.data_dir / "ca.pem") if self.tls else None
         self.http = srlib.CASHTTP(self.url, self.ca)

@@ -355,3 +355,49 @@ def test_T_STORE_15_administrator_key_replaced(fresh_cas, identities):
         raise AssertionError("CAS started on a store whose administrator was replaced")
     assert process.returncode != 0
     assert "administrator record was changed outside CAS" in cas.log_text(), cas.log_text()[-2000:]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: Sources/CASCore/Integrity/StoreUpgrade.swift runIfNeeded(_:sealer:) decides that a store predates row "
+    "authentication from the absence of the plain meta row `cas.rows-authenticated`, which a DBA can delete: at "
+    "CAS's next start the one-time upgrade runs again and vouches for whatever the tables hold — a nodes row for "
+    "the attacker's agent key and an administrator key swapped for the attacker's get valid MACs "
+    "(CASKeyring.unseal calls it on every unseal). The decision must come from something the DBA cannot reset "
+    "(the schema migration 1→2 done by this very process, an authenticated marker, or an explicit operator "
+    "flag such as `cas serve --upgrade-store`)"))
+def test_T_STORE_16_upgrade_marker_deleted_to_make_cas_vouch_for_forged_rows(fresh_cas, sr, root, python_measurement, identities):
+    """The DBA deletes `cas.rows-authenticated`, inserts a node row for its own agent and swaps the
+    administrator key for Mallory's, then waits for CAS to restart."""
+    cas = fresh_cas
+    alice, mallory = identities("alice", "mallory")
+    name, _, secret, _ = single_owner_policy(cas, alice, python_measurement, "st16")
+    rogue = start_agent(sr, root / unique("rogue"))
+    try:
+        cas.stop()
+        s = cas.store
+        key_id = srlib.sha256_hex(srlib.unb64(rogue.public_key.split(":", 1)[1]))
+        s.execute("DELETE FROM meta WHERE key = 'cas.rows-authenticated'")
+        s.execute(f"INSERT INTO nodes (key_id, name, public_key, mac) VALUES ({s.text(key_id)}, 'rogue', "
+                  f"{s.text(rogue.public_key)}, {s.blob(b'')})")
+        s.execute(f"UPDATE meta SET value = {s.blob(mallory.public_text.encode())} WHERE key = 'cas.administrator'")
+        process = cas.start(expect_ok=False)
+        port_file = cas.root / "cas.port"
+        for _ in range(600):
+            if port_file.exists() or process.poll() is not None:
+                break
+            time.sleep(0.05)
+        if process.poll() is not None:
+            return  # CAS refused to start on the tampered store: defended
+        cas.process = None
+        cas.start_existing(process)
+        w, refusal = cas.attest_python(rogue, name, "svc")
+        mallory_admin = sr.run("cas", "add-auditor", *cas.cli, "--identity", mallory.path, "--name", "mallory",
+                               "--public-key", mallory.public_text)
+    finally:
+        stop_process(rogue.process)
+    won = []
+    if w is not None:
+        won.append(f"evidence of the DBA's agent was trusted (secret released: {w.config['environment'].get('TOKEN') == secret})")
+    if mallory_admin.returncode == 0:
+        won.append("Mallory acts as CAS administrator")
+    assert not won, "; ".join(won)
