@@ -265,3 +265,17 @@ def test_T_TOKEN_15_replay_after_a_cas_restart(fresh_cas, agent, python_measurem
     assert_refused(owner_again, 401, "replayed-request")
     assert_not_leaked([DEK], again.text, owner_again.text)
     assert w.unwrap("data", wrapped, policy=name).status == 200, "control: the token itself survives the restart"
+
+
+def test_T_TOKEN_16_token_of_another_cas(cas, cas_sqlite, agent, python_measurement, identities):
+    """Two deployments run the same software: a token (with a valid proof of possession) issued by
+    one CAS for policy P is presented to another CAS that also has a policy P."""
+    alice = identities("alice")
+    name, w, wrapped = setup_policy(cas_sqlite, agent, python_measurement, alice, "tok16")
+    svc = python_service("svc", python_measurement, unwrap=["data"], wrap=["data"])
+    cas.apply_ok(make_policy(name, [alice], services=[svc], master_keys=["data", "other"]), [alice])
+    elsewhere = srlib.Workload(cas.http, w.token, w.keys, w.config)
+    answer = elsewhere.wrap("data", DEK, policy=name)
+    assert_refused(answer, 401, "invalid-token")
+    assert_not_leaked([DEK], answer.text)
+    assert_audited(cas, "kms.refused", name, "token")
