@@ -363,14 +363,14 @@ class Agent:
         return self.log_path.read_text(errors="replace")
 
 
-def start_agent(sr, directory, name="agent"):
+def start_agent(sr, directory, name="agent", extra=()):
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     sock, key, log_path = directory / f"{name}.sock", directory / f"{name}.key", directory / f"{name}.log"
     log = open(log_path, "ab")
     # Attacker scripts attest as this Python: the agent must accept code mapped from its installation.
     trusted = ["--trusted-library-dir", str(Path(sys.base_prefix) / "lib")]
-    process = sr.popen("agent", "serve", "--socket", sock, "--node-key", key, *trusted, stdout=log, stderr=log,
+    process = sr.popen("agent", "serve", "--socket", sock, "--node-key", key, *trusted, *extra, stdout=log, stderr=log,
                        stdin=subprocess.DEVNULL)
     log.close()
     wait_for(sock.exists, 30, "agent socket", alive=process)

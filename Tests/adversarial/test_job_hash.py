@@ -362,13 +362,9 @@ def test_T_JOB_15_bundle_with_its_header_edited_to_another_policy(cas_sqlite, sr
     assert_audited(cas, "kms.refused", own, "does not unwrap")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Sources/StrongroomCLI/Commands/Service/RunCommand.swift RunCommand.run(): after attestation, the "
-    "'the code bundle was sealed for policy X, not Y' check (and CodeBundleSource(bytes:), runJob.program()) "
-    "throws without `await session.shutdown()`, so the AttestedSession's AsyncHTTPClient is deinitialised "
-    "running and strongroom crashes (SIGILL, 'Client not shut down before the deinit') instead of exiting 1 "
-    "with the reason. Nothing is released (fails closed), but the refusal has no clear message"))
 def test_T_JOB_16_bundle_sealed_for_another_policy(cas_sqlite, sr, agent, strongroom_measurement, identities, tmp_path):
+    """Same, header untouched: refused with its reason after attestation (found by this suite: run
+    crashed here, its CAS client never shut down)."""
     cas, (alice, mallory) = cas_sqlite, identities("alice", "mallory")
     r, victim, own = bundle_under_mallorys_policy(sr, cas, agent, alice, mallory, strongroom_measurement, tmp_path, edit_header=False)
     assert r.returncode == 1 and f"sealed for policy {victim}, not {own}" in r.stderr, r.describe()

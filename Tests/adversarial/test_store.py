@@ -133,12 +133,9 @@ def test_T_STORE_04_master_key_row_copied_to_another_policy(cas, python_measurem
     assert_not_leaked([DEK], answer.text)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Sources/CASCore/Service/CASService+KMS.swift unsealedMasterKey(_:policy:) lets the Sealer's "
-    "corrupt-store error escape: a master_keys row that does not open under its (policy, id) is refused "
-    "(HTTP 500 corrupt-store) but neither audited (no store.tampered, no kms.refused entry) nor reported as "
-    "tampered-store like the other authority rows"))
 def test_T_STORE_05_master_key_row_copied_is_audited(cas, python_measurement, identities):
+    """The refusal of T-STORE-04 is tampering like any other authority row: tampered-store, audited
+    (found by this suite: it was an unaudited corrupt-store)."""
     alice, mallory = identities("alice", "mallory")
     victim, _, _, wrapped = single_owner_policy(cas, alice, python_measurement, "st05-victim", secrets=False)
     own, _, _, _ = single_owner_policy(cas, mallory, python_measurement, "st05-own", secrets=False)
@@ -276,40 +273,69 @@ def test_T_STORE_11_version_row_dropped(cas, agent, python_measurement, identiti
     assert_audited(cas, "store.tampered", name)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a policy-head record restored to an older value (valid MAC: same kind and key) is accepted: "
-    "Sources/CASCore/Service/PolicyLedger.swift current(_:) checks the head's MAC and that it matches the "
-    "version rows, but nothing binds it to freshness, so a DBA who deletes the v2 row and restores v1's head "
-    "(or restores the head from before a revoke-tokens) silently brings back a revoked measurement or token "
-    "while CAS runs. CAS wrote the newer head itself; it could keep the newest head per policy in memory (and "
-    "e.g. its audit seq) and refuse an older one; after a restart only an auditor's pinned head detects it"))
-def test_T_STORE_12_policy_rolled_back_to_an_older_version(cas, agent, python_measurement, identities):
-    alice = identities("alice")
-    name, doc, secret, wrapped = single_owner_policy(cas, alice, python_measurement, "st12")
+def apply_v2_without_python(cas, alice, name, doc):
     v1 = version_row(cas, name, 1)
-    head_v1 = record_value(cas, "policy-head", name)
     v2 = dict(doc, version=2, previous=v1["hash"])
     v2["services"] = [dict(doc["services"][0], attestation=[{"kind": "simulated", "measurements": ["ab" * 48]}])]
-    v2 = {k: v2[k] for k in ["name", "version", "previous"] + [k for k in doc if k not in ("name", "version")]}
-    cas.apply_ok(v2, [alice])
+    cas.apply_ok({k: v2[k] for k in ["name", "version", "previous"] + [k for k in doc if k not in ("name", "version")]}, [alice])
+
+
+def test_T_STORE_12_policy_rolled_back_after_cas_read_the_new_version(cas, agent, python_measurement, identities):
+    """v2 dropped the python measurement and CAS has since acted on v2; the DBA deletes the v2 row
+    and restores v1's policy-head record (a valid MAC: CAS wrote it earlier)."""
+    alice = identities("alice")
+    name, doc, secret, wrapped = single_owner_policy(cas, alice, python_measurement, "st12")
+    head_v1 = record_value(cas, "policy-head", name)
+    apply_v2_without_python(cas, alice, name, doc)
+    assert cas.attest_python(agent, name, "svc")[0] is None, "control: v2 refuses the python measurement"
+    cas.store.execute(f"DELETE FROM policy_versions WHERE name = {cas.store.text(name)} AND version = 2")
+    set_record(cas, "policy-head", name, head_v1)
+    w, refusal = cas.attest_python(agent, name, "svc")
+    assert w is None and "older than the head this CAS already saw" in refusal["detail"], refusal
+    assert_not_leaked([secret], json.dumps(refusal))
+    assert_audited(cas, "store.tampered", name, "older than the head")
+
+
+HEAD_WRITE_BUG = (
+    "BUG: Sources/CASCore/Service/PolicyLedger.swift remembers the newest policy head per policy only when it "
+    "reads one (checkNotRolledBack in current(_:)), not when CAS writes one (CASService.applyPolicy, revokeTokens): a "
+    "DBA who restores the previous head record right after a write, before anything reads the policy again, is not "
+    "noticed. The ledger should record the serial and bytes of every head CAS swaps in")
+
+
+@pytest.mark.xfail(strict=True, reason=HEAD_WRITE_BUG + " (here: v2 that dropped a measurement, rolled back at once)")
+def test_T_STORE_13_policy_rolled_back_right_after_the_new_version(cas, agent, python_measurement, identities):
+    alice = identities("alice")
+    name, doc, secret, wrapped = single_owner_policy(cas, alice, python_measurement, "st13")
+    head_v1 = record_value(cas, "policy-head", name)
+    apply_v2_without_python(cas, alice, name, doc)
     cas.store.execute(f"DELETE FROM policy_versions WHERE name = {cas.store.text(name)} AND version = 2")
     set_record(cas, "policy-head", name, head_v1)
     w, refusal = cas.attest_python(agent, name, "svc")
     assert w is None, "the python measurement v2 dropped was admitted again after a rollback of two rows"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a policy whose version rows and policy-head record are deleted can be re-created by anyone under "
-    "the same name and inherits the old policy's master keys and secrets: Sources/CASCore/Service/"
-    "CASService+Policies.swift createMasterKeys(for:) keeps existing master_keys rows ('if … != nil { continue }') "
-    "and SecretVault.provision keeps existing secrets, both sealed only with \"policy/id\" as associated data. "
-    "A version 1 applied where master keys or secrets of that name already exist should be refused as "
-    "tampering (or keys and secrets should be bound to the policy's first version hash)"))
-def test_T_STORE_13_policy_deleted_and_recreated_by_the_attacker(cas, agent, python_measurement, identities):
+@pytest.mark.xfail(strict=True, reason=HEAD_WRITE_BUG + " (here: the head from before `policy revoke-tokens`)")
+def test_T_STORE_14_revocation_undone_by_restoring_the_head(cas, agent, sr, python_measurement, identities):
+    """An owner revokes a stolen token; the DBA restores the head record from before the revocation."""
+    alice = identities("alice")
+    name, doc, secret, wrapped = single_owner_policy(cas, alice, python_measurement, "st14")
+    w, refusal = cas.attest_python(agent, name, "svc")
+    assert w, refusal
+    before = record_value(cas, "policy-head", name)
+    sr.ok("policy", "revoke-tokens", *cas.cli, "--identity", alice.path, "--policy", name, "--token-id", w.claims["jti"])
+    set_record(cas, "policy-head", name, before)
+    answer = w.unwrap("data", wrapped, policy=name)
+    assert answer.status == 401, f"the revoked token works again: {answer!r}"
+    assert_not_leaked([DEK], answer.text)
+
+
+def test_T_STORE_15_policy_deleted_and_recreated_by_the_attacker(cas, agent, python_measurement, identities):
     """The DBA deletes Alice's policy (its version rows and head record), Mallory applies a policy
-    of the same name naming herself owner and the same master key and secret names."""
+    of the same name naming herself owner and the same master key and secret names (found by this
+    suite: the new policy inherited Alice's master key and given secret)."""
     alice, mallory = identities("alice", "mallory")
-    name, doc, secret, wrapped = single_owner_policy(cas, alice, python_measurement, "st13")
+    name, doc, secret, wrapped = single_owner_policy(cas, alice, python_measurement, "st15")
     s = cas.store
     s.execute(f"DELETE FROM policy_versions WHERE name = {s.text(name)}; "
               f"DELETE FROM records WHERE kind = 'policy-head' AND key = {s.text(name)}")
@@ -323,9 +349,11 @@ def test_T_STORE_13_policy_deleted_and_recreated_by_the_attacker(cas, agent, pyt
     if w is not None and w.config["environment"].get("TOKEN") == secret:
         leaked.append("Alice's given secret (attested config)")
     assert not leaked, f"Mallory's re-created policy {name} received: {', '.join(leaked)}"
+    assert_tampered(cas, answer, name, "policy_versions")
+    assert "inherit" in answer.detail
 
 
-def test_T_STORE_14_secret_row_copied_to_another_policy(cas, agent, python_measurement, identities):
+def test_T_STORE_16_secret_row_copied_to_another_policy(cas, agent, python_measurement, identities):
     """Alice's sealed secret copied into Mallory's policy's row of the same name."""
     alice, mallory = identities("alice", "mallory")
     victim, _, secret, _ = single_owner_policy(cas, alice, python_measurement, "st14-victim")
@@ -339,7 +367,7 @@ def test_T_STORE_14_secret_row_copied_to_another_policy(cas, agent, python_measu
     assert_audited(cas, "attest.refused", own, "configuration")
 
 
-def test_T_STORE_15_administrator_key_replaced(fresh_cas, identities):
+def test_T_STORE_17_administrator_key_replaced(fresh_cas, identities):
     """The DBA swaps the administrator's public key in meta for Mallory's: she would register
     nodes and auditors. CAS refuses to start on that store."""
     cas = fresh_cas
@@ -365,7 +393,7 @@ def test_T_STORE_15_administrator_key_replaced(fresh_cas, identities):
     "(CASKeyring.unseal calls it on every unseal). The decision must come from something the DBA cannot reset "
     "(the schema migration 1→2 done by this very process, an authenticated marker, or an explicit operator "
     "flag such as `cas serve --upgrade-store`)"))
-def test_T_STORE_16_upgrade_marker_deleted_to_make_cas_vouch_for_forged_rows(fresh_cas, sr, root, python_measurement, identities):
+def test_T_STORE_18_upgrade_marker_deleted_to_make_cas_vouch_for_forged_rows(fresh_cas, sr, root, python_measurement, identities):
     """The DBA deletes `cas.rows-authenticated`, inserts a node row for its own agent and swaps the
     administrator key for Mallory's, then waits for CAS to restart."""
     cas = fresh_cas
