@@ -37,6 +37,42 @@ public struct RequestSender {
     /// is code the measurement does not cover. Nodes add directories with `--trusted-library-dir`.
     public static let defaultTrustedLibraryDirectories = ["/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/libexec", "/opt/swift"]
 
+    /// Executable file mappings whose memory differs from the file they map (code patched in
+    /// place by a tracer before the process hardened itself): the first such path, or nil.
+    static func patchedText(_ pid: Int32) throws(AgentError) -> String? {
+        guard let maps = ProcFile.text("/proc/\(pid)/maps") else { throw AgentError(.measurement, "cannot read /proc/\(pid)/maps") }
+        let memory = open("/proc/\(pid)/mem", O_RDONLY | O_CLOEXEC)
+        guard memory >= 0 else { throw AgentError(.measurement, "cannot open /proc/\(pid)/mem (the agent needs root or CAP_SYS_PTRACE)") }
+        defer { close(memory) }
+        var inMemory = [UInt8](repeating: 0, count: 1 << 20), onDisk = [UInt8](repeating: 0, count: 1 << 20)
+        for line in maps.split(separator: "\n") {
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard fields.count == 6, fields[1].contains("x"), fields[5].hasPrefix("/") else { continue }
+            let range = fields[0].split(separator: "-")
+            guard range.count == 2, let start = UInt64(range[0], radix: 16), let end = UInt64(range[1], radix: 16),
+                  let offset = UInt64(fields[2], radix: 16) else { continue }
+            let path = String(fields[5]).trimmingCharacters(in: .whitespaces)
+            let file = open("/proc/\(pid)/map_files/\(fields[0])", O_RDONLY | O_CLOEXEC)
+            guard file >= 0 else { continue }
+            defer { close(file) }
+            var position: UInt64 = 0
+            while position < end - start {
+                let count = Int(min(UInt64(inMemory.count), end - start - position))
+                let fromMemory = inMemory.withUnsafeMutableBytes { pread(memory, $0.baseAddress, count, off_t(Int64(bitPattern: start + position))) }
+                let fromFile = onDisk.withUnsafeMutableBytes { pread(file, $0.baseAddress, count, off_t(Int64(bitPattern: offset + position))) }
+                guard fromMemory > 0 else { break }
+                // Past the file's end a mapping reads as zeros.
+                let compared = fromMemory
+                if fromFile < compared { for i in max(0, fromFile)..<compared { onDisk[i] = 0 } }
+                if inMemory.withUnsafeBytes({ a in onDisk.withUnsafeBytes({ b in memcmp(a.baseAddress!, b.baseAddress!, compared) }) }) != 0 {
+                    return path
+                }
+                position += UInt64(compared)
+            }
+        }
+        return nil
+    }
+
     /// Everything checked again after the request arrived, in the order an attacker would try.
     func verify(senders: Set<Int32>, trustedLibraryDirectories: [String]) throws(AgentError) {
         guard senders == [pid] else {
@@ -59,12 +95,16 @@ public struct RequestSender {
         if let foreign = try Self.foreignCode(pid, trusted: trustedLibraryDirectories) {
             throw AgentError(.refused, "process \(pid) maps executable code from \(foreign.prefix(200)), outside its executable and the node's trusted library directories (code the measurement does not cover)")
         }
+        if let patched = try Self.patchedText(pid) {
+            throw AgentError(.refused, "process \(pid) runs code of \(patched.prefix(200)) that differs from the file (patched in memory)")
+        }
     }
 
-    /// The first executable file mapping of the process that is neither its executable nor under a
-    /// trusted directory (an environment scrubbed by preloaded code does not hide its mapping).
+    /// The first executable mapping of the process that is anonymous (code written at run time:
+    /// injected, or a JIT), or a file neither its executable nor under a trusted directory (an
+    /// environment scrubbed by preloaded code does not hide its mapping).
     static func foreignCode(_ pid: Int32, trusted: [String]) throws(AgentError) -> String? {
-        guard let maps = try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8) else {
+        guard let maps = ProcFile.text("/proc/\(pid)/maps") else {
             throw AgentError(.measurement, "cannot read /proc/\(pid)/maps")
         }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) ?? ""
@@ -73,7 +113,8 @@ public struct RequestSender {
             let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
             guard fields.count >= 5, fields[1].contains("x") else { continue }
             let path = fields.count == 6 ? String(fields[5]).trimmingCharacters(in: .whitespaces) : ""
-            if path.isEmpty || path == "[vdso]" || path == "[vsyscall]" { continue }
+            if path == "[vdso]" || path == "[vsyscall]" { continue }
+            if path.isEmpty || path.hasPrefix("[") { return "an anonymous executable mapping (\(fields[0]))" }
             if path == executable { continue }
             let clean = !path.hasSuffix(" (deleted)") && path.hasPrefix("/") && !path.contains("/../")
             if clean, trusted.contains(where: { path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) { continue }
@@ -92,7 +133,7 @@ public struct RequestSender {
 
     /// Field 22 of /proc/PID/stat.
     static func startTime(_ pid: Int32) throws(AgentError) -> Int64 {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else {
+        guard let text = ProcFile.text("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else {
             throw AgentError(.measurement, "cannot read /proc/\(pid)/stat")
         }
         let fields = text[text.index(after: close)...].split(separator: " ")
@@ -101,7 +142,7 @@ public struct RequestSender {
     }
 
     static func tracerPid(_ pid: Int32) throws(AgentError) -> Int32 {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
+        guard let text = ProcFile.text("/proc/\(pid)/status") else {
             throw AgentError(.measurement, "cannot read /proc/\(pid)/status")
         }
         for line in text.split(separator: "\n") where line.hasPrefix("TracerPid:") {
@@ -112,7 +153,7 @@ public struct RequestSender {
 
     /// The first loader-injection variable of the environment the process started with.
     static func injectedVariable(_ pid: Int32) throws(AgentError) -> String? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else {
+        guard let data = ProcFile.bytes("/proc/\(pid)/environ") else {
             throw AgentError(.measurement, "cannot read /proc/\(pid)/environ (the agent needs root or CAP_SYS_PTRACE)")
         }
         for entry in data.split(separator: 0) {

@@ -42,7 +42,9 @@ import Testing
                 name: "planted", version: 1, hash: planted.hash, previous: nil, yaml: planted.bytes,
                 signatures: [PolicySignatureRecord(keyID: world.owner.publicKey.keyID, signature: Array(repeating: 1, count: 64))], appliedAt: world.now))
 
-            let keyring = try await CASKeyring.unseal(store, masterKey: masterKey)
+            // Without the operator's word CAS does not start on it.
+            await #expect(throws: CASError(.storeUpgradeRequired, "")) { _ = try await CASKeyring.unseal(store, masterKey: masterKey) }
+            let keyring = try await CASKeyring.unseal(store, masterKey: masterKey, upgradeStore: true)
             let service = CASService(store: store, keyring: keyring)
             try await service.recordUnsealed(method: "key-file", now: world.now)
             let upgraded = CASServiceFlowTests.World(service: service, owner: world.owner, secondOwner: world.secondOwner, admin: admin,
@@ -58,8 +60,10 @@ import Testing
             await #expect(throws: CASError(.attestationRefused, "")) { _ = try await service.attest(plantedAttempt.request, now: world.now) }
             let entries = try await CASServiceFlowTests.auditTypes(store)
             #expect(entries.contains { $0.type == "store.upgraded" })
-            // A second unseal does not upgrade again.
+            // A second unseal does not upgrade again; a deleted marker stops CAS instead of upgrading silently.
             #expect(try await CASKeyring.unseal(store, masterKey: masterKey).upgradeHappened == false)
+            try await store.putMeta("cas.rows-authenticated", Array("1".utf8))
+            await #expect(throws: CASError(.tamperedStore, "")) { _ = try await CASKeyring.unseal(store, masterKey: masterKey) }
         }
     }
 }

@@ -63,6 +63,8 @@ extension CASError.Code {
 extension CASError.Code {
     /// A row of CAS's own store failed its MAC, signature or chain check: written by someone else.
     public static let tamperedStore = Self("tampered-store", status: 500, title: "Stored data was changed outside CAS")
+    /// A store from before row authentication, waiting for the operator's `--upgrade-store`.
+    public static let storeUpgradeRequired = Self("store-upgrade-required", status: 503, title: "The CAS store needs an upgrade")
     /// A signed request (SR-Sig or SR-PoP) seen before within its time window.
     public static let replayedRequest = Self("replayed-request", status: 401, title: "Request replayed")
     /// A token that was revoked, or whose policy no longer allows what it was issued for.

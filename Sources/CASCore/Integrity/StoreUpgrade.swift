@@ -3,12 +3,14 @@ import Crypto
 import Foundation
 import Policy
 
-/// A store written before CAS authenticated its rows (schema 1, issue 13) is upgraded once, at its
-/// first unseal by this version: what can be verified is verified first — every policy's chain
-/// of versions and owner signatures (a chain that does not verify stays unauthenticated, so CAS
-/// refuses it), every master key opening under its old sealing — then authenticated. Trusted
-/// nodes and the administrator key cannot be verified by anything but the operator, who vouches
-/// for the database as it stands by running the upgrade; the upgrade is audited with its counts.
+/// A store written before CAS authenticated its rows (schema 1, issue 13) is upgraded once, when
+/// the operator starts CAS with `--upgrade-store`: what can be verified is verified first — every
+/// policy's chain of versions and owner signatures (a chain that does not verify stays
+/// unauthenticated, so CAS refuses it), every master key opening under its old sealing — then
+/// authenticated. Trusted nodes and the administrator key cannot be verified by anything but the
+/// operator, who vouches for the database as it stands; the upgrade is audited with its counts.
+/// The marker that says "upgraded" is MAC'd: deleting it in the database stops CAS (it never
+/// upgrades on its own), so a forged node or administrator key is never authenticated silently.
 enum StoreUpgrade {
     static let marker = "cas.rows-authenticated"
 
@@ -24,14 +26,31 @@ enum StoreUpgrade {
         }
     }
 
-    /// Marks a store CAS created authenticated from the start.
-    static func markCurrent(_ store: any CASStore) async throws {
-        try await store.putMeta(marker, Array("1".utf8))
+    /// Marks a store whose rows CAS authenticates.
+    static func markCurrent(_ store: any CASStore, sealer: Sealer) async throws {
+        try await store.putMeta(marker, markerValue(sealer))
     }
 
-    /// Upgrades if the store predates row authentication; nil when there was nothing to do.
-    static func runIfNeeded(_ store: any CASStore, sealer: Sealer) async throws -> Summary? {
-        guard try await store.meta(marker) == nil else { return nil }
+    static func markerValue(_ sealer: Sealer) -> [UInt8] {
+        sealer.mac(table: "meta", fields: [Array(marker.utf8), Array("schema-2".utf8)])
+    }
+
+    /// Checks the marker; upgrades a store without one only when the operator asked
+    /// (`allowed`). nil when there was nothing to do.
+    static func runIfNeeded(_ store: any CASStore, sealer: Sealer, allowed: Bool) async throws -> Summary? {
+        if let value = try await store.meta(marker) {
+            guard sealer.verifyMAC(value, table: "meta", fields: [Array(marker.utf8), Array("schema-2".utf8)]) else {
+                throw CASError(.tamperedStore, "the store's authentication marker was changed outside CAS; CAS will not start on it")
+            }
+            return nil
+        }
+        guard allowed else {
+            throw CASError(.storeUpgradeRequired, """
+                this store's rows are not authenticated: it was written before row authentication (start CAS once with \
+                --upgrade-store to verify and authenticate it; you vouch for its trusted nodes and administrator key), \
+                or its marker was deleted in the database (then do not upgrade: restore the database)
+                """)
+        }
         var summary = Summary()
         let records = RecordBook(store: store, sealer: sealer)
         for name in try await store.policyNames() {
@@ -66,7 +85,7 @@ enum StoreUpgrade {
             try await store.putMeta(CASKeyring.MetaKey.administratorMAC,
                                     RowMAC.administrator(String(decoding: administrator, as: UTF8.self), sealer: sealer))
         }
-        try await markCurrent(store)
+        try await markCurrent(store, sealer: sealer)
         return summary
     }
 

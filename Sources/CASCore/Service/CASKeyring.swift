@@ -46,7 +46,7 @@ public struct CASKeyring: Sendable {
         try await store.putMeta(MetaKey.envelopeKey, sealer.seal([UInt8](envelopeKey.rawRepresentation), purpose: .casEnvelopeKey, recordID: "cas"))
         try await store.putMeta(MetaKey.administrator, Array(administrator.text.utf8))
         try await store.putMeta(MetaKey.administratorMAC, RowMAC.administrator(administrator.text, sealer: sealer))
-        try await StoreUpgrade.markCurrent(store)
+        try await StoreUpgrade.markCurrent(store, sealer: sealer)
         // The check value goes last: a store with it is complete.
         try await store.putMeta(MetaKey.check, sealer.makeCheckValue())
         return CASKeyring(sealer: sealer, tokenKey: tokenKey, auditKey: auditKey, envelopeKey: envelopeKey, administrator: administrator)
@@ -54,13 +54,14 @@ public struct CASKeyring: Sendable {
 
     /// Unseals a CAS: a wrong master key (or wrong shares) is `.wrongMasterKey`; a changed key
     /// record is `.corruptStore`.
-    public static func unseal(_ store: any CASStore, masterKey: CASMasterKey) async throws -> CASKeyring {
+    /// `upgradeStore`: the operator asks to authenticate a store from before row authentication.
+    public static func unseal(_ store: any CASStore, masterKey: CASMasterKey, upgradeStore: Bool = false) async throws -> CASKeyring {
         guard let check = try await store.meta(MetaKey.check) else {
             throw CASError(.notFound, "this CAS store is not initialised: run `strongroom cas init` first")
         }
         let sealer = Sealer(masterKey: masterKey)
         try sealer.verifyCheckValue(check)
-        let upgrade = try await StoreUpgrade.runIfNeeded(store, sealer: sealer)
+        let upgrade = try await StoreUpgrade.runIfNeeded(store, sealer: sealer, allowed: upgradeStore)
         func sealedMeta(_ key: String) async throws -> [UInt8] {
             guard let value = try await store.meta(key) else {
                 throw CASError(.corruptStore, "CAS store lacks its \(key) record")

@@ -187,8 +187,14 @@ extension CASService {
         let declared = Set(names.map { name in
             document.secret(named: name) != nil ? name : String(name.split(separator: ".").first ?? "")
         })
-        let secrets = try await vault.values(for: document, firstVersionHash: current.head.firstHash, names: declared) { name in
-            try await currentPolicy(name, now: now)?.document
+        let secrets: [String: [UInt8]]
+        do {
+            secrets = try await vault.values(for: document, firstVersionHash: current.head.firstHash, names: declared) { name in
+                try await currentPolicy(name, now: now)?.document
+            }
+        } catch let error as CASError where error.code == .corruptStore {
+            // A sealed secret that does not open under its policy and name was changed or copied in the database.
+            throw await tampered(StoreTampering(table: "secrets", row: document.name, error.message), policy: document.name, now: now)
         }
         func render(_ text: String) throws(CASError) -> String {
             do { return try ConfigTemplate.render(text, secrets: secrets) } catch {

@@ -14,11 +14,12 @@ extension CASService {
         }
         do {
             _ = try await authenticate(requester, among: allowed, now: now)
-        } catch let error as CASError where error.code == .forbidden {
+        } catch let error as CASError {
+            try await audit.record(AuditEvent(type: .auditRefused, policy: policy, decision: "refused", reason: error.message), now: now)
+            guard error.code == .forbidden else { throw error }
             let hint = policy == nil
                 ? "the whole audit log is for the CAS administrator and the auditors it registers (strongroom cas add-auditor); owners and a policy's auditors read its entries with ?policy=NAME"
                 : "the entries of policy \(policy!) are for its owners and auditors, the CAS administrator and registered auditors"
-            try await audit.record(AuditEvent(type: .auditRefused, policy: policy, decision: "refused", reason: error.message), now: now)
             throw CASError(.forbidden, "\(error.message): \(hint)")
         }
         let limit = max(1, min(limit, 10_000))

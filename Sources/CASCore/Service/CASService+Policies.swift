@@ -50,6 +50,7 @@ extension CASService {
             } catch let error as CASStoreError where error.code == .conflict {
                 throw CASError(.conflict, "policy \(document.name) version \(document.version) was applied concurrently")
             }
+            ledger.remember(document.name, head: head, stored: swap.value)
             logger.info("policy applied", metadata: ["policy": "\(document.name)", "version": "\(document.version)"])
             return AppliedPolicy(name: document.name, version: document.version, hash: version.hash)
         }
@@ -145,6 +146,7 @@ extension CASService {
             }
             let swap = try records.swap(head, kind: .policyHead, key: name, expected: current.headStored)
             if try await store.swapRecord(swap) {
+                ledger.remember(name, head: head, stored: swap.value)
                 try await audit.record(
                     AuditEvent(type: .tokensRevoked, policy: name, actor: owner.name, decision: "revoked",
                                details: tokenID.map { ["token_id": .string($0)] } ?? ["not_before": .integer(t + 1)]), now: now)

@@ -83,6 +83,15 @@ final class PolicyLedger: Sendable {
         }
     }
 
+    /// Notes a head this process just wrote, so that restoring the one before it is noticed even
+    /// before anything reads the policy.
+    func remember(_ name: String, head: PolicyHead, stored: [UInt8]) {
+        newest.withLock { newest in
+            if let seen = newest[name], seen.serial > head.serial { return }
+            newest[name] = (head.serial, stored)
+        }
+    }
+
     /// A version row as CAS writes it: with its MAC.
     func authenticated(_ record: PolicyVersionRecord) -> PolicyVersionRecord {
         var record = record

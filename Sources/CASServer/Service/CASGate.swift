@@ -18,7 +18,11 @@ public final class CASGate: Sendable {
     let logger: Logger
     private let state: Mutex<State>
 
-    public init(store: any CASStore, hardwareVerifiers: [any EvidenceVerifier] = [], logger: Logger) {
+    /// Set by `cas serve --upgrade-store`: the operator vouches for a store from before row authentication.
+    let upgradeStore: Bool
+
+    public init(store: any CASStore, hardwareVerifiers: [any EvidenceVerifier] = [], upgradeStore: Bool = false, logger: Logger) {
+        self.upgradeStore = upgradeStore
         self.store = store
         self.hardwareVerifiers = hardwareVerifiers
         self.logger = logger
@@ -27,7 +31,7 @@ public final class CASGate: Sendable {
 
     /// Unseals with the whole master key (key file, or shares given on the command line).
     public func unseal(masterKey: CASMasterKey, method: String, now: Date = Date()) async throws {
-        let keyring = try await CASKeyring.unseal(store, masterKey: masterKey)
+        let keyring = try await CASKeyring.unseal(store, masterKey: masterKey, upgradeStore: upgradeStore)
         let service = CASService(store: store, keyring: keyring, hardwareVerifiers: hardwareVerifiers, logger: logger)
         try await service.recordUnsealed(method: method, now: now)
         state.withLock { $0 = .unsealed(service) }

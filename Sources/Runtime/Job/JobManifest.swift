@@ -6,7 +6,8 @@ import Foundation
 /// (ARCHITECTURE.md "What a job hash means"): a canonical JSON description of the code that
 /// runs, domain-separated by kind, hashed as SHA-256("strongroom-job-v1\n" ‖ canonical JSON).
 /// Nobody claims a hash: `strongroom` computes it from what it is about to run, and
-/// `strongroom job-hash` prints the same value (and the description) for owners to pin.
+/// `--print-job-hash` / `--print-job` on `query`, `run` and `spark submit` print the same value (and
+/// the description) for owners to pin.
 public struct JobManifest: Sendable, Equatable {
     public enum Kind: String, Sendable {
         /// `strongroom query`: the SQL text.

@@ -126,13 +126,15 @@ public final class KMSProxyServer: Sendable {
         UnixSocket.setTimeouts(fd, seconds: 60)
         let response: KMSProxyProtocol.Response
         do {
+            // The request is read first, so a refused client reads the refusal instead of a broken pipe.
+            let line = try? UnixSocket.readLine(fd, limit: KMSProxyProtocol.maxLineBytes)
             guard let peer = try? PeerCredentials.of(fd), peer.uid == geteuid() else {
                 throw RuntimeError(.kms, "the KMS proxy serves only processes of its own user")
             }
             if case .workload = clients, !Self.isWorkload(peer.pid) {
                 throw RuntimeError(.kms, "the KMS proxy serves only the attested workload and its processes, not process \(peer.pid)")
             }
-            guard let line = try? UnixSocket.readLine(fd, limit: KMSProxyProtocol.maxLineBytes) else {
+            guard let line else {
                 throw RuntimeError(.kms, "KMS proxy request missing or longer than \(KMSProxyProtocol.maxLineBytes) bytes")
             }
             response = try handle(KMSProxyProtocol.decodeRequest(line))

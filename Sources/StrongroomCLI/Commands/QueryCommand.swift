@@ -119,7 +119,7 @@ struct QueryCommand: AsyncParsableCommand {
             }
             return
         }
-        ProcessHardening.apply()
+        try ProcessHardening.apply()
         let session = try await cas.attest(jobHash: JobManifest.query(sql: sql).hash)
         do {
             let kms = session.kmsClient()

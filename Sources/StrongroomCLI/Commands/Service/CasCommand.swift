@@ -92,6 +92,9 @@ struct CasServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("insecure-http"), help: "Plain HTTP (development; loopback addresses only).")
     var insecureHTTP = false
 
+    @Flag(name: .customLong("upgrade-store"), help: "Authenticate a store written before row authentication (once): policy chains are verified; you vouch for its trusted nodes and administrator key. Audited.")
+    var upgradeStore = false
+
     @Option(name: .customLong("tls-host"), help: "Extra host names/IPs for the generated server certificate.")
     var tlsHosts: [String] = []
 
@@ -131,7 +134,7 @@ struct CasServeCommand: AsyncParsableCommand {
             if maaIssuers.isEmpty { throw ValidationError("--maa-jwks needs at least one --maa-issuer") }
             verifiers.append(MAAVerifier(jwks: try MAAJWKS(json: [UInt8](json)), issuers: Set(maaIssuers)))
         }
-        let gate = CASGate(store: casStore, hardwareVerifiers: verifiers, logger: logger)
+        let gate = CASGate(store: casStore, hardwareVerifiers: verifiers, upgradeStore: upgradeStore, logger: logger)
         let keyFile = masterKeyFile ?? (FileManager.default.fileExists(atPath: store.defaultMasterKeyFile) ? store.defaultMasterKeyFile : nil)
         if let unsealSharesFrom {
             let shares = try ShareInput.read(from: unsealSharesFrom).map { try ShamirShare(text: $0) }

@@ -77,7 +77,7 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Attest to CAS, then run a command with the policy's environment, arguments and files.",
         discussion: """
-        The job hash bound into the evidence describes what runs (`strongroom job-hash run` prints it and \
+        The job hash bound into the evidence describes what runs (`--print-job-hash` prints it, `--print-job` with \
         its description): the program's bytes (and its #! interpreter's), the arguments, every code file \
         (--code, and arguments naming files such as job.py or app.jar), the code bundle, PATH and the \
         --env/--pass-env variables. Nothing else of the caller's environment reaches the command but \
@@ -114,7 +114,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        ProcessHardening.apply()
+        try ProcessHardening.apply()
         // Forked before any secret is in this process: wipes the private directory if we are killed.
         let guardian = PrivateDirectoryGuardian()
         let runJob = try job.runJob(command: command)
@@ -149,7 +149,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-/// What `strongroom run` and `strongroom job-hash run` take to describe a job.
+/// What `strongroom run` takes to describe a job (also with --print-job-hash).
 struct RunJobOptions: ParsableArguments {
     @Option(name: .customLong("code"), help: "A code file or directory the command runs (hashed into the job; repeatable).")
     var code: [String] = []

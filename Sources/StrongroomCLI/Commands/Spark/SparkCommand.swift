@@ -50,7 +50,7 @@ struct SparkSubmitCommand: AsyncParsableCommand {
         let installation = try SparkInstallation.locate()
         let jobs = try installation.jobs(arguments: sparkArguments)
         if try printing.print(jobs.driver) { return }
-        ProcessHardening.apply()
+        try ProcessHardening.apply()
         let guardian = PrivateDirectoryGuardian()
         var attestation = cas
         if attestation.service == nil { attestation.service = "driver" }
@@ -121,7 +121,7 @@ struct SparkExecutorCommandLine: AsyncParsableCommand {
     }
 
     func run() async throws {
-        ProcessHardening.apply()
+        try ProcessHardening.apply()
         let guardian = PrivateDirectoryGuardian()
         let environment = ProcessInfo.processInfo.environment
         let text = label ?? "Spark executor"

@@ -48,7 +48,7 @@ struct SparkQuery {
             try await execute(launch, runnerArguments, configuration: .init(), grant: grant, session: nil)
             return
         }
-        ProcessHardening.apply()
+        try ProcessHardening.apply()
         let jobs = try installation.jobs(arguments: runnerArguments)
         let session = try await cas.attest(jobHash: jobs.driver.hash)
         var executors: AttestedSparkLaunch.ExecutorAttestation?
