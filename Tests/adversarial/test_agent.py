@@ -95,16 +95,6 @@ def library_copy(directory):
     pytest.skip("no libz.so.1 to preload")
 
 
-MAPS_BUG = (
-    "BUG: Sources/Agent/RequestSender.swift foreignCode(_:trusted:) reads /proc/PID/maps with "
-    "String(contentsOfFile:encoding:), which on Linux returns only the beginning of a procfs file (about 4 KiB: "
-    "a mapping at offset ~2.7 KB is refused, the same one at ~11 KB is not): a process with a few dozen mappings "
-    "(any Python importing a handful of modules; strongroom itself, ~17 KB of maps) shows its foreign libraries "
-    "past the part the agent reads, and gets evidence. Read the file to EOF (FileHandle.readToEnd / a read loop)")
-
-
-@pytest.mark.xfail(strict=True, reason=MAPS_BUG + ". Here: a library preloaded from /tmp whose LD_PRELOAD= the "
-                   "process overwrote in its initial environment block (/proc/PID/environ is its own memory)")
 def test_T_AGENT_07_preloaded_library_that_scrubbed_its_variable(agent, tmp_path):
     """What a preloaded library's constructor does first: erase its own trace from the
     environment block /proc/PID/environ shows. Its mapping stays."""
@@ -237,11 +227,6 @@ __attribute__((constructor)) static void attacker(void) {
 """
 
 
-@pytest.mark.xfail(strict=True, reason=MAPS_BUG + ". Here: strongroom is linked with RUNPATH "
-                   "'/opt/swift/usr/lib/swift/linux:$ORIGIN', so a byte-identical copy of it in an attacker's directory "
-                   "loads the attacker's liblz4.so.1 (or libsqlite3.so.0, libcrypto.so.3 …) from $ORIGIN; its mapping "
-                   "sits ~14 KB into /proc/PID/maps, the copy gets the pinned measurement and the policy's secrets while "
-                   "attacker code runs inside it (linking without $ORIGIN would also close this)")
 def test_T_AGENT_14_trusted_binary_copied_next_to_attacker_libraries(cas_sqlite, agent, sr, strongroom_measurement,
                                                                        identities, tmp_path):
     cc = compiler()
@@ -277,15 +262,6 @@ def test_T_AGENT_14_trusted_binary_copied_next_to_attacker_libraries(cas_sqlite,
         f"agent: {agent.log_text()[-600:]}")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a tracer attached before strongroom makes itself non-dumpable keeps control until it detaches, "
-    "and the agent samples TracerPid only when the request arrives (Sources/Agent/RequestSender.swift "
-    "verify): started under PTRACE_SEIZE (as a debugger starts a program) and released just before its "
-    "first CAS connection, `strongroom run` is attested and handed the policy's secrets, although the "
-    "tracer could have rewritten its memory (the program it will exec, its runtime keys) meanwhile. "
-    "Fix: Sources/Runtime/Launch/PrivateDirectoryGuardian.swift ProcessHardening.apply() should refuse to "
-    "go on when /proc/self/status shows a TracerPid after PR_SET_DUMPABLE(0) (no same-uid tracer can attach "
-    "after that), and attested commands should call it before computing their job"))
 def test_T_AGENT_15_strongroom_traced_from_its_start_detached_before_the_request(cas_sqlite, agent, sr,
                                                                                 strongroom_measurement, identities):
     cas, alice = cas_sqlite, identities("alice")
@@ -301,7 +277,11 @@ def test_T_AGENT_15_strongroom_traced_from_its_start_detached_before_the_request
     p = run_python("traced_launch.py", upstream, sr.binary, "run", "--cas", "{PROXY}", "--ca", cas.ca, "--policy", name,
                    "--service", "svc", "--agent", agent.socket, "--", *command, timeout=120)
     report = json.loads([line for line in p.stdout.splitlines() if "tracer_pid_at_first_connection" in line][-1])
-    assert report["tracer_pid_at_first_connection"] == report["tracer"], f"the launch was not traced: {report} {p.stderr[-500:]}"
+    # Either strongroom noticed its tracer when it hardened itself (before any connection) and
+    # stopped, or the tracer was still there at its first CAS connection and the agent refused.
+    noticed = "this process is traced by process" in p.stderr and report["tracer_pid_at_first_connection"] is None
+    assert noticed or report["tracer_pid_at_first_connection"] == report["tracer"], f"the launch was not traced: {report} {p.stderr[-500:]}"
+    assert report["status"] != 0, p.stderr[-500:]
     allowed = cas.audit(policy=name, type="attest.allowed")
     assert not allowed and secret not in p.stdout, (
         f"strongroom run, traced until its first CAS connection, was attested and its job got the secret: {p.stdout[-300:]}")
