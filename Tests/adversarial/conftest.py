@@ -4,7 +4,6 @@ shared per store where tests do not interfere (each test uses its own policy nam
 where a test breaks the CAS on purpose. Threat ids (T-…) are those of docs/design/threat-model.md."""
 import json
 import os
-import random
 import shutil
 import signal
 import sqlite3
@@ -20,6 +19,9 @@ import pytest
 import yaml
 
 import srlib
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pysupport"))
+from postgres_cluster import PostgresCluster as SharedPostgresCluster, psql  # noqa: E402  (shared with Tests/interop)
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -116,44 +118,12 @@ def stop_process(process, timeout=10):
 
 # ---------------------------------------------------------------- stores
 
-def psql(url, sql):
-    p = subprocess.run(["psql", "-X", "-q", "-At", "-F", "|", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
-                       capture_output=True, text=True, timeout=60)
-    assert p.returncode == 0, f"psql failed: {p.stderr}"
-    return [line.split("|") for line in p.stdout.splitlines() if line != ""]
-
-
-class PostgresCluster:
-    """A throwaway cluster (scripts/postgres.sh), or STRONGROOM_TEST_POSTGRES_URL."""
-
+class PostgresCluster(SharedPostgresCluster):
     def __init__(self):
-        self.directory = None
-        given = os.environ.get("STRONGROOM_TEST_POSTGRES_URL")
-        if given:
-            self.base = given
-            return
-        # Directly under /tmp: as root the script runs the server as the postgres user.
-        self.directory = f"/tmp/strongroom-adv-pg-{uuid.uuid4().hex[:8]}"
-        last = ""
-        for _ in range(5):
-            port = random.randint(20000, 60000)
-            p = subprocess.run(["sh", str(REPO / "scripts" / "postgres.sh"), "start", self.directory, str(port)],
-                               capture_output=True, text=True, timeout=120)
-            if p.returncode == 0:
-                self.base = p.stdout.strip()
-                return
-            last = p.stderr
-        raise RuntimeError(f"scripts/postgres.sh could not start a cluster: {last}")
-
-    def stop(self):
-        if self.directory:
-            subprocess.run(["sh", str(REPO / "scripts" / "postgres.sh"), "stop", self.directory], capture_output=True, timeout=60)
-            shutil.rmtree(self.directory, ignore_errors=True)
+        super().__init__(tag="adv")
 
     def new_database(self):
-        name = "sradv_" + uuid.uuid4().hex[:12]
-        psql(self.base, f"CREATE DATABASE {name}")
-        return self.base.rsplit("/", 1)[0] + "/" + name + "?sslmode=disable"
+        return super().new_database(prefix="sradv_")
 
 
 class StoreAccess:

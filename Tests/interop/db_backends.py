@@ -1,54 +1,12 @@
 """Real databases for the Always Encrypted table tests: SQLite files (Python's sqlite3) and a
 throwaway PostgreSQL cluster started through scripts/postgres.sh (or STRONGROOM_TEST_POSTGRES_URL).
 Raw reads go around strongroom, so tests see exactly what the database stores."""
-import os
-import random
-import shutil
 import sqlite3
-import subprocess
-import uuid
+import sys
 from pathlib import Path
 
-from conftest import REPO
-
-
-def psql(url, sql):
-    p = subprocess.run(["psql", "-X", "-q", "-At", "-F", "|", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
-                       capture_output=True, text=True, timeout=60)
-    assert p.returncode == 0, f"psql failed: {p.stderr}"
-    return [line.split("|") for line in p.stdout.splitlines() if line != ""]
-
-
-class PostgresCluster:
-    def __init__(self):
-        self.directory = None
-        given = os.environ.get("STRONGROOM_TEST_POSTGRES_URL")
-        if given:
-            self.base = given
-            return
-        # Directly under /tmp: as root the script runs the server as the postgres user, who
-        # cannot enter pytest's private temporary directories.
-        self.directory = f"/tmp/strongroom-interop-pg-{uuid.uuid4().hex[:8]}"
-        last = ""
-        for _ in range(5):
-            port = random.randint(20000, 60000)
-            p = subprocess.run(["sh", str(REPO / "scripts" / "postgres.sh"), "start", self.directory, str(port)],
-                               capture_output=True, text=True, timeout=120)
-            if p.returncode == 0:
-                self.base = p.stdout.strip()
-                return
-            last = p.stderr
-        raise RuntimeError(f"scripts/postgres.sh could not start a cluster: {last}")
-
-    def stop(self):
-        if self.directory:
-            subprocess.run(["sh", str(REPO / "scripts" / "postgres.sh"), "stop", self.directory], capture_output=True, timeout=60)
-            shutil.rmtree(self.directory, ignore_errors=True)
-
-    def new_database(self):
-        name = "sr_" + uuid.uuid4().hex[:12]
-        psql(self.base, f"CREATE DATABASE {name}")
-        return self.base.rsplit("/", 1)[0] + "/" + name + "?sslmode=disable"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pysupport"))
+from postgres_cluster import PostgresCluster, psql  # noqa: E402  (shared with Tests/adversarial)
 
 
 class Backend:
