@@ -65,6 +65,8 @@ public final class KMSProxyServer: Sendable {
     public let socketPath: String
     private let grant: KMSProxyGrant
     private let clients: KMSProxyClients
+    /// The workload's pid once it started (0 before): its process tree may ask.
+    private let workload = Atomic<Int32>(0)
     private let listener: Int32
     private let state = Mutex<(stopping: Bool, finished: DispatchSemaphore?)>((false, nil))
     private let connections = DispatchGroup()
@@ -131,7 +133,7 @@ public final class KMSProxyServer: Sendable {
             guard let peer = try? PeerCredentials.of(fd), peer.uid == geteuid() else {
                 throw RuntimeError(.kms, "the KMS proxy serves only processes of its own user")
             }
-            if case .workload = clients, !Self.isWorkload(peer.pid) {
+            if case .workload = clients, !isWorkload(peer.pid) {
                 throw RuntimeError(.kms, "the KMS proxy serves only the attested workload and its processes, not process \(peer.pid)")
             }
             guard let line else {
@@ -150,10 +152,16 @@ public final class KMSProxyServer: Sendable {
         try? UnixSocket.writeAll(fd, bytes)
     }
 
-    /// The running workload (waiting briefly for a child that connects right after it started).
-    private static func isWorkload(_ pid: Int32) -> Bool {
+    /// Names the workload this proxy serves (the launch calls it right after starting the child).
+    public func serveWorkload(pid: Int32) {
+        workload.store(pid, ordering: .releasing)
+    }
+
+    /// Whether `pid` is the workload or one of its descendants (waiting briefly for a child that
+    /// connects right after it started).
+    private func isWorkload(_ pid: Int32) -> Bool {
         for _ in 0..<100 {
-            let root = WorkloadProcess.runningChild.load(ordering: .acquiring)
+            let root = workload.load(ordering: .acquiring)
             if root > 0 { return KMSProxyClients.descends(pid, from: root) }
             usleep(10_000)
         }

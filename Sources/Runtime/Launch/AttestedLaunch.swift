@@ -71,6 +71,7 @@ public struct AttestedLaunch: Sendable {
         process.executable = executable
         process.workingDirectory = workingDirectory
         process.stderrObserver = stderrObserver
+        if let proxy { process.onStart = { proxy.serveWorkload(pid: $0) } }
         return try process.run()
     }
 }

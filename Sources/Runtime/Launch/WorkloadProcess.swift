@@ -16,6 +16,8 @@ public struct WorkloadProcess: Sendable {
     public var executable: String?
     /// The child's working directory; nil: ours.
     public var workingDirectory: String?
+    /// Called with the child's pid as soon as it started.
+    public var onStart: (@Sendable (Int32) -> Void)?
 
     public init(command: String, arguments: [String], environment: [String: String]) {
         self.command = command
@@ -61,6 +63,7 @@ public struct WorkloadProcess: Sendable {
         relay?.closeWriteEnd()
         defer { relay?.finish(childExited: true) }
         WorkloadProcess.runningChild.store(pid, ordering: .releasing)
+        onStart?(pid)
         // waitpid ourselves: Foundation.Process misreports a child that dies of a signal right
         // after starting (seen here: exit 0 for `sh -c 'kill -TERM $$'`).
         var status: Int32 = 0
