@@ -57,7 +57,7 @@ let package = Package(
             swiftSettings: fast),
         .target(
             name: "Parquet",
-            dependencies: ["Columnar", "StrongroomCrypto", "ParquetCodecs"],
+            dependencies: ["Columnar", "StrongroomCrypto", "ParquetCodecs", "CZlib"],
             swiftSettings: fast),
         .target(name: "QueryKernels", dependencies: ["Columnar"], swiftSettings: fast),
         .target(
@@ -130,13 +130,14 @@ let package = Package(
         .target(
             name: "CASServer",
             dependencies: [
-                "CASCore", "CASStorage", "Attestation", "Policy",
+                "CASCore", "CASStorage", "Attestation", "Policy", "StrongroomCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -145,7 +146,7 @@ let package = Package(
         .target(
             name: "CASClient",
             dependencies: [
-                "CASCore",
+                "CASCore", "Policy",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -167,7 +168,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "CASClient", "CASCore", "Attestation", "Agent", "Parquet", "CStrongroomProcess",
+                "CASClient", "CASCore", "Attestation", "Agent", "Parquet", "CStrongroomProcess", "StrongroomCrypto",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6),
@@ -180,6 +181,8 @@ let package = Package(
                 "Attestation", "Policy", "CASCore", "CASStorage", "CASServer", "CASClient", "Agent", "Runtime",
                 "AlwaysEncrypted", "EncryptedTables", "Kubernetes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6),
         .executableTarget(name: "strongroom", dependencies: ["StrongroomCLI"], swiftSettings: strictSwift6),

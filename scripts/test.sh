@@ -28,6 +28,10 @@ fi
 step "Python packages"
 bash scripts/python-deps.sh
 
+step "target graph (scripts/check-graph.py: layers of ARCHITECTURE.md, declared imports)"
+graph_rc=0
+{ python3 scripts/check-graph.py --self-test && python3 scripts/check-graph.py; } || graph_rc=$?
+
 step "swift build (debug)"
 swift build
 
@@ -85,4 +89,4 @@ step "SQL logic suite (pytest Tests/sqllogic: strongroom query against DuckDB) a
 sqllogic_rc=0
 python3 -m pytest Tests/sqllogic -ra -o cache_dir="$WORK/pytest-cache-sqllogic" || sqllogic_rc=$?
 
-[ "$swift_rc" -eq 0 ] && [ "$fuzz_rc" -eq 0 ] && [ "$demo_rc" -eq 0 ] && [ "$example_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$adversarial_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ]
+[ "$graph_rc" -eq 0 ] && [ "$swift_rc" -eq 0 ] && [ "$fuzz_rc" -eq 0 ] && [ "$demo_rc" -eq 0 ] && [ "$example_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$adversarial_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ]
