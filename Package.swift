@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
+        // Package-internal pieces several modules need (secret files); the bottom layer.
+        .target(name: "Support", swiftSettings: strictSwift6),
         .target(name: "Columnar", swiftSettings: strictSwift6),
         .target(name: "SQLParser", swiftSettings: strictSwift6),
         // Locates ../shared/vectors for the test targets (no product depends on it).
@@ -92,7 +94,7 @@ let package = Package(
         .target(
             name: "Attestation",
             dependencies: [
-                "StrongroomCrypto",
+                "StrongroomCrypto", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -102,7 +104,7 @@ let package = Package(
         .target(
             name: "Policy",
             dependencies: [
-                "Attestation", "StrictYAML",
+                "Attestation", "StrictYAML", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -110,7 +112,7 @@ let package = Package(
         .target(
             name: "CASCore",
             dependencies: [
-                "Attestation", "Policy", "StrongroomCrypto",
+                "Attestation", "Policy", "StrongroomCrypto", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -130,7 +132,7 @@ let package = Package(
         .target(
             name: "CASServer",
             dependencies: [
-                "CASCore", "CASStorage", "Attestation", "Policy", "StrongroomCrypto",
+                "CASCore", "CASStorage", "Attestation", "Policy", "StrongroomCrypto", "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -168,7 +170,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "CASClient", "CASCore", "Attestation", "Agent", "Parquet", "CStrongroomProcess", "StrongroomCrypto",
+                "CASClient", "CASCore", "Attestation", "Agent", "Parquet", "CStrongroomProcess", "StrongroomCrypto", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6),
@@ -186,6 +188,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift6),
         .executableTarget(name: "strongroom", dependencies: ["StrongroomCLI"], swiftSettings: strictSwift6),
+        .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: strictSwift6),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"], swiftSettings: strictSwift6),
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"], swiftSettings: strictSwift6),
         .testTarget(name: "StrongroomCryptoTests", dependencies: ["StrongroomCrypto"], swiftSettings: strictSwift6),

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 # Lower layers first; a target may depend only on targets of lower layers.
 LAYERS = [
-    ["COpenSSL", "CSnappy", "CZstd", "CLZ4", "CZlib", "CBrotli", "CSQLite", "CStrongroomProcess", "SharedVectors", "StrictYAML"],
+    ["Support", "COpenSSL", "CSnappy", "CZstd", "CLZ4", "CZlib", "CBrotli", "CSQLite", "CStrongroomProcess", "SharedVectors", "StrictYAML"],
     ["Columnar", "SQLParser"],
     ["StrongroomCrypto"],
     ["ParquetCodecs", "QueryKernels"],

@@ -4,6 +4,7 @@ import StrongroomCrypto
 
 #if canImport(Glibc)
 import Glibc
+import Support
 #endif
 
 /// The node agent's Ed25519 signing key: it signs every `SimulatedReport` the agent issues.
@@ -66,10 +67,10 @@ public struct NodeKey: Sendable {
 
     /// Writes the key with mode 0600, replacing an existing file (whose mode is reset to 0600).
     public func write(to path: String) throws(NodeKeyError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw NodeKeyError(.unwritable, "cannot create node key file \(path)") }
-        defer { close(fd) }
-        try Self.writeAll(fd, fileContents(), path: path)
+        var bytes = fileContents()
+        do { try SecretFile.write(&bytes, to: path, existing: .replace) } catch {
+            throw NodeKeyError(.unwritable, "cannot \(error.step) node key file \(path)")
+        }
     }
 
     /// Reads a node key file; refuses one that other users can read or write.
@@ -147,14 +148,9 @@ public struct NodeKey: Sendable {
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(NodeKeyError) {
         var bytes = bytes
-        defer { zeroize(&bytes) }
-        // O_CREAT's mode only applies to new files; an existing file is narrowed here.
-        guard fchmod(fd, 0o600) == 0 else { throw NodeKeyError(.unwritable, "cannot set mode 0600 on \(path)") }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            guard n > 0 else { throw NodeKeyError(.unwritable, "cannot write node key file \(path)") }
-            done += n
+        defer { SecretFile.zero(&bytes) }
+        do { try SecretFile.writeAll(fd, bytes) } catch {
+            throw NodeKeyError(.unwritable, "cannot write node key file \(path)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import StrongroomCrypto
+import Support
 
 /// The 32-byte key under which CAS seals everything secret at rest. Held in StrongroomCrypto's
 /// zeroing `SecretKey`; written to a 0600 key file as one line of 64 hex digits, or split into
@@ -50,18 +51,11 @@ public struct CASMasterKey: Sendable {
     /// Writes the key as 64 hex digits and a newline, creating the file with mode 0600 (never
     /// readable by others in between); an existing file is replaced only if `overwrite`.
     public func write(to path: String, overwrite: Bool = false) throws(CASError) {
-        let flags = O_WRONLY | O_CREAT | O_TRUNC | (overwrite ? 0 : O_EXCL)
-        let fd = open(path, flags, 0o600)
-        guard fd >= 0 else {
-            throw CASError(.keyFile, errno == EEXIST ? "master key file \(path) already exists"
-                                                     : "cannot create master key file \(path)")
-        }
-        defer { close(fd) }
-        guard fchmod(fd, 0o600) == 0 else { throw CASError(.keyFile, "cannot set mode 0600 on \(path)") }
         var line = key.withUnsafeBytes { Array(Hex.encode($0).utf8) } + [0x0a]
-        defer { zeroize(&line) }
-        let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard written == line.count else { throw CASError(.keyFile, "cannot write master key file \(path)") }
+        do { try SecretFile.write(&line, to: path, existing: overwrite ? .replace : .fail) } catch {
+            throw CASError(.keyFile, error.exists ? "master key file \(path) already exists"
+                                                  : "cannot \(error.step) master key file \(path)")
+        }
     }
 
     /// Reads a key file written by `write(to:)`. Refuses a file that group or others may read,

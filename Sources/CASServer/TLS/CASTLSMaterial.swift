@@ -3,6 +3,7 @@ import Foundation
 import NIOSSL
 import SwiftASN1
 import X509
+import Support
 
 /// The CAS's TLS identity: a server certificate chain and key, plus the CA certificate that
 /// clients trust (`--ca-file`). Created at first start in the data directory, reused afterwards.
@@ -147,11 +148,9 @@ public struct CASTLSMaterial: Sendable {
 
     /// Created with its final mode (a key is never world-readable, not even for a moment).
     private static func writeFile(_ path: String, _ text: String, mode: mode_t) throws(CASServerError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard fd >= 0 else { throw CASServerError(.tlsMaterial, "cannot create \(path)") }
-        defer { close(fd) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { throw CASServerError(.tlsMaterial, "cannot write \(path)") }
+        var bytes = Array(text.utf8)
+        do { try SecretFile.write(&bytes, to: path, mode: mode, existing: .fail) } catch {
+            throw CASServerError(.tlsMaterial, "cannot \(error.step) \(path) (errno \(error.errorNumber))")
+        }
     }
 }

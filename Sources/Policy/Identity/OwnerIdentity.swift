@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Support
 
 /// An owner's (or auditor's, or the CAS admin's) signing identity. The file form is JSON,
 /// `{"name": …, "private_key": "<base64 32 bytes>", "public_key": "ed25519:…"}`, written 0600.
@@ -46,12 +47,10 @@ public struct OwnerIdentity: Sendable {
 
     /// Writes the identity with mode 0600 (created that way, never world-readable in between).
     public func write(to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw IdentityError("cannot create identity file \(path)") }
-        defer { close(fd) }
-        let bytes = [UInt8](fileContents())
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { throw IdentityError("cannot write identity file \(path)") }
+        var bytes = [UInt8](fileContents())
+        do { try SecretFile.write(&bytes, to: path, existing: .replace) } catch {
+            throw IdentityError("cannot \(error.step) identity file \(path)")
+        }
     }
 
     public static func read(from path: String) throws -> OwnerIdentity {

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Parquet
 import StrongroomCrypto
+import Support
 
 /// Analytics code shipped encrypted (the confidential-Spark pattern's encrypted code): a ustar
 /// archive sealed with AES-256-GCM under a fresh data key that a policy's master key wraps in CAS.
@@ -90,22 +91,11 @@ public struct CodeBundle: Sendable {
             let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(entry.mode & 0o700))
             guard fd >= 0 else { throw RuntimeError(.privateDirectory, "cannot create \(entry.path) from the code bundle") }
             defer { close(fd) }
-            try SecretFile.writeAll(fd, entry.contents, what: entry.path)
+            do { try SecretFile.writeAll(fd, entry.contents) } catch {
+                throw RuntimeError(.privateDirectory, "cannot write \(entry.path) from the code bundle")
+            }
         }
         return entries.count
-    }
-}
-
-/// Writes every byte to `fd`, looping on short writes.
-enum SecretFile {
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], what: String) throws(RuntimeError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { throw RuntimeError(.privateDirectory, "cannot write \(what)") }
-            offset += n
-        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A directory only this user can read, for the files a policy injects (certificates, config
 /// with secrets). It lives on tmpfs (/dev/shm) when there is one, so secrets never reach a
@@ -68,14 +69,9 @@ public final class PrivateDirectory: Sendable {
             }
         }
         let target = directory + "/" + parts.last!
-        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw RuntimeError(.privateDirectory, "cannot create injected file \(relativePath)") }
-        defer { close(fd) }
-        var offset = 0
-        while offset < contents.count {
-            let n = contents.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            guard n > 0 else { throw RuntimeError(.privateDirectory, "cannot write injected file \(relativePath)") }
-            offset += n
+        var bytes = contents
+        do { try SecretFile.write(&bytes, to: target, existing: .replace) } catch {
+            throw RuntimeError(.privateDirectory, "cannot \(error.step) injected file \(relativePath)")
         }
     }
 
