@@ -160,7 +160,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Attestation",
+                "Attestation", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -181,7 +181,7 @@ let package = Package(
             dependencies: [
                 "Parquet", "Columnar", "StrongroomCrypto", "Query", "SQLParser",
                 "Attestation", "Policy", "CASCore", "CASStorage", "CASServer", "CASClient", "Agent", "Runtime",
-                "AlwaysEncrypted", "EncryptedTables", "Kubernetes",
+                "AlwaysEncrypted", "EncryptedTables", "Kubernetes", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -196,20 +196,20 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar", "StrongroomCrypto", "SharedVectors"], swiftSettings: strictSwift6),
         .testTarget(name: "QueryKernelsTests", dependencies: ["QueryKernels", "Columnar"], swiftSettings: strictSwift6),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Parquet", "Columnar"], swiftSettings: strictSwift6),
-        .testTarget(name: "AttestationTests", dependencies: ["Attestation", "SharedVectors"], swiftSettings: strictSwift6),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Attestation"], swiftSettings: strictSwift6),
-        .testTarget(name: "CASCoreTests", dependencies: ["CASCore", "Policy", "Attestation"], swiftSettings: strictSwift6),
-        .testTarget(name: "CASStorageTests", dependencies: ["CASStorage", "CASCore", "Attestation", "Policy"], swiftSettings: strictSwift6),
+        .testTarget(name: "AttestationTests", dependencies: ["Support", "Attestation", "SharedVectors"], swiftSettings: strictSwift6),
+        .testTarget(name: "PolicyTests", dependencies: ["Support", "Policy", "Attestation"], swiftSettings: strictSwift6),
+        .testTarget(name: "CASCoreTests", dependencies: ["Support", "CASCore", "Policy", "Attestation"], swiftSettings: strictSwift6),
+        .testTarget(name: "CASStorageTests", dependencies: ["Support", "CASStorage", "CASCore", "Attestation", "Policy"], swiftSettings: strictSwift6),
         .testTarget(
             name: "CASServerTests",
-            dependencies: [
+            dependencies: ["Support", 
                 "CASServer", "CASClient", "CASCore", "Agent", "Runtime",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSwift6),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "CASServer", "CASStorage"], swiftSettings: strictSwift6),
+        .testTarget(name: "RuntimeTests", dependencies: ["Support", "Runtime", "CASServer", "CASStorage"], swiftSettings: strictSwift6),
         .testTarget(name: "AlwaysEncryptedTests", dependencies: ["AlwaysEncrypted", "SharedVectors"], swiftSettings: strictSwift6),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "Attestation"], swiftSettings: strictSwift6),
+        .testTarget(name: "AgentTests", dependencies: ["Support", "Agent", "Attestation"], swiftSettings: strictSwift6),
         .testTarget(
             name: "EncryptedTablesTests",
             dependencies: ["EncryptedTables", "AlwaysEncrypted", "Query", "Columnar", "Parquet", "StrongroomCrypto"],

@@ -6,6 +6,7 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+import Support
 #endif
 
 /// The simulated TEE's platform (ARCHITECTURE.md "Simulated TEE"): serves a Unix stream socket;

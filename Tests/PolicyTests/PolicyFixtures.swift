@@ -1,3 +1,4 @@
+import Support
 import Attestation
 import Crypto
 import Foundation

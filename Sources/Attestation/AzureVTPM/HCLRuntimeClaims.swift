@@ -1,5 +1,8 @@
 import Foundation
 import _CryptoExtras
+#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
+import Support
+#endif
 
 /// The runtime-claims JSON of an HCL report: `keys` (JWKs, among them the vTPM attestation key
 /// "HCLAkPub"), `vm-configuration` and `user-data`. Trusted only after
@@ -45,20 +48,5 @@ public struct HCLRuntimeClaims: Sendable {
         }
         if let userData = root["user-data"] as? String { values["user_data"] = userData.lowercased() }
         self.values = values
-    }
-}
-
-/// RFC 4648 §5 base64url, padding optional (JWK, JWT, Azure evidence fields).
-enum Base64URL {
-    static func decode(_ text: String) -> [UInt8]? {
-        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        s = s.trimmingCharacters(in: CharacterSet(charactersIn: "="))
-        switch s.count % 4 {
-        case 2: s += "=="
-        case 3: s += "="
-        case 1: return nil
-        default: break
-        }
-        return Data(base64Encoded: s).map { [UInt8]($0) }
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
+import Support
+#endif
 /// A PCS JSON document and Intel's ECDSA-P256 signature over its exact bytes (tcbInfo,
 /// enclaveIdentity). The signature covers the bytes as served, so they are kept verbatim and
 /// never re-serialised.

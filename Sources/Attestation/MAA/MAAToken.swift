@@ -1,6 +1,9 @@
 import Crypto
 import Foundation
 import _CryptoExtras
+#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
+import Support
+#endif
 
 /// A compact JWS as MAA issues it: base64url(header).base64url(payload).base64url(signature).
 public struct MAAToken: Sendable {

@@ -1,4 +1,5 @@
 import Attestation
+import Support
 /// Recomputes an exported or fetched audit log: seq continuity from 1, every hash and link,
 /// every checkpoint's signature and its agreement with the entry at its seq — and that the log
 /// cannot have been shortened: a signed checkpoint is required at every multiple of

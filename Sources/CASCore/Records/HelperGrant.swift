@@ -1,5 +1,6 @@
 import Attestation
 import Foundation
+import Support
 
 /// Authority an attested job obtained from CAS for its helpers (Spark executors): a helper
 /// service may attest only with such a grant, running exactly `jobHash` (the helper's code, as the

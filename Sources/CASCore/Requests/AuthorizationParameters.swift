@@ -1,5 +1,6 @@
 import Attestation
 import Foundation
+import Support
 
 /// The `name="value", …` parameter list of the SR-Sig and SR-PoP schemes: every parameter
 /// quoted, known and given once; nothing else.

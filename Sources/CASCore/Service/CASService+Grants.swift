@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Policy
 import StrongroomCrypto
+import Support
 
 extension CASService {
     /// An attested job (SR-PoP) obtains authority for its helpers: service `helperService` must

@@ -2,6 +2,7 @@ import Attestation
 import Foundation
 import Policy
 import StrongroomCrypto
+import Support
 
 extension CASService {
     public struct AppliedPolicy: Sendable, Equatable {

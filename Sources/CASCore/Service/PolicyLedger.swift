@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Policy
 import Synchronization
+import Support
 
 /// Policies as CAS may act on them: read from the store and believed only after checking. The
 /// policy's head record (MAC'd) names the current version; the version rows carry CAS's MAC and

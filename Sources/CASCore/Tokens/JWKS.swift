@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Support
 
 /// One public key of a JWKS (RFC 7517): EC P-256 for ES256 signatures.
 public struct JWK: Codable, Sendable, Equatable {

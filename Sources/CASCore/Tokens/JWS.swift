@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The JOSE header of CAS tokens; `alg` is always checked before anything else is trusted.
 struct JOSEHeader: Codable {

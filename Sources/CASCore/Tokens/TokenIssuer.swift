@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import StrongroomCrypto
+import Support
 
 /// Issues CAS attestation tokens: compact JWS, ES256, header {alg, kid, typ}.
 public struct TokenIssuer: Sendable {

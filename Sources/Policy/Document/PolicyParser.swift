@@ -1,5 +1,6 @@
 import Attestation
 import Yams
+import Support
 
 extension PolicyDocument {
     /// Names of policies, services, secrets, master keys and identities.

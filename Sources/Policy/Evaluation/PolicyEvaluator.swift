@@ -1,4 +1,5 @@
 import Attestation
+import Support
 
 /// Checks verified claims against one service of a policy. Evidence verification (signatures,
 /// chains) and the report-data binding happen before this; here only reference values count.

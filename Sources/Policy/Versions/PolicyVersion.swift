@@ -1,6 +1,7 @@
 import Attestation
 import Crypto
 import Foundation
+import Support
 
 /// One policy version: the exact YAML bytes its owners signed, their SHA-256 and the parsed
 /// document. The bytes, not a re-serialisation, are what is stored, hashed and signed.

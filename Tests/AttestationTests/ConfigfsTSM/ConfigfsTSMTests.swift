@@ -1,3 +1,4 @@
+import Support
 import Attestation
 import Foundation
 import Testing

@@ -10,6 +10,7 @@ import Logging
 import Policy
 import StrongroomCrypto
 import Synchronization
+import Support
 
 /// `strongroom bench cas`: attestations and key unwraps per second with p50/p99 latency against a
 /// CAS started in this process (real HTTP over loopback, TLS by default, SQLite or PostgreSQL

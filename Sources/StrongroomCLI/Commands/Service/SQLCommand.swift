@@ -2,6 +2,7 @@ import AlwaysEncrypted
 import ArgumentParser
 import Attestation
 import StrongroomCrypto
+import Support
 
 /// SQL Server Always Encrypted tools (issue 6). `sql cell` is for debugging and interop checks:
 /// the CEK is given on the command line, so never use it with production keys.
