@@ -26,28 +26,28 @@ public struct HCLReport: Sendable, Hashable {
     static let runtimeDataOffset = 0x4C0
 
     public init(bytes: [UInt8]) throws(AttestationError) {
-        let r = SNPFieldReader(bytes, what: "HCL report")
-        let magic = try r.bytes(0, 4, "signature")
+        let r = EvidenceReader(bytes, context: "HCL report")
+        let magic = try r.bytes(at: 0, 4, "signature")
         guard magic == Array("HCLA".utf8) else {
             throw AttestationError(.malformedEvidence, "HCL report signature at offset 0x0 is not \"HCLA\"")
         }
-        version = try r.u32(0x04, "version")
-        reportSize = try r.u32(0x08, "report_size")
-        requestType = try r.u32(0x0C, "request_type")
-        let dataSize = try r.u32(0x4C0, "runtime data_size")
-        runtimeDataVersion = try r.u32(0x4C4, "runtime version")
-        let reportType = try r.u32(0x4C8, "runtime report_type")
-        hashType = try r.u32(0x4CC, "runtime hash_type")
-        let variableSize = try r.u32(0x4D0, "runtime variable_data_size")
+        version = try r.u32(at: 0x04, "version")
+        reportSize = try r.u32(at: 0x08, "report_size")
+        requestType = try r.u32(at: 0x0C, "request_type")
+        let dataSize = try r.u32(at: 0x4C0, "runtime data_size")
+        runtimeDataVersion = try r.u32(at: 0x4C4, "runtime version")
+        let reportType = try r.u32(at: 0x4C8, "runtime report_type")
+        hashType = try r.u32(at: 0x4CC, "runtime hash_type")
+        let variableSize = try r.u32(at: 0x4D0, "runtime variable_data_size")
         guard Int(variableSize) <= Int(dataSize) else {
             throw AttestationError(.malformedEvidence, "HCL report variable_data_size \(variableSize) exceeds data_size \(dataSize) at offset 0x4c0")
         }
-        runtimeClaimsJSON = try r.bytes(0x4D4, Int(variableSize), "runtime claims")
+        runtimeClaimsJSON = try r.bytes(at: 0x4D4, Int(variableSize), "runtime claims")
         switch reportType {
         case 2:
-            hardwareReport = .snp(try SNPReport(bytes: try r.bytes(Self.hardwareReportOffset, SNPReport.size, "SNP report")))
+            hardwareReport = .snp(try SNPReport(bytes: try r.bytes(at: Self.hardwareReportOffset, SNPReport.size, "SNP report")))
         case 4:
-            hardwareReport = .tdx(try TDXReportStruct(bytes: try r.bytes(Self.hardwareReportOffset, TDXReportStruct.size, "TDREPORT")))
+            hardwareReport = .tdx(try TDXReportStruct(bytes: try r.bytes(at: Self.hardwareReportOffset, TDXReportStruct.size, "TDREPORT")))
         default:
             throw AttestationError(.malformedEvidence, "HCL runtime report_type \(reportType) at offset 0x4c8 is neither SNP (2) nor TDX (4)")
         }
@@ -94,24 +94,24 @@ public struct TDXReportStruct: Sendable, Hashable {
     public let rtmrs: [[UInt8]]
 
     public init(bytes: [UInt8]) throws(AttestationError) {
-        let r = SNPFieldReader(bytes, what: "TDREPORT")
+        let r = EvidenceReader(bytes, context: "TDREPORT")
         guard bytes.count == Self.size else {
             throw AttestationError(.malformedEvidence, "TDREPORT has \(bytes.count) bytes, expected \(Self.size)")
         }
         self.bytes = bytes
-        reportType = try r.u8(0, "report_type")
+        reportType = try r.u8(at: 0, "report_type")
         guard reportType == 0x81 else {
             throw AttestationError(.malformedEvidence, "TDREPORT report_type 0x\(String(reportType, radix: 16)) at offset 0x0 is not TDX (0x81)")
         }
-        reportData = try r.bytes(128, 64, "reportdata")
-        tdAttributes = try r.bytes(512, 8, "attributes")
-        xfam = try r.bytes(520, 8, "xfam")
-        mrTD = try r.bytes(528, 48, "mrtd")
-        mrConfigID = try r.bytes(576, 48, "mrconfigid")
-        mrOwner = try r.bytes(624, 48, "mrowner")
-        mrOwnerConfig = try r.bytes(672, 48, "mrownerconfig")
+        reportData = try r.bytes(at: 128, 64, "reportdata")
+        tdAttributes = try r.bytes(at: 512, 8, "attributes")
+        xfam = try r.bytes(at: 520, 8, "xfam")
+        mrTD = try r.bytes(at: 528, 48, "mrtd")
+        mrConfigID = try r.bytes(at: 576, 48, "mrconfigid")
+        mrOwner = try r.bytes(at: 624, 48, "mrowner")
+        mrOwnerConfig = try r.bytes(at: 672, 48, "mrownerconfig")
         var rtmrs: [[UInt8]] = []
-        for i in 0..<4 { rtmrs.append(try r.bytes(720 + 48 * i, 48, "rtmr\(i)")) }
+        for i in 0..<4 { rtmrs.append(try r.bytes(at: 720 + 48 * i, 48, "rtmr\(i)")) }
         self.rtmrs = rtmrs
     }
 }

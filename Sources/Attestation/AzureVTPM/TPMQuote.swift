@@ -87,15 +87,16 @@ public struct TPMSAttest: Sendable, Hashable {
     public let pcrDigest: [UInt8]
 
     public init(bytes: [UInt8]) throws(AttestationError) {
-        var r = TPMReader(bytes: bytes)
+        // TPM structures are big-endian.
+        var r = EvidenceReader(bytes, context: "TPM quote", order: .bigEndian)
         guard try r.u32("magic") == Self.generated else {
             throw AttestationError(.malformedEvidence, "TPM quote magic at offset 0 is not TPM_GENERATED_VALUE")
         }
         guard try r.u16("type") == Self.quoteType else {
             throw AttestationError(.malformedEvidence, "TPMS_ATTEST type at offset 4 is not TPM_ST_ATTEST_QUOTE")
         }
-        qualifiedSigner = try r.sized("qualifiedSigner")
-        extraData = try r.sized("extraData")
+        qualifiedSigner = try r.tpm2b("qualifiedSigner")
+        extraData = try r.tpm2b("extraData")
         guard extraData.count <= 64 else {
             throw AttestationError(.malformedEvidence, "TPM quote extraData has \(extraData.count) bytes, at most 64")
         }
@@ -112,40 +113,19 @@ public struct TPMSAttest: Sendable, Hashable {
         for i in 0..<Int(count) {
             let hash = try r.u16("pcrSelections[\(i)].hash")
             let size = Int(try r.u8("pcrSelections[\(i)].sizeofSelect"))
-            selections.append(PCRSelection(hashAlgorithm: hash, bitmap: try r.bytes(size, "pcrSelections[\(i)].pcrSelect")))
+            selections.append(PCRSelection(hashAlgorithm: hash, bitmap: try r.read(size, "pcrSelections[\(i)].pcrSelect")))
         }
         pcrSelections = selections
-        pcrDigest = try r.sized("pcrDigest")
+        pcrDigest = try r.tpm2b("pcrDigest")
         guard r.offset == bytes.count else {
             throw AttestationError(.malformedEvidence, "TPM quote has \(bytes.count - r.offset) trailing bytes at offset \(r.offset)")
         }
     }
 }
 
-/// Sequential big-endian reads with the offset in every error (TPM structures are big-endian).
-struct TPMReader {
-    let bytes: [UInt8]
-    var offset = 0
-
-    mutating func bytes(_ count: Int, _ field: String) throws(AttestationError) -> [UInt8] {
-        guard count >= 0, count <= bytes.count - offset else {
-            throw AttestationError(
-                .malformedEvidence, "TPM quote truncated: \(field) needs \(count) bytes at offset \(offset), \(bytes.count - offset) left")
-        }
-        defer { offset += count }
-        return Array(bytes[offset..<offset + count])
-    }
-
-    mutating func u8(_ field: String) throws(AttestationError) -> UInt8 { try bytes(1, field)[0] }
-    mutating func u16(_ field: String) throws(AttestationError) -> UInt16 { UInt16(try uint(2, field)) }
-    mutating func u32(_ field: String) throws(AttestationError) -> UInt32 { UInt32(try uint(4, field)) }
-    mutating func u64(_ field: String) throws(AttestationError) -> UInt64 { try uint(8, field) }
-    /// A TPM2B: u16 size then that many bytes.
-    mutating func sized(_ field: String) throws(AttestationError) -> [UInt8] {
-        try bytes(Int(try u16("\(field).size")), field)
-    }
-
-    private mutating func uint(_ width: Int, _ field: String) throws(AttestationError) -> UInt64 {
-        try bytes(width, field).reduce(0) { $0 << 8 | UInt64($1) }
+extension EvidenceReader {
+    /// A TPM2B: a u16 size, then that many bytes.
+    mutating func tpm2b(_ field: String) throws(AttestationError) -> [UInt8] {
+        try read(Int(try u16("\(field).size")), field)
     }
 }

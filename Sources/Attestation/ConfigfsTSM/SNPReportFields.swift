@@ -19,14 +19,14 @@ public struct SNPReportFields: Sendable, Equatable {
         guard report.count == Self.byteCount else {
             throw AttestationError(.malformedEvidence, "SEV-SNP report: \(report.count) bytes, expected \(Self.byteCount)")
         }
-        let r = ByteReader(report, what: "SEV-SNP report")
-        version = try r.uint32("VERSION", at: 0x00)
+        let r = EvidenceReader(report, context: "SEV-SNP report")
+        version = try r.u32(at: 0x00, "VERSION")
         guard version >= 2 else {
             throw AttestationError(.malformedEvidence, "SEV-SNP report: field VERSION at offset 0x0 is \(version), expected 2 or later")
         }
-        policy = try r.uint64("POLICY", at: 0x08)
-        reportData = try r.slice("REPORT_DATA", at: 0x50, count: 64)
-        measurement = try r.slice("MEASUREMENT", at: 0x90, count: 48)
-        hostData = try r.slice("HOST_DATA", at: 0xC0, count: 32)
+        policy = try r.u64(at: 0x08, "POLICY")
+        reportData = try r.bytes(at: 0x50, 64, "REPORT_DATA")
+        measurement = try r.bytes(at: 0x90, 48, "MEASUREMENT")
+        hostData = try r.bytes(at: 0xC0, 32, "HOST_DATA")
     }
 }

@@ -21,9 +21,9 @@ public struct TDXQuoteFields: Sendable, Equatable {
     static let td10BodyByteCount = 584
 
     public init(quote: [UInt8]) throws(AttestationError) {
-        let r = ByteReader(quote, what: "TDX quote")
-        version = try r.uint16("version", at: 0)
-        let teeType = try r.uint32("tee_type", at: 4)
+        let r = EvidenceReader(quote, context: "TDX quote")
+        version = try r.u16(at: 0, "version")
+        let teeType = try r.u32(at: 4, "tee_type")
         guard teeType == Self.tdxTEEType else {
             throw AttestationError(
                 .malformedEvidence, "TDX quote: field tee_type at offset 4 is 0x\(String(teeType, radix: 16)), expected 0x81")
@@ -34,7 +34,7 @@ public struct TDXQuoteFields: Sendable, Equatable {
             body = Self.headerByteCount
         case 5:
             // v5 inserts a body descriptor: type u16 (2 = TD 1.0, 3 = TD 1.5) and size u32.
-            let bodyType = try r.uint16("body_type", at: 48)
+            let bodyType = try r.u16(at: 48, "body_type")
             guard bodyType == 2 || bodyType == 3 else {
                 throw AttestationError(
                     .malformedEvidence, "TDX quote: field body_type at offset 48 is \(bodyType), expected 2 or 3")
@@ -43,12 +43,12 @@ public struct TDXQuoteFields: Sendable, Equatable {
         default:
             throw AttestationError(.malformedEvidence, "TDX quote: field version at offset 0 is \(version), expected 4 or 5")
         }
-        mrTD = try r.slice("MRTD", at: body + Self.mrTDOffset, count: 48)
+        mrTD = try r.bytes(at: body + Self.mrTDOffset, 48, "MRTD")
         var rtmrs: [[UInt8]] = []
         for i in 0..<4 {
-            rtmrs.append(try r.slice("RTMR\(i)", at: body + Self.rtmr0Offset + 48 * i, count: 48))
+            rtmrs.append(try r.bytes(at: body + Self.rtmr0Offset + 48 * i, 48, "RTMR\(i)"))
         }
         self.rtmrs = rtmrs
-        reportData = try r.slice("REPORTDATA", at: body + Self.reportDataOffset, count: 64)
+        reportData = try r.bytes(at: body + Self.reportDataOffset, 64, "REPORTDATA")
     }
 }

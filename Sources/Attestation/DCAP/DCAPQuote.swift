@@ -12,7 +12,7 @@ public struct DCAPQuote: Sendable, Equatable {
     public var signedBytes: [UInt8]
 
     public init(bytes: [UInt8]) throws(AttestationError) {
-        var reader = QuoteReader(bytes, context: "DCAP quote")
+        var reader = EvidenceReader(bytes, context: "DCAP quote")
         header = try QuoteHeader(reading: &reader)
         guard header.attestationKeyType == QuoteHeader.attestationKeyECDSAP256 else {
             throw AttestationError(.malformedEvidence, "DCAP quote: attestation key type \(header.attestationKeyType) at offset 2 is not ECDSA-P256 (2)")
@@ -63,7 +63,7 @@ public struct DCAPQuote: Sendable, Equatable {
         let signatureDataLength = try reader.u32("signature_data.size")
         // Bytes after the declared signature data are padding (some hosts return fixed-size buffers).
         let signatureData = try reader.sized(signatureDataLength, "signature_data")
-        var sig = QuoteReader(signatureData, context: "DCAP quote signature data (at offset \(reader.offset - signatureData.count))")
+        var sig = EvidenceReader(signatureData, context: "DCAP quote signature data (at offset \(reader.offset - signatureData.count))")
         signature = try sig.read(64, "quote_signature")
         attestationKey = try sig.read(64, "attestation_key")
         if header.version == 3 {
@@ -75,7 +75,7 @@ public struct DCAPQuote: Sendable, Equatable {
             }
             let size = try sig.u32("certification_data.size")
             let inner = try sig.sized(size, "qe_report_certification_data")
-            var qe = QuoteReader(inner, context: "QE report certification data")
+            var qe = EvidenceReader(inner, context: "QE report certification data")
             qeCertification = try QECertificationData(reading: &qe)
         }
     }

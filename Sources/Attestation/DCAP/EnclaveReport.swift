@@ -23,11 +23,11 @@ public struct EnclaveReport: Sendable, Equatable {
     public var debug: Bool { attributes[0] & 0x02 != 0 }
 
     public init(bytes: [UInt8], context: String = "SGX report") throws(AttestationError) {
-        var reader = QuoteReader(bytes, context: context)
+        var reader = EvidenceReader(bytes, context: context)
         try self.init(reading: &reader)
     }
 
-    init(reading reader: inout QuoteReader) throws(AttestationError) {
+    init(reading reader: inout EvidenceReader) throws(AttestationError) {
         let start = reader.offset
         cpuSVN = try reader.read(16, "cpu_svn")
         miscSelect = try reader.u32("misc_select")

@@ -13,7 +13,7 @@ public struct QECertificationData: Sendable, Equatable {
     public var certificationData: [UInt8]
 
     /// Layout shared by v3 (inline after the attestation key) and the v4/v5 type-6 wrapper.
-    init(reading reader: inout QuoteReader) throws(AttestationError) {
+    init(reading reader: inout EvidenceReader) throws(AttestationError) {
         qeReport = try EnclaveReport(reading: &reader)
         qeReportSignature = try reader.read(64, "qe_report_signature")
         let authLength = try reader.u16("qe_auth_data.size")

@@ -25,7 +25,7 @@ public struct QuoteHeader: Sendable, Equatable {
 
     public var isTDX: Bool { teeType == Self.teeTypeTDX }
 
-    init(reading reader: inout QuoteReader) throws(AttestationError) {
+    init(reading reader: inout EvidenceReader) throws(AttestationError) {
         version = try reader.u16("header.version")
         attestationKeyType = try reader.u16("header.attestation_key_type")
         teeType = try reader.u32("header.tee_type")

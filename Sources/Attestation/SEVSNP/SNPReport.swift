@@ -58,7 +58,7 @@ public struct SNPReport: Sendable, Hashable {
     }
 
     public init(bytes input: [UInt8]) throws(AttestationError) {
-        let r = SNPFieldReader(input, what: "SNP report")
+        let r = EvidenceReader(input, context: "SNP report")
         guard input.count >= Self.size else {
             throw AttestationError(.malformedEvidence, "SNP report truncated: \(input.count) bytes, a report has \(Self.size)")
         }
@@ -66,43 +66,43 @@ public struct SNPReport: Sendable, Hashable {
             throw AttestationError(.malformedEvidence, "SNP report has \(input.count - Self.size) trailing bytes after offset 0x4a0")
         }
         bytes = input
-        version = try r.u32(0x00, "version")
+        version = try r.u32(at: 0x00, "version")
         guard (2...5).contains(version) else {
             throw AttestationError(.malformedEvidence, "SNP report version \(version) at offset 0x0 is not supported (2–5)")
         }
-        guestSVN = try r.u32(0x04, "guest_svn")
-        policy = SNPGuestPolicy(raw: try r.u64(0x08, "policy"))
-        familyID = try r.bytes(0x10, 16, "family_id")
-        imageID = try r.bytes(0x20, 16, "image_id")
-        vmpl = try r.u32(0x30, "vmpl")
-        signatureAlgorithm = try r.u32(0x34, "signature_algo")
-        currentTCBRaw = try r.u64(0x38, "current_tcb")
-        platformInfo = SNPPlatformInfo(raw: try r.u64(0x40, "platform_info"))
-        keyInfo = try r.u32(0x48, "key_info")
-        reportData = try r.bytes(0x50, 64, "report_data")
-        measurement = try r.bytes(0x90, 48, "measurement")
-        hostData = try r.bytes(0xC0, 32, "host_data")
-        idKeyDigest = try r.bytes(0xE0, 48, "id_key_digest")
-        authorKeyDigest = try r.bytes(0x110, 48, "author_key_digest")
-        reportID = try r.bytes(0x140, 32, "report_id")
-        reportIDMigrationAgent = try r.bytes(0x160, 32, "report_id_ma")
-        reportedTCBRaw = try r.u64(0x180, "reported_tcb")
-        cpuidFamily = try r.u8(0x188, "cpuid_fam_id")
-        cpuidModel = try r.u8(0x189, "cpuid_mod_id")
-        cpuidStepping = try r.u8(0x18A, "cpuid_step")
-        chipID = try r.bytes(0x1A0, 64, "chip_id")
-        committedTCBRaw = try r.u64(0x1E0, "committed_tcb")
+        guestSVN = try r.u32(at: 0x04, "guest_svn")
+        policy = SNPGuestPolicy(raw: try r.u64(at: 0x08, "policy"))
+        familyID = try r.bytes(at: 0x10, 16, "family_id")
+        imageID = try r.bytes(at: 0x20, 16, "image_id")
+        vmpl = try r.u32(at: 0x30, "vmpl")
+        signatureAlgorithm = try r.u32(at: 0x34, "signature_algo")
+        currentTCBRaw = try r.u64(at: 0x38, "current_tcb")
+        platformInfo = SNPPlatformInfo(raw: try r.u64(at: 0x40, "platform_info"))
+        keyInfo = try r.u32(at: 0x48, "key_info")
+        reportData = try r.bytes(at: 0x50, 64, "report_data")
+        measurement = try r.bytes(at: 0x90, 48, "measurement")
+        hostData = try r.bytes(at: 0xC0, 32, "host_data")
+        idKeyDigest = try r.bytes(at: 0xE0, 48, "id_key_digest")
+        authorKeyDigest = try r.bytes(at: 0x110, 48, "author_key_digest")
+        reportID = try r.bytes(at: 0x140, 32, "report_id")
+        reportIDMigrationAgent = try r.bytes(at: 0x160, 32, "report_id_ma")
+        reportedTCBRaw = try r.u64(at: 0x180, "reported_tcb")
+        cpuidFamily = try r.u8(at: 0x188, "cpuid_fam_id")
+        cpuidModel = try r.u8(at: 0x189, "cpuid_mod_id")
+        cpuidStepping = try r.u8(at: 0x18A, "cpuid_step")
+        chipID = try r.bytes(at: 0x1A0, 64, "chip_id")
+        committedTCBRaw = try r.u64(at: 0x1E0, "committed_tcb")
         currentVersion = FirmwareVersion(
-            major: try r.u8(0x1EA, "current_major"), minor: try r.u8(0x1E9, "current_minor"),
-            build: try r.u8(0x1E8, "current_build"))
+            major: try r.u8(at: 0x1EA, "current_major"), minor: try r.u8(at: 0x1E9, "current_minor"),
+            build: try r.u8(at: 0x1E8, "current_build"))
         committedVersion = FirmwareVersion(
-            major: try r.u8(0x1EE, "committed_major"), minor: try r.u8(0x1ED, "committed_minor"),
-            build: try r.u8(0x1EC, "committed_build"))
-        launchTCBRaw = try r.u64(0x1F0, "launch_tcb")
-        launchMitigationVector = try r.u64(0x1F8, "launch_mit_vector")
-        currentMitigationVector = try r.u64(0x200, "current_mit_vector")
-        signatureR = try r.bytes(0x2A0, 72, "signature.r")
-        signatureS = try r.bytes(0x2E8, 72, "signature.s")
+            major: try r.u8(at: 0x1EE, "committed_major"), minor: try r.u8(at: 0x1ED, "committed_minor"),
+            build: try r.u8(at: 0x1EC, "committed_build"))
+        launchTCBRaw = try r.u64(at: 0x1F0, "launch_tcb")
+        launchMitigationVector = try r.u64(at: 0x1F8, "launch_mit_vector")
+        currentMitigationVector = try r.u64(at: 0x200, "current_mit_vector")
+        signatureR = try r.bytes(at: 0x2A0, 72, "signature.r")
+        signatureS = try r.bytes(at: 0x2E8, 72, "signature.s")
     }
 
     public var authorKeyEnabled: Bool { keyInfo & 1 == 1 }

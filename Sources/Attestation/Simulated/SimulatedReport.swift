@@ -73,32 +73,32 @@ public struct SimulatedReport: Sendable, Equatable {
             throw AttestationError(
                 .malformedEvidence, "simulated report: \(bytes.count) bytes, expected \(byteCount)")
         }
-        let r = ByteReader(bytes, what: "simulated report")
-        guard try r.slice("magic", at: 0, count: 8) == magic else {
+        let r = EvidenceReader(bytes, context: "simulated report")
+        guard try r.bytes(at: 0, 8, "magic") == magic else {
             throw AttestationError(.malformedEvidence, "simulated report: field magic at offset 0 is not \"SRSIMRPT\"")
         }
-        let version = try r.uint32("version", at: 8)
+        let version = try r.u32(at: 8, "version")
         guard version == currentVersion else {
             throw AttestationError(
                 .malformedEvidence, "simulated report: field version at offset 8 is \(version), expected \(currentVersion)")
         }
-        let flags = try r.uint32("flags", at: 12)
+        let flags = try r.u32(at: 12, "flags")
         guard flags & ~debugFlag == 0 else {
             throw AttestationError(
                 .malformedEvidence, "simulated report: field flags at offset 12 has unknown bits 0x\(String(flags, radix: 16))")
         }
-        let reserved = try r.uint32("reserved", at: 172)
+        let reserved = try r.u32(at: 172, "reserved")
         guard reserved == 0 else {
             throw AttestationError(.malformedEvidence, "simulated report: field reserved at offset 172 is not zero")
         }
         var report = SimulatedReport(
-            measurement: try r.slice("measurement", at: 16, count: 48),
-            reportData: try r.slice("report_data", at: 64, count: 64),
-            issuedAt: try r.uint64("issued_at", at: 160),
-            pid: try r.uint32("pid", at: 168),
+            measurement: try r.bytes(at: 16, 48, "measurement"),
+            reportData: try r.bytes(at: 64, 64, "report_data"),
+            issuedAt: try r.u64(at: 160, "issued_at"),
+            pid: try r.u32(at: 168, "pid"),
             debug: flags & debugFlag != 0,
-            nodeKeyID: try r.slice("node_key_id", at: 128, count: 32),
-            signature: try r.slice("signature", at: 176, count: 64))
+            nodeKeyID: try r.bytes(at: 128, 32, "node_key_id"),
+            signature: try r.bytes(at: 176, 64, "signature"))
         report.version = version
         return report
     }

@@ -27,7 +27,7 @@ public struct TDReport: Sendable, Equatable {
     public var debug: Bool { tdAttributes[0] & 0x01 != 0 }
     public var isTD15: Bool { teeTCBSVN2 != nil }
 
-    init(reading reader: inout QuoteReader, td15: Bool) throws(AttestationError) {
+    init(reading reader: inout EvidenceReader, td15: Bool) throws(AttestationError) {
         teeTCBSVN = try reader.read(16, "td.tee_tcb_svn")
         mrSeam = try reader.read(48, "td.mr_seam")
         mrSignerSeam = try reader.read(48, "td.mr_signer_seam")
