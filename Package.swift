@@ -170,7 +170,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "CASClient", "CASCore", "Attestation", "Agent", "Parquet", "CStrongroomProcess", "StrongroomCrypto", "Support",
+                "CASClient", "CASCore", "Attestation", "Agent", "CStrongroomProcess", "StrongroomCrypto", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6),
@@ -207,7 +207,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSwift6),
-        .testTarget(name: "RuntimeTests", dependencies: ["Support", "Runtime", "CASServer", "CASStorage"], swiftSettings: strictSwift6),
+        .testTarget(name: "RuntimeTests", dependencies: ["Parquet", "Support", "Runtime", "CASServer", "CASStorage"], swiftSettings: strictSwift6),
         .testTarget(name: "AlwaysEncryptedTests", dependencies: ["AlwaysEncrypted", "SharedVectors"], swiftSettings: strictSwift6),
         .testTarget(name: "AgentTests", dependencies: ["Support", "Agent", "Attestation"], swiftSettings: strictSwift6),
         .testTarget(

@@ -37,7 +37,6 @@ SERVICE = {"Attestation", "Policy", "CASCore", "CASStorage", "CASServer", "CASCl
 PENDING = {
     ("EncryptedTables", "CASCore"): "issue 14 item 1: an SQL storage target shared with CASStorage",
     ("EncryptedTables", "CASStorage"): "issue 14 item 1: an SQL storage target shared with CASStorage",
-    ("Runtime", "Parquet"): "issue 14 item 1: a KeyProvider contract in the crypto layer",
 }
 # Modules of the toolchain and the system every target may import.
 SYSTEM = {"Foundation", "FoundationEssentials", "Glibc", "Dispatch", "Synchronization", "Darwin", "Testing", "XCTest", "os"}

@@ -1,7 +1,6 @@
 import CASCore
 import Crypto
 import Foundation
-import Parquet
 import StrongroomCrypto
 import Support
 
@@ -24,7 +23,7 @@ public struct CodeBundle: Sendable {
     var authenticatedPrefix: [UInt8]
 
     /// Seals `directory` (every file and subdirectory) for `policy`, wrapping the data key with `kms`.
-    public static func seal(directory: String, policy: String, masterKeyID: String, kms: any KMSClient) throws -> [UInt8] {
+    public static func seal(directory: String, policy: String, masterKeyID: String, kms: any KeyProvider) throws -> [UInt8] {
         var archive = try Ustar.archive(directory: directory)
         defer { zeroize(&archive) }
         let key = try SecretKey.random(bitCount: 256)
@@ -67,7 +66,7 @@ public struct CodeBundle: Sendable {
     }
 
     /// Unwraps the key with `kms` (an attested session's), decrypts and unpacks into `directory`.
-    public func unpack(into directory: String, kms: any KMSClient) throws -> Int {
+    public func unpack(into directory: String, kms: any KeyProvider) throws -> Int {
         let key = try kms.unwrapKey(wrappedKey, masterKeyID: masterKeyID)
         var archive: [UInt8]
         do {

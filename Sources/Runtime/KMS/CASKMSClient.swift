@@ -1,18 +1,17 @@
 import CASClient
 import CASCore
 import Foundation
-import Parquet
 import StrongroomCrypto
 import Synchronization
 
-/// Parquet's synchronous `KMSClient` over CAS `/v1/kms/wrap` and `/v1/kms/unwrap`: master keys
+/// The crypto layer's synchronous `KeyProvider` (Parquet's `KMSClient`) over CAS `/v1/kms/wrap` and `/v1/kms/unwrap`: master keys
 /// never leave CAS; only data keys (or KEKs, with double wrapping) travel, over the CAS channel.
 ///
 /// Calls block the calling thread while the async request runs (`BlockingBridge.wait`); they come
 /// from the engine's worker threads or a thread from `BlockingBridge.offload`, never an event loop.
 /// Unwrapped keys are cached per (master key id, wrapped text) for the life of this client, so a
 /// data set whose files share key material costs one CAS round trip per key.
-public final class CASKMSClient: KMSClient {
+public final class CASKMSClient: KeyProvider {
     private let client: CASClient
     private let credential: CASCredential
     /// The policy whose master keys these are (owner requests name it; a workload's token implies it).

@@ -1,6 +1,5 @@
 import Agent
 import Foundation
-import Parquet
 import StrongroomCrypto
 import Synchronization
 
@@ -12,12 +11,12 @@ import Glibc
 /// token, or local development keys) and the master key ids the policy grants. CAS enforces the
 /// grants again; checking here keeps refused ids from even reaching it.
 public struct KMSProxyGrant: Sendable {
-    public var kms: any KMSClient
+    public var kms: any KeyProvider
     /// nil: any id (development keys).
     public var unwrap: Set<String>?
     public var wrap: Set<String>?
 
-    public init(kms: any KMSClient, unwrap: Set<String>?, wrap: Set<String>?) {
+    public init(kms: any KeyProvider, unwrap: Set<String>?, wrap: Set<String>?) {
         self.kms = kms
         self.unwrap = unwrap
         self.wrap = wrap
@@ -141,8 +140,6 @@ public final class KMSProxyServer: Sendable {
             }
             response = try handle(KMSProxyProtocol.decodeRequest(line))
         } catch let error as RuntimeError {
-            response = .init(error: error.message)
-        } catch let error as ParquetError {
             response = .init(error: error.message)
         } catch {
             response = .init(error: String(describing: error))

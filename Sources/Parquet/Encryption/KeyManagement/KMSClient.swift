@@ -1,11 +1,8 @@
 import StrongroomCrypto
 
-/// The KMS operations parquet-java's keytools need (its `KmsClient`): wrap a key under a master
-/// key, returning text to store in key material, and unwrap it again.
-public protocol KMSClient: Sendable {
-    func wrapKey(_ key: SecretKey, masterKeyID: String) throws -> String
-    func unwrapKey(_ wrappedKey: String, masterKeyID: String) throws -> SecretKey
-}
+/// The KMS operations parquet-java's keytools need (its `KmsClient`): the crypto layer's
+/// `KeyProvider` under the name Parquet's key tools use.
+public typealias KMSClient = KeyProvider
 
 /// Local wrapping with master keys held in memory, interoperable with parquet-java's InMemoryKMS
 /// (KeyToolkit.encryptKeyLocally) and /work/shared/bench/pme_interop.py:
