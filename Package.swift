@@ -29,7 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
-        // Package-internal pieces several modules need (secret files); the bottom layer.
+        // Package-internal pieces several modules need (the coded error, hex, base64url, the
+        // bounds-checked byte reader, secret files); the bottom layer.
         .target(name: "Support", swiftSettings: strictSwift6),
         .target(name: "Columnar", swiftSettings: strictSwift6),
         .target(name: "SQLParser", swiftSettings: strictSwift6),
@@ -43,7 +44,7 @@ let package = Package(
         .target(
             name: "StrongroomCrypto",
             dependencies: [
-                "COpenSSL",
+                "COpenSSL", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -59,34 +60,45 @@ let package = Package(
             swiftSettings: fast),
         .target(
             name: "Parquet",
-            dependencies: ["Columnar", "StrongroomCrypto", "ParquetCodecs", "CZlib"],
+            dependencies: ["Columnar", "StrongroomCrypto", "ParquetCodecs", "CZlib", "Support"],
             swiftSettings: fast),
-        .target(name: "QueryKernels", dependencies: ["Columnar"], swiftSettings: fast),
+        .target(name: "QueryKernels", dependencies: ["Columnar", "Support"], swiftSettings: fast),
         .target(
             name: "Query",
-            dependencies: ["Parquet", "Columnar", "QueryKernels", "SQLParser"],
+            dependencies: ["Parquet", "Columnar", "QueryKernels", "SQLParser", "Support"],
             swiftSettings: fast),
         // SQL Server Always Encrypted cell format and keys (issue 6); no I/O.
         .target(
             name: "AlwaysEncrypted",
             dependencies: [
-                "StrongroomCrypto",
+                "StrongroomCrypto", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: strictSwift6),
+        // SQL connections shared by the CAS store and the Always Encrypted tables: SQLite
+        // connection, PostgreSQL URL and connection, with their own error type.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "SQLStorage",
+            dependencies: [
+                "Support", "CSQLite",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6),
         // Always Encrypted tables in PostgreSQL and SQLite as query sources and sinks (issue 6).
-        // Uses CASStorage only for its SQLite connection and PostgreSQL URL parsing.
         .target(
             name: "EncryptedTables",
             dependencies: [
-                "AlwaysEncrypted", "Columnar", "Query", "QueryKernels", "Parquet", "StrongroomCrypto", "CASStorage", "CASCore",
+                "AlwaysEncrypted", "Columnar", "Query", "QueryKernels", "Parquet", "StrongroomCrypto", "SQLStorage", "Support",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6),
@@ -120,11 +132,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6),
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "CASStorage",
             dependencies: [
-                "CASCore", "CSQLite",
+                "CASCore", "SQLStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -199,7 +210,11 @@ let package = Package(
         .testTarget(name: "AttestationTests", dependencies: ["Support", "Attestation", "SharedVectors"], swiftSettings: strictSwift6),
         .testTarget(name: "PolicyTests", dependencies: ["Support", "Policy", "Attestation"], swiftSettings: strictSwift6),
         .testTarget(name: "CASCoreTests", dependencies: ["Support", "CASCore", "Policy", "Attestation"], swiftSettings: strictSwift6),
-        .testTarget(name: "CASStorageTests", dependencies: ["Support", "CASStorage", "CASCore", "Attestation", "Policy"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "SQLStorageTests",
+            dependencies: ["SQLStorage", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift6),
+        .testTarget(name: "CASStorageTests", dependencies: ["Support", "CASStorage", "SQLStorage", "CASCore", "Attestation", "Policy"], swiftSettings: strictSwift6),
         .testTarget(
             name: "CASServerTests",
             dependencies: ["Support", 

@@ -17,7 +17,7 @@ swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name Attestation \
   Fuzz/DCAP/QuoteFuzzer.swift \
   "$src/Evidence/EvidenceVerifier.swift" "$src/Evidence/Evidence.swift" "$src/Evidence/Base64Field.swift" \
   "$src/Evidence/AttestationClaims.swift" "$src/Evidence/TEEKind.swift" \
-  "$src/Support/EvidenceReader.swift" "Sources/Support/ByteReader.swift" "Sources/Support/LowercaseHex.swift" "Sources/Support/Base64URL.swift" "$src/DCAP/DCAPErrorCodes.swift" "$src/DCAP/QuoteHeader.swift" \
+  "$src/Support/EvidenceReader.swift" "Sources/Support/ByteReader.swift" "Sources/Support/CodedError.swift" "Sources/Support/LowercaseHex.swift" "Sources/Support/Base64URL.swift" "$src/DCAP/DCAPErrorCodes.swift" "$src/DCAP/QuoteHeader.swift" \
   "$src/DCAP/EnclaveReport.swift" "$src/TDX/TDReport.swift" "$src/DCAP/QuoteBody.swift" \
   "$src/DCAP/QECertificationData.swift" "$src/DCAP/DCAPQuote.swift" "$src/DCAP/SignedCollateralJSON.swift"
 for f in intel-tdx/dcap-qvl/tdx_quote intel-tdx/dcap-qvl/tdx_quote_outdated intel-sgx/dcap-qvl/sgx_quote \

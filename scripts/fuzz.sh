@@ -22,7 +22,7 @@ mkdir -p "$OUT"
 SOURCES=(Sources/Attestation/Evidence/{AttestationClaims,Evidence,EvidenceVerifier,TEEKind,Base64Field,ReportDataBinding}.swift
          Sources/Attestation/SEVSNP/*.swift Sources/Attestation/AzureVTPM/*.swift Sources/Attestation/MAA/*.swift
          Sources/Attestation/Roots/*.swift Sources/Attestation/Support/EvidenceReader.swift Sources/Support/LowercaseHex.swift
-         Sources/Support/Base64URL.swift Sources/Support/ByteReader.swift Sources/FuzzAttestation/FuzzEntry.swift)
+         Sources/Support/Base64URL.swift Sources/Support/ByteReader.swift Sources/Support/CodedError.swift Sources/FuzzAttestation/FuzzEntry.swift)
 OBJECTS=()
 DEPS=(Crypto CryptoBoringWrapper CryptoExtras _CryptoExtras SwiftASN1 X509 _CertificateInternals
       CCryptoBoringSSL CCryptoBoringSSLShims CXKCP CXKCPShims)

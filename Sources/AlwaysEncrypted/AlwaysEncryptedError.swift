@@ -1,53 +1,40 @@
+import Support
+
 /// Why an Always Encrypted operation was refused. `code` is stable for tests and callers
 /// (equality is on the code); `message` says what and where and never contains key bytes,
 /// plaintext, ciphertext or other data values.
-public struct AlwaysEncryptedError: Error, Sendable, Equatable, CustomStringConvertible {
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+public typealias AlwaysEncryptedError = CodedError<AlwaysEncryptedErrorCode>
 
-        /// The first byte of a cell or key value is not the only version SQL Server writes (0x01).
-        public static let unsupportedVersion = Code(rawValue: "unsupported_version")
-        /// Too few bytes, or a length that cannot be a cell / key value / normalized value.
-        public static let truncated = Code(rawValue: "truncated")
-        /// The cell's HMAC-SHA256 does not match: wrong key or changed bytes.
-        public static let authenticationFailed = Code(rawValue: "authentication_failed")
-        /// The MAC verified but the PKCS#7 padding is wrong (the writer was broken).
-        public static let invalidPadding = Code(rawValue: "invalid_padding")
-        /// A key (CEK, IV) has the wrong length.
-        public static let invalidKeyLength = Code(rawValue: "invalid_key_length")
-        /// A column encryption key value is not in the SQL Server layout.
-        public static let malformedKeyValue = Code(rawValue: "malformed_key_value")
-        /// The RSA signature over a column encryption key value does not verify with the CMK.
-        public static let badSignature = Code(rawValue: "bad_signature")
-        /// The CMK cannot do this: no private key, wrong key size, or not an RSA key.
-        public static let unsuitableMasterKey = Code(rawValue: "unsuitable_master_key")
-        /// A PEM key or certificate could not be read.
-        public static let invalidKeyMaterial = Code(rawValue: "invalid_key_material")
-        /// RSA-OAEP decryption of the column encryption key failed.
-        public static let unwrapFailed = Code(rawValue: "unwrap_failed")
-        /// A value does not fit the SQL Server type (range, precision, length).
-        public static let valueOutOfRange = Code(rawValue: "value_out_of_range")
-        /// A value's kind does not match the column type (e.g. a string for an int column).
-        public static let typeMismatch = Code(rawValue: "type_mismatch")
-        /// Bytes are not valid in the column's character encoding.
-        public static let invalidEncoding = Code(rawValue: "invalid_encoding")
-        /// The crypto provider refused an operation it should not refuse.
-        public static let internalFailure = Code(rawValue: "internal_failure")
-    }
+public struct AlwaysEncryptedErrorCode: ErrorCode {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
 
-    public var code: Code
-    public var message: String
-    /// The lower-level error, if any (swift-crypto errors carry no data).
-    public var cause: (any Error)?
-
-    public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
-        self.code = code
-        self.message = message
-        self.cause = cause
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
-    public static func == (a: Self, b: Self) -> Bool { a.code == b.code }
+    /// The first byte of a cell or key value is not the only version SQL Server writes (0x01).
+    public static let unsupportedVersion = Self("unsupported_version")
+    /// Too few bytes, or a length that cannot be a cell / key value / normalized value.
+    public static let truncated = Self("truncated")
+    /// The cell's HMAC-SHA256 does not match: wrong key or changed bytes.
+    public static let authenticationFailed = Self("authentication_failed")
+    /// The MAC verified but the PKCS#7 padding is wrong (the writer was broken).
+    public static let invalidPadding = Self("invalid_padding")
+    /// A key (CEK, IV) has the wrong length.
+    public static let invalidKeyLength = Self("invalid_key_length")
+    /// A column encryption key value is not in the SQL Server layout.
+    public static let malformedKeyValue = Self("malformed_key_value")
+    /// The RSA signature over a column encryption key value does not verify with the CMK.
+    public static let badSignature = Self("bad_signature")
+    /// The CMK cannot do this: no private key, wrong key size, or not an RSA key.
+    public static let unsuitableMasterKey = Self("unsuitable_master_key")
+    /// A PEM key or certificate could not be read.
+    public static let invalidKeyMaterial = Self("invalid_key_material")
+    /// RSA-OAEP decryption of the column encryption key failed.
+    public static let unwrapFailed = Self("unwrap_failed")
+    /// A value does not fit the SQL Server type (range, precision, length).
+    public static let valueOutOfRange = Self("value_out_of_range")
+    /// A value's kind does not match the column type (e.g. a string for an int column).
+    public static let typeMismatch = Self("type_mismatch")
+    /// Bytes are not valid in the column's character encoding.
+    public static let invalidEncoding = Self("invalid_encoding")
+    /// The crypto provider refused an operation it should not refuse.
+    public static let internalFailure = Self("internal_failure")
 }

@@ -1,22 +1,20 @@
+import Support
+
 /// An error from query execution: a code for programs, a message for people. Messages name
 /// expressions, types and limits, never data values.
-public struct QueryError: Error, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable, Hashable {
-        case overflow, divisionByZero, conversion, typeMismatch, unsupported, invalidArgument, memoryLimit
-    }
+public typealias QueryError = CodedError<QueryErrorCode>
 
-    public var code: Code
-    public var message: String
+public struct QueryErrorCode: ErrorCode {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public static var descriptionShowsCode: Bool { false }
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+    public static let overflow = Self("overflow")
+    public static let divisionByZero = Self("divisionByZero")
+    public static let conversion = Self("conversion")
+    public static let typeMismatch = Self("typeMismatch")
+    public static let unsupported = Self("unsupported")
+    public static let invalidArgument = Self("invalidArgument")
+    public static let memoryLimit = Self("memoryLimit")
 }
 
-extension QueryError: Equatable {
-    /// Equality on the code, as for the other public errors of the package.
-    public static func == (a: QueryError, b: QueryError) -> Bool { a.code == b.code }
-}

@@ -1,24 +1,20 @@
+import Support
+
 /// Errors from the AES layer. Messages say what went wrong and never contain key bytes,
 /// nonces of secret material or plaintext.
-public struct CryptoError: Error, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable {
-        case invalidKeyLength      // not 16, 24 or 32 bytes
-        case invalidParameter      // nonce / tag / output buffer of the wrong size
-        case authenticationFailed  // GCM tag does not verify (wrong key, wrong AAD or tampered bytes)
-        case internalFailure       // the crypto provider refused the operation
-    }
+public typealias CryptoError = CodedError<CryptoErrorCode>
 
-    public var code: Code
-    public var message: String
+public struct CryptoErrorCode: ErrorCode {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
+    /// Not 16, 24 or 32 bytes
+    public static let invalidKeyLength = Self("invalidKeyLength")
+    /// Nonce / tag / output buffer of the wrong size
+    public static let invalidParameter = Self("invalidParameter")
+    /// GCM tag does not verify (wrong key, wrong AAD or tampered bytes)
+    public static let authenticationFailed = Self("authenticationFailed")
+    /// The crypto provider refused the operation
+    public static let internalFailure = Self("internalFailure")
 }
 
-extension CryptoError: Equatable {
-    public static func == (a: CryptoError, b: CryptoError) -> Bool { a.code == b.code }
-}

@@ -4,6 +4,15 @@ public protocol ByteReaderFailure: Error {
     static func truncated(_ message: String) -> Self
 }
 
+/// A domain's code for input that ends too early, so its `CodedError` is a reader failure.
+public protocol TruncationErrorCode: ErrorCode {
+    static var truncatedInput: Self { get }
+}
+
+extension CodedError: ByteReaderFailure where Code: TruncationErrorCode {
+    public static func truncated(_ message: String) -> Self { Self(Code.truncatedInput, message) }
+}
+
 /// Bounds-checked reads from untrusted bytes (evidence, quotes, reports): sequential through a
 /// cursor, or at fixed offsets; little- or big-endian. Every read names the structure, the field
 /// and the offset when the input is too short, and never traps — one reader for every parser.

@@ -1,5 +1,6 @@
 import CASCore
 @testable import CASStorage
+import SQLStorage
 import Foundation
 import Testing
 

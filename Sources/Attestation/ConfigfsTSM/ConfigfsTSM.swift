@@ -4,9 +4,9 @@ import Foundation
 import Glibc
 #endif
 
-extension AttestationError.Code {
+extension AttestationErrorCode {
     /// The platform could not produce evidence (no configfs-tsm, a racing writer, an I/O error).
-    public static let evidenceUnavailable = AttestationError.Code(rawValue: "evidence_unavailable")
+    public static let evidenceUnavailable = AttestationErrorCode("evidence_unavailable")
 }
 
 /// Evidence from the Linux configfs-tsm report interface (SEV-SNP and TDX guests):

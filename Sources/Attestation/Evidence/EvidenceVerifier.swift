@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
+import Support
+#endif
 
 /// One verifier per TEE kind behind one protocol (like Trustee's deps/verifier).
 /// A verifier checks signatures, certificate chains and TCB; it does not check the
@@ -27,28 +30,18 @@ extension EvidenceVerifier {
 
 /// Why evidence was refused. `code` is stable for tests and audit; `message` says what and
 /// where and never contains key material or data values.
-public struct AttestationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public struct Code: RawRepresentable, Hashable, Sendable {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public static let malformedEvidence = Code(rawValue: "malformed_evidence")
-        public static let unsupportedKind = Code(rawValue: "unsupported_kind")
-        public static let badSignature = Code(rawValue: "bad_signature")
-        public static let untrustedSigner = Code(rawValue: "untrusted_signer")
-        public static let certificateChain = Code(rawValue: "certificate_chain")
-        public static let tcb = Code(rawValue: "tcb")
-        public static let reportDataMismatch = Code(rawValue: "report_data_mismatch")
-        public static let expired = Code(rawValue: "expired")
-    }
+public typealias AttestationError = CodedError<AttestationErrorCode>
 
-    public var code: Code
-    public var message: String
+public struct AttestationErrorCode: ErrorCode {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
-    public static func == (a: Self, b: Self) -> Bool { a.code == b.code }
+    public static let malformedEvidence = Self("malformed_evidence")
+    public static let unsupportedKind = Self("unsupported_kind")
+    public static let badSignature = Self("bad_signature")
+    public static let untrustedSigner = Self("untrusted_signer")
+    public static let certificateChain = Self("certificate_chain")
+    public static let tcb = Self("tcb")
+    public static let reportDataMismatch = Self("report_data_mismatch")
+    public static let expired = Self("expired")
 }

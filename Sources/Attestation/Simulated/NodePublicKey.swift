@@ -42,25 +42,15 @@ public struct NodePublicKey: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Why a node key could not be read, written or used. Messages name the file, never key bytes.
-public struct NodeKeyError: Error, Sendable, Equatable, CustomStringConvertible {
-    public struct Code: RawRepresentable, Hashable, Sendable {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public static let malformedKey = Code(rawValue: "malformed_key")
-        public static let unreadable = Code(rawValue: "unreadable")
-        public static let unwritable = Code(rawValue: "unwritable")
-        public static let insecurePermissions = Code(rawValue: "insecure_permissions")
-        public static let invalidReport = Code(rawValue: "invalid_report")
-    }
+public typealias NodeKeyError = CodedError<NodeKeyErrorCode>
 
-    public var code: Code
-    public var message: String
+public struct NodeKeyErrorCode: ErrorCode {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
-    public static func == (a: Self, b: Self) -> Bool { a.code == b.code }
+    public static let malformedKey = Self("malformed_key")
+    public static let unreadable = Self("unreadable")
+    public static let unwritable = Self("unwritable")
+    public static let insecurePermissions = Self("insecure_permissions")
+    public static let invalidReport = Self("invalid_report")
 }

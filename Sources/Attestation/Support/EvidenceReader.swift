@@ -6,6 +6,6 @@ import Support
 /// naming the structure, the field and the offset.
 typealias EvidenceReader = ByteReader<AttestationError>
 
-extension AttestationError: ByteReaderFailure {
-    public static func truncated(_ message: String) -> AttestationError { AttestationError(.malformedEvidence, message) }
+extension AttestationErrorCode: TruncationErrorCode {
+    public static var truncatedInput: Self { .malformedEvidence }
 }

@@ -1,46 +1,29 @@
+import Support
+
 /// The one public error of CAS: a code (which also fixes the HTTP status and problem type) and a
-/// message safe to show a caller. Messages never contain a secret, key, token or data value.
-public struct CASError: Error, Sendable, CustomStringConvertible {
-    public var code: Code
-    public var message: String
-    /// The lower-level error, for logs; never rendered to callers.
-    public var cause: (any Error & Sendable)?
+/// message safe to show a caller. Messages never contain a secret, key, token or data value;
+/// the cause is for logs and never rendered to callers.
+public typealias CASError = CodedError<CASErrorCode>
 
-    public init(_ code: Code, _ message: String, cause: (any Error & Sendable)? = nil) {
-        self.code = code
-        self.message = message
-        self.cause = cause
+/// A stable machine-readable code. Other CAS modules add codes in an extension.
+public struct CASErrorCode: ErrorCode {
+    /// kebab-case; the last path segment of the problem type URL.
+    public let rawValue: String
+    public let httpStatus: Int
+    /// The RFC 7807 `title`: the same for every occurrence of the code.
+    public let title: String
+
+    public init(_ rawValue: String, status: Int, title: String) {
+        self.rawValue = rawValue
+        self.httpStatus = status
+        self.title = title
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
-
-    /// A stable machine-readable code. A struct rather than an enum so other CAS modules can add
-    /// codes in an extension without editing this file.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        /// kebab-case; the last path segment of the problem type URL.
-        public let rawValue: String
-        public let httpStatus: Int
-        /// The RFC 7807 `title`: the same for every occurrence of the code.
-        public let title: String
-
-        public init(_ rawValue: String, status: Int, title: String) {
-            self.rawValue = rawValue
-            self.httpStatus = status
-            self.title = title
-        }
-
-        public var description: String { rawValue }
-        public static func == (a: Code, b: Code) -> Bool { a.rawValue == b.rawValue }
-        public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
-    }
+    public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 }
 
-extension CASError: Equatable {
-    /// Equality on the code only, so tests and callers match on what went wrong, not the wording.
-    public static func == (a: CASError, b: CASError) -> Bool { a.code == b.code }
-}
-
-extension CASError.Code {
+extension CASErrorCode {
     public static let malformedRequest = Self("malformed-request", status: 400, title: "Malformed request")
     public static let invalidShare = Self("invalid-share", status: 400, title: "Invalid unseal share")
     public static let unauthorized = Self("unauthorized", status: 401, title: "Authentication required")
@@ -60,7 +43,7 @@ extension CASError.Code {
     public static let sealed = Self("sealed", status: 503, title: "CAS is sealed")
 }
 
-extension CASError.Code {
+extension CASErrorCode {
     /// A row of CAS's own store failed its MAC, signature or chain check: written by someone else.
     public static let tamperedStore = Self("tampered-store", status: 500, title: "Stored data was changed outside CAS")
     /// A store from before row authentication, waiting for the operator's `--upgrade-store`.

@@ -2,6 +2,7 @@ import CASCore
 import Foundation
 import Logging
 import PostgresNIO
+import SQLStorage
 import Synchronization
 
 /// The shared store: one PostgreSQL database, several CAS processes may use it at once.
@@ -20,7 +21,12 @@ public final class PostgresCASStore: CASStore {
         url: String, logger: Logger = Logger(label: "strongroom.cas.store"),
         connectTimeout: Duration = .seconds(30)
     ) async throws {
-        let location = try PostgresURL(url)
+        let location: PostgresURL
+        do {
+            location = try PostgresURL(url)
+        } catch {
+            throw CASStoreError(error)
+        }
         let client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
         self.client = client
         self.logger = logger
@@ -157,24 +163,9 @@ public final class PostgresCASStore: CASStore {
     static func buffer(_ bytes: [UInt8]) -> ByteBuffer { ByteBuffer(bytes: bytes) }
     static func bytes(_ buffer: ByteBuffer) -> [UInt8] { Array(buffer.readableBytesView) }
 
-    /// PostgreSQL's unique_violation becomes `.conflict`; server messages name constraints,
-    /// never values (the `detail` field, which does quote values, is left out).
+    /// PostgreSQL's unique_violation becomes `.conflict` (see `SQLStorageError.init(_:_:)`).
     static func mapped(_ error: any Error, _ what: String) -> CASStoreError {
-        if let error = error as? CASStoreError { return error }
-        if let error = error as? PSQLError {
-            if error.serverInfo?[.sqlState] == "23505" {
-                return CASStoreError(.conflict, "\(what): already exists", cause: error)
-            }
-            if let message = error.serverInfo?[.message] {
-                return CASStoreError(.backend, "postgres (\(what)): \(message)", cause: error)
-            }
-            let underlying = error.underlying.map { ": \($0)" } ?? ""
-            return CASStoreError(.backend, "postgres (\(what)): \(error.code)\(underlying)", cause: error)
-        }
-        if error is CancellationError {
-            return CASStoreError(.backend, "postgres (\(what)): cancelled")
-        }
-        return CASStoreError(.backend, "postgres (\(what)): \(type(of: error))")
+        (error as? CASStoreError) ?? CASStoreError(SQLStorageError(error, what))
     }
 
     // MARK: meta
@@ -218,7 +209,7 @@ public final class PostgresCASStore: CASStore {
                 \(Self.buffer(record.mac)))
                 """,
                 logger: logger)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresState.uniqueViolation {
             throw CASStoreError(.conflict, "policy \"\(record.name)\" already has version \(record.version)", cause: error)
         }
     }
@@ -337,7 +328,7 @@ public final class PostgresCASStore: CASStore {
                 try await client.query(
                     "INSERT INTO master_keys (id, policy, sealed) VALUES (\(record.id), \(record.policy), \(Self.buffer(record.sealed)))",
                     logger: logger)
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresState.uniqueViolation {
                 throw CASStoreError(.conflict, "master key \"\(record.id)\" of policy \"\(record.policy)\" already exists", cause: error)
             }
         }
@@ -374,7 +365,7 @@ public final class PostgresCASStore: CASStore {
             do {
                 try await client.query(
                     "INSERT INTO nonces (nonce, expires_at) VALUES (\(Self.buffer(nonce)), \(expiresAt))", logger: logger)
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresState.uniqueViolation {
                 throw CASStoreError(.conflict, "nonce already outstanding", cause: error)
             }
         }
@@ -453,7 +444,7 @@ public final class PostgresCASStore: CASStore {
                 try await client.query(
                     "INSERT INTO records (kind, key, value) VALUES (\(record.kind), \(record.key), \(Self.buffer(record.value)))",
                     logger: logger)
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresState.uniqueViolation {
                 throw CASStoreError(.conflict, "\(record.kind) record already exists", cause: error)
             }
         }

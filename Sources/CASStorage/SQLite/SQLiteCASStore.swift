@@ -1,5 +1,6 @@
 import CASCore
 import Foundation
+import SQLStorage
 import Synchronization
 
 /// The embedded store: one SQLite file (mode 0600, WAL) in the CAS data directory.
@@ -13,12 +14,17 @@ public final class SQLiteCASStore: CASStore {
     /// Opens or creates the database at `path` and brings its schema to the current version.
     public init(path: String) throws {
         self.path = path
-        let db = try SQLiteDatabase(path: path)
+        let db: SQLiteDatabase
+        do {
+            db = try SQLiteDatabase(path: path)
+        } catch {
+            throw CASStoreError(error)
+        }
         do {
             try Self.migrate(db)
         } catch {
             db.close()
-            throw error
+            throw CASStoreError.translating(error)
         }
         database = Mutex(db)
     }
@@ -41,18 +47,23 @@ public final class SQLiteCASStore: CASStore {
         }
     }
 
-    /// Runs `body` with the connection; `.closed` after `close()`.
+    /// Runs `body` with the connection; `.closed` after `close()`. Connection errors come out
+    /// as store errors.
     @discardableResult
     private func withDatabase<T: Sendable>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
         try database.withLock { db in
             guard let db else { throw CASStoreError(.closed, "the SQLite store is closed") }
-            return try body(db)
+            do {
+                return try body(db)
+            } catch {
+                throw CASStoreError.translating(error)
+            }
         }
     }
 
     /// A constraint violation gets a message in the domain's words; other errors pass through.
     private static func conflict(_ error: any Error, _ message: String) -> any Error {
-        guard let error = error as? CASStoreError, error.code == .conflict else { return error }
+        guard let error = error as? SQLStorageError, error.code == .conflict else { return error }
         return CASStoreError(.conflict, message, cause: error)
     }
 

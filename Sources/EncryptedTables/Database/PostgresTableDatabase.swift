@@ -1,8 +1,7 @@
-import CASStorage
+import SQLStorage
 import Logging
 import NIOCore
 import NIOPosix
-import NIOSSL
 import PostgresNIO
 
 /// One PostgreSQL connection used synchronously: table reads and writes run on engine threads
@@ -15,21 +14,13 @@ final class PostgresTableDatabase: TableDatabase {
 
     init(url: PostgresURL) throws {
         location = .postgres(url)
-        let tls: PostgresConnection.Configuration.TLS
         do {
-            switch url.tlsMode {
-            case .disable: tls = .disable
-            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            case .require, .verifyFull: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            }
-            let configuration = PostgresConnection.Configuration(
-                host: url.host, port: url.port, username: url.username, password: url.password,
-                database: url.database, tls: tls)
+            let configuration = try url.connectionConfiguration()
             connection = try PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger
             ).wait()
         } catch {
-            throw TableError(.database, "cannot connect to \(location.description): \(Self.reason(error))")
+            throw TableError(.database, "cannot connect to \(location.description): \(SQLStorageError.reason(error))")
         }
     }
 
@@ -53,7 +44,7 @@ final class PostgresTableDatabase: TableDatabase {
             result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
         } catch {
             let statement = sql.split(separator: " ", maxSplits: 3).prefix(3).joined(separator: " ")
-            throw TableError(.database, "\(location.description) (\(statement) …): \(Self.reason(error))")
+            throw TableError(.database, "\(location.description) (\(statement) …): \(SQLStorageError.reason(error))")
         }
         return try result.map { row in try row.map(Self.value) }
     }
@@ -116,14 +107,5 @@ final class PostgresTableDatabase: TableDatabase {
         } catch {
             throw TableError(.database, "column \(cell.columnName): cannot read a value of PostgreSQL type \(cell.dataType)")
         }
-    }
-
-    /// postgres-nio's errors print "generic description" by design; the server's message is in `serverInfo`.
-    static func reason(_ error: any Error) -> String {
-        if let error = error as? PSQLError {
-            if let message = error.serverInfo?[.message] { return message }
-            return "\(error.code)"
-        }
-        return "\(error)"
     }
 }

@@ -1,8 +1,7 @@
-import CASCore
 import Foundation
-import CASStorage
+import SQLStorage
 
-/// An SQLite file through CASStorage's connection wrapper (prepared statements, errors with
+/// An SQLite file through SQLStorage's connection (prepared statements, errors with
 /// sqlite's message).
 final class SQLiteTableDatabase: TableDatabase {
     let dialect = SQLDialect.sqlite
@@ -30,7 +29,7 @@ final class SQLiteTableDatabase: TableDatabase {
     func transaction<T>(_ body: () throws -> T) throws -> T {
         do {
             return try db.writeTransaction(body)
-        } catch let error as CASStoreError {
+        } catch let error as SQLStorageError {
             throw TableError(.database, "\(location.description): \(error.message)")
         }
     }

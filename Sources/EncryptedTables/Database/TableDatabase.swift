@@ -1,4 +1,4 @@
-import CASStorage
+import SQLStorage
 
 /// A value bound to or read from a statement (SQLite's storage classes; PostgreSQL values map onto them).
 public typealias DatabaseValue = SQLiteValue

@@ -1,4 +1,4 @@
-import CASStorage
+import SQLStorage
 import Foundation
 
 /// A table in a database users run: `postgres://USER[:PASSWORD]@HOST[:PORT]/DB?table=T[&sslmode=…]`
@@ -75,11 +75,11 @@ public enum DatabaseLocation: Sendable, Hashable {
             guard !path.isEmpty else { throw TableError(.invalidLocation, "sqlite:// URL has no file path") }
             return (.sqlite(path: path), table)
         }
-        do {
+        do throws(SQLStorageError) {
             let url = try PostgresURL(rest.isEmpty ? base : base + "?" + rest.joined(separator: "&"))
             return (.postgres(url), table)
         } catch {
-            throw TableError(.invalidLocation, "\(error)")
+            throw TableError(.invalidLocation, error.message)
         }
     }
 

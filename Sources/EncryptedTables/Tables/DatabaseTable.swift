@@ -1,5 +1,5 @@
 import AlwaysEncrypted
-import CASCore
+import Support
 import Columnar
 import Foundation
 import Query
@@ -103,7 +103,7 @@ public final class DatabaseTable: ExternalTable {
             throw AlwaysEncryptedError(.truncated, "an encrypted column holds a value that is not bytes")
         }
         // Not decrypting: the ciphertext as SQL Server tools show varbinary.
-        guard let cipher else { return .string("0x" + Hex.encode(cell).uppercased()) }
+        guard let cipher else { return .string("0x" + LowercaseHex.encode(cell).uppercased()) }
         return try SQLServerValue(normalized: try cipher.decrypt(cell), as: column.sqlType)
     }
 

@@ -1,31 +1,31 @@
+import Support
+
 /// One error type for everything the Parquet layer rejects. `message` says what and where;
 /// it never contains key bytes or data values.
-public struct ParquetError: Error, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable {
-        case malformed          // structure or bytes that do not follow the format
-        case truncated          // input ends early
-        case unsupported        // valid Parquet we do not handle
-        case checksum           // page CRC mismatch
-        case missingKey         // no key for a column or footer
-        case wrongKey           // key present but authentication fails with it
-        case authentication     // ciphertext or signature tampered
-        case invalidArgument    // caller error (bad option, bad schema)
-        case io                 // file system
-    }
+public typealias ParquetError = CodedError<ParquetErrorCode>
 
-    public var code: Code
-    public var message: String
-    public var cause: (any Error)?
+public struct ParquetErrorCode: ErrorCode {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public static var descriptionShowsCode: Bool { false }
 
-    public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
-        self.code = code
-        self.message = message
-        self.cause = cause
-    }
-
-    public var description: String { message }
+    /// Structure or bytes that do not follow the format
+    public static let malformed = Self("malformed")
+    /// Input ends early
+    public static let truncated = Self("truncated")
+    /// Valid Parquet we do not handle
+    public static let unsupported = Self("unsupported")
+    /// Page CRC mismatch
+    public static let checksum = Self("checksum")
+    /// No key for a column or footer
+    public static let missingKey = Self("missingKey")
+    /// Key present but authentication fails with it
+    public static let wrongKey = Self("wrongKey")
+    /// Ciphertext or signature tampered
+    public static let authentication = Self("authentication")
+    /// Caller error (bad option, bad schema)
+    public static let invalidArgument = Self("invalidArgument")
+    /// File system
+    public static let io = Self("io")
 }
 
-extension ParquetError: Equatable {
-    public static func == (a: ParquetError, b: ParquetError) -> Bool { a.code == b.code }
-}

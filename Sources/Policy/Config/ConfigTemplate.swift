@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// `{{secret:NAME}}` substitution in a service's environment, arguments and files.
@@ -77,20 +78,12 @@ public enum ConfigTemplate {
 }
 
 /// A template problem; names the secret or the byte offset, never a secret value.
-public struct ConfigTemplateError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable {
-        case malformedPlaceholder = "malformed_placeholder"
-        case unknownSecret = "unknown_secret"
-    }
+public typealias ConfigTemplateError = CodedError<ConfigTemplateErrorCode>
 
-    public var code: Code
-    public var message: String
+public struct ConfigTemplateErrorCode: ErrorCode {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
-    public static func == (a: Self, b: Self) -> Bool { a.code == b.code }
+    public static let malformedPlaceholder = Self("malformed_placeholder")
+    public static let unknownSecret = Self("unknown_secret")
 }

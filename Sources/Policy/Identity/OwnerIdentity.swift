@@ -15,7 +15,7 @@ public struct OwnerIdentity: Sendable {
 
     public init(name: String, privateKeyRaw: [UInt8]) throws(IdentityError) {
         guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: privateKeyRaw) else {
-            throw IdentityError("identity \(name): private key must be 32 bytes of Ed25519 seed")
+            throw IdentityError(.malformedKey, "identity \(name): private key must be 32 bytes of Ed25519 seed")
         }
         self.name = name
         self.key = key
@@ -49,19 +49,19 @@ public struct OwnerIdentity: Sendable {
     public func write(to path: String) throws {
         var bytes = [UInt8](fileContents())
         do { try SecretFile.write(&bytes, to: path, existing: .replace) } catch {
-            throw IdentityError("cannot \(error.step) identity file \(path)")
+            throw IdentityError(.identityFile, "cannot \(error.step) identity file \(path)")
         }
     }
 
     public static func read(from path: String) throws -> OwnerIdentity {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw IdentityError("cannot read identity file \(path)")
+            throw IdentityError(.identityFile, "cannot read identity file \(path)")
         }
         guard let form = try? JSONDecoder().decode(FileForm.self, from: data) else {
-            throw IdentityError("identity file \(path) is not a Strongroom identity (JSON with name, private_key)")
+            throw IdentityError(.identityFile, "identity file \(path) is not a Strongroom identity (JSON with name, private_key)")
         }
         guard let raw = Data(base64Encoded: form.private_key) else {
-            throw IdentityError("identity file \(path): private_key is not base64")
+            throw IdentityError(.identityFile, "identity file \(path): private_key is not base64")
         }
         return try OwnerIdentity(name: form.name, privateKeyRaw: [UInt8](raw))
     }

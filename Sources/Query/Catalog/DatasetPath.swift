@@ -1,3 +1,4 @@
+import Support
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,15 +35,14 @@ public enum DatasetPath {
 }
 
 /// Errors of finding and opening table data (files, globs, schemas that do not line up).
-public struct SourceError: Error, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable { case noData, schemaMismatch, io }
-    public var code: Code
-    public var message: String
+public typealias SourceError = CodedError<SourceErrorCode>
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
+public struct SourceErrorCode: ErrorCode {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public static var descriptionShowsCode: Bool { false }
 
-    public var description: String { message }
+    public static let noData = Self("noData")
+    public static let schemaMismatch = Self("schemaMismatch")
+    public static let io = Self("io")
 }

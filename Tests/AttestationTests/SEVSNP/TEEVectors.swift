@@ -56,7 +56,7 @@ func refusal<T>(_ body: () throws -> T) -> AttestationError? {
         return error
     } catch {
         Issue.record("unexpected non-attestation error: \(error)")
-        return AttestationError(.init(rawValue: "unexpected"), "\(error)")
+        return AttestationError(.init("unexpected"), "\(error)")
     }
 }
 

@@ -1,4 +1,4 @@
-import CASCore
+import Support
 import CSQLite
 
 #if canImport(Glibc)
@@ -14,28 +14,28 @@ private func closeDescriptor(_ fd: Int32) {
 
 /// A thin, safe wrapper over one sqlite3 connection: prepared statements (cached), typed
 /// bind/step/column, errors carrying sqlite's message. Not thread-safe by itself:
-/// SQLiteCASStore keeps it inside a Mutex, so only one task uses it at a time. Public for the
-/// Always Encrypted table sources and sinks (EncryptedTables), which open users' databases.
+/// the CAS store keeps it inside a Mutex, so only one task uses it at a time; the Always
+/// Encrypted table sources and sinks (EncryptedTables) open users' databases with it.
 public final class SQLiteDatabase {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
 
     /// Opens (creating if needed, mode 0600) the database file, in WAL mode with a busy timeout.
     /// With `create: false` the file must exist and is opened as it is (mode and journal untouched).
-    public init(path: String, create: Bool = true, busyTimeoutMilliseconds: Int32 = 5_000) throws(CASStoreError) {
+    public init(path: String, create: Bool = true, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLStorageError) {
         if create {
             // Create the file ourselves so it is never world-readable, even for an instant;
             // SQLite gives the -wal and -shm files the same mode as the database file.
             let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
             guard fd >= 0 else {
-                throw CASStoreError(.invalidLocation, "cannot create database file \(path): \(String(cString: strerror(errno)))")
+                throw SQLStorageError(.invalidLocation, "cannot create database file \(path): \(String(cString: strerror(errno)))")
             }
             closeDescriptor(fd)
             guard chmod(path, 0o600) == 0 else {
-                throw CASStoreError(.invalidLocation, "cannot set mode 0600 on \(path): \(String(cString: strerror(errno)))")
+                throw SQLStorageError(.invalidLocation, "cannot set mode 0600 on \(path): \(String(cString: strerror(errno)))")
             }
         } else if access(path, F_OK) != 0 {
-            throw CASStoreError(.invalidLocation, "SQLite database \(path) does not exist")
+            throw SQLStorageError(.invalidLocation, "SQLite database \(path) does not exist")
         }
 
         var db: OpaquePointer?
@@ -44,7 +44,7 @@ public final class SQLiteDatabase {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(db)
-            throw CASStoreError(.backend, "sqlite open \(path): \(message)")
+            throw SQLStorageError(.backend, "sqlite open \(path): \(message)")
         }
         handle = db
         sqlite3_extended_result_codes(db, 1)
@@ -69,13 +69,13 @@ public final class SQLiteDatabase {
         handle = nil
     }
 
-    private func requireHandle() throws(CASStoreError) -> OpaquePointer {
-        guard let handle else { throw CASStoreError(.closed, "the SQLite store is closed") }
+    private func requireHandle() throws(SQLStorageError) -> OpaquePointer {
+        guard let handle else { throw SQLStorageError(.closed, "the SQLite connection is closed") }
         return handle
     }
 
     /// Runs SQL text with no parameters and no results (DDL, pragmas, BEGIN/COMMIT).
-    public func execute(_ sql: String) throws(CASStoreError) {
+    public func execute(_ sql: String) throws(SQLStorageError) {
         let db = try requireHandle()
         var errorText: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(db, sql, nil, nil, &errorText)
@@ -88,7 +88,7 @@ public final class SQLiteDatabase {
 
     /// Runs one statement with bound parameters and returns all its rows.
     @discardableResult
-    public func query(_ sql: String, _ bindings: [SQLiteValue] = []) throws(CASStoreError) -> [SQLiteRow] {
+    public func query(_ sql: String, _ bindings: [SQLiteValue] = []) throws(SQLStorageError) -> [SQLiteRow] {
         let db = try requireHandle()
         let statement = try prepared(sql, db)
         defer {
@@ -114,7 +114,7 @@ public final class SQLiteDatabase {
     }
 
     /// Number of rows changed by the last INSERT/UPDATE/DELETE.
-    var changes: Int {
+    public var changes: Int {
         handle.map { Int(sqlite3_changes($0)) } ?? 0
     }
 
@@ -134,7 +134,7 @@ public final class SQLiteDatabase {
 
     // MARK: - statements
 
-    private func prepared(_ sql: String, _ db: OpaquePointer) throws(CASStoreError) -> OpaquePointer {
+    private func prepared(_ sql: String, _ db: OpaquePointer) throws(SQLStorageError) -> OpaquePointer {
         if let cached = statements[sql] { return cached }
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
@@ -202,17 +202,17 @@ public final class SQLiteDatabase {
         return SQLiteRow(values: values)
     }
 
-    /// Maps an sqlite result code to a store error; constraint violations are conflicts.
+    /// Maps an sqlite result code to an error; constraint violations are conflicts.
     /// sqlite's messages name tables and columns, never bound values.
-    private static func error(_ rc: Int32, _ message: String, context sql: String) -> CASStoreError {
+    private static func error(_ rc: Int32, _ message: String, context sql: String) -> SQLStorageError {
         let primary = rc & 0xff
         let statement = sql.split(separator: " ", maxSplits: 3).prefix(3).joined(separator: " ")
         if primary == SQLITE_CONSTRAINT {
-            return CASStoreError(.conflict, "sqlite: \(message)")
+            return SQLStorageError(.conflict, "sqlite: \(message)")
         }
         if primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT {
-            return CASStoreError(.corrupt, "sqlite (\(statement) …): \(message)")
+            return SQLStorageError(.corrupt, "sqlite (\(statement) …): \(message)")
         }
-        return CASStoreError(.backend, "sqlite (\(statement) …): \(message)")
+        return SQLStorageError(.backend, "sqlite (\(statement) …): \(message)")
     }
 }

@@ -1,6 +1,9 @@
-import CASCore
 import Foundation
+import Logging
+import NIOPosix
+import NIOSSL
 import PostgresNIO
+import Support
 
 /// A `postgres://user[:password]@host[:port]/database[?sslmode=…]` URL, as libpq spells it.
 /// `sslmode`: disable, prefer (the default, as in libpq), require or verify-full; anything but
@@ -19,9 +22,9 @@ public struct PostgresURL: Sendable, Hashable {
     public var database: String?
     public var tlsMode: TLSMode
 
-    public init(_ text: String) throws {
-        func invalid(_ reason: String) -> CASStoreError {
-            CASStoreError(.invalidLocation, "invalid PostgreSQL URL: \(reason)")
+    public init(_ text: String) throws(SQLStorageError) {
+        func invalid(_ reason: String) -> SQLStorageError {
+            SQLStorageError(.invalidLocation, "invalid PostgreSQL URL: \(reason)")
         }
         guard let components = URLComponents(string: text) else { throw invalid("not a URL") }
         guard let scheme = components.scheme?.lowercased(), scheme == "postgres" || scheme == "postgresql" else {
@@ -57,15 +60,54 @@ public struct PostgresURL: Sendable, Hashable {
         self.tlsMode = tlsMode
     }
 
-    /// The client configuration for postgres-nio.
-    var clientConfiguration: PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS
+    /// The TLS settings `tlsMode` asks for; nil when TLS is off. Anything but `disable` verifies
+    /// the server certificate against the system roots and the host name.
+    private var tls: (configuration: TLSConfiguration, required: Bool)? {
         switch tlsMode {
-        case .disable: tls = .disable
-        case .prefer: tls = .prefer(.makeClientConfiguration())
-        case .require, .verifyFull: tls = .require(.makeClientConfiguration())
+        case .disable: nil
+        case .prefer: (.makeClientConfiguration(), false)
+        case .require, .verifyFull: (.makeClientConfiguration(), true)
         }
+    }
+
+    /// The configuration of a pooled postgres-nio client (the CAS store).
+    public var clientConfiguration: PostgresClient.Configuration {
+        let mode: PostgresClient.Configuration.TLS =
+            switch tls {
+            case nil: .disable
+            case let (configuration, required)?: required ? .require(configuration) : .prefer(configuration)
+            }
         return PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: tls)
+            host: host, port: port, username: username, password: password, database: database, tls: mode)
+    }
+
+    /// The configuration of one connection (a user's database read or written by Always
+    /// Encrypted tables).
+    public func connectionConfiguration() throws(SQLStorageError) -> PostgresConnection.Configuration {
+        let mode: PostgresConnection.Configuration.TLS
+        do {
+            mode =
+                switch tls {
+                case nil: .disable
+                case let (configuration, required)?:
+                    required ? .require(try NIOSSLContext(configuration: configuration))
+                        : .prefer(try NIOSSLContext(configuration: configuration))
+                }
+        } catch {
+            throw SQLStorageError(.invalidLocation, "TLS for \(host):\(port) cannot be set up", cause: error)
+        }
+        return PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: mode)
+    }
+
+    /// Opens one connection.
+    public func connect(logger: Logger, id: Int = 1) async throws(SQLStorageError) -> PostgresConnection {
+        let configuration = try connectionConfiguration()
+        do {
+            return try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: id, logger: logger)
+        } catch {
+            throw SQLStorageError(error, "connect to \(host):\(port)")
+        }
     }
 }

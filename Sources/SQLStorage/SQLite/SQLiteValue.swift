@@ -1,4 +1,4 @@
-import CASCore
+import Support
 
 /// A value bound to or read from an SQLite statement.
 public enum SQLiteValue: Sendable, Hashable {
@@ -13,39 +13,39 @@ public enum SQLiteValue: Sendable, Hashable {
 public struct SQLiteRow: Sendable {
     public var values: [SQLiteValue]
 
-    private func value(_ index: Int, _ column: String) throws(CASStoreError) -> SQLiteValue {
+    private func value(_ index: Int, _ column: String) throws(SQLStorageError) -> SQLiteValue {
         guard values.indices.contains(index) else {
-            throw CASStoreError(.corrupt, "\(column): missing from the result row")
+            throw SQLStorageError(.corrupt, "\(column): missing from the result row")
         }
         return values[index]
     }
 
-    func int64(_ index: Int, _ column: String) throws(CASStoreError) -> Int64 {
+    public func int64(_ index: Int, _ column: String) throws(SQLStorageError) -> Int64 {
         guard case .integer(let v) = try value(index, column) else {
-            throw CASStoreError(.corrupt, "\(column): expected an integer")
+            throw SQLStorageError(.corrupt, "\(column): expected an integer")
         }
         return v
     }
 
-    func text(_ index: Int, _ column: String) throws(CASStoreError) -> String {
+    public func text(_ index: Int, _ column: String) throws(SQLStorageError) -> String {
         guard case .text(let v) = try value(index, column) else {
-            throw CASStoreError(.corrupt, "\(column): expected text")
+            throw SQLStorageError(.corrupt, "\(column): expected text")
         }
         return v
     }
 
-    func optionalText(_ index: Int, _ column: String) throws(CASStoreError) -> String? {
+    public func optionalText(_ index: Int, _ column: String) throws(SQLStorageError) -> String? {
         switch try value(index, column) {
         case .null: return nil
         case .text(let v): return v
-        default: throw CASStoreError(.corrupt, "\(column): expected text or NULL")
+        default: throw SQLStorageError(.corrupt, "\(column): expected text or NULL")
         }
     }
 
-    func blob(_ index: Int, _ column: String) throws(CASStoreError) -> [UInt8] {
+    public func blob(_ index: Int, _ column: String) throws(SQLStorageError) -> [UInt8] {
         switch try value(index, column) {
         case .blob(let v): return v
-        default: throw CASStoreError(.corrupt, "\(column): expected a blob")
+        default: throw SQLStorageError(.corrupt, "\(column): expected a blob")
         }
     }
 }
