@@ -12,6 +12,9 @@ struct CASRouter {
         let router = Router(context: BasicRequestContext.self)
         // Before the routes: Hummingbird applies middleware to routes added after it, and to the 404 responder.
         router.add(middleware: ProblemAndTelemetryMiddleware<BasicRequestContext>(metrics: metrics))
+        // Hummingbird's own request metrics, through swift-metrics (a no-op until a server
+        // process bootstraps it: `CASMetrics.bootstrapMetricsSystem`).
+        router.add(middleware: MetricsMiddleware<BasicRequestContext>())
         let handlers = self.handlers
         let reading = self.reading
 
@@ -95,9 +98,9 @@ struct CASRouter {
                 APIResponse.text("sealed\n", contentType: "text/plain; charset=utf-8", status: .serviceUnavailable)
             }
         }
-        let registry = metrics.registry
+        let metrics = self.metrics
         router.get("/metrics") { _, _ in
-            APIResponse.text(registry.exposition(), contentType: MetricsRegistry.contentType)
+            APIResponse.text(metrics.exposition(), contentType: CASMetrics.contentType)
         }
         return router
     }

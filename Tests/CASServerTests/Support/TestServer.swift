@@ -30,6 +30,7 @@ struct TestServer {
 
     static func with<T: Sendable>(
         tls: Bool = true, maxRequestBodyBytes: Int = CASServerConfiguration.defaultMaxRequestBodyBytes,
+        metrics: CASMetrics = CASMetrics(),
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let dataDir = temporaryDirectory()
@@ -37,7 +38,6 @@ struct TestServer {
         let transport: CASServerConfiguration.Transport =
             tls ? .tls(try CASTLSMaterial.loadOrCreate(dataDir: dataDir, hosts: ["127.0.0.1"])) : .insecureHTTP
         let handlers = InMemoryCAS(owner: OwnerIdentity(name: "alice"), admin: OwnerIdentity(name: "admin"))
-        let metrics = CASMetrics()
         let logs = LogCapture()
         let application = CASApplication(
             configuration: .init(

@@ -146,7 +146,11 @@ struct CasServeCommand: AsyncParsableCommand {
         }
         let portFile = self.portFile
         let scheme = insecureHTTP ? "http" : "https"
-        let application = try CASApplication(configuration: configuration, handlers: CASServiceHandlers(gate: gate), logger: logger)
+        let metrics = CASMetrics()
+        metrics.bootstrapMetricsSystem()
+        let application = try CASApplication(
+            configuration: configuration, handlers: CASServiceHandlers(gate: gate), metrics: metrics, logger: logger
+        )
             .makeApplication { boundPort in
                 StandardError.write("CAS listening on \(scheme)://\(host):\(boundPort)\n")
                 if let portFile { try? Data("\(boundPort)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic) }
