@@ -203,6 +203,13 @@ let package = Package(
             ],
             swiftSettings: strictSwift6),
         .executableTarget(name: "strongroom", dependencies: ["StrongroomCLI"], swiftSettings: strictSwift6),
+        // Every parser of untrusted bytes as a fuzz target; scripts/fuzz.sh builds strongroom-fuzz
+        // under libFuzzer, an ordinary build replays inputs.
+        .target(
+            name: "FuzzTargets", dependencies: ["Attestation", "Parquet", "SQLParser", "Policy"],
+            swiftSettings: strictSwift6),
+        .executableTarget(name: "strongroom-fuzz", dependencies: ["FuzzTargets"], swiftSettings: strictSwift6),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"], swiftSettings: strictSwift6),
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: strictSwift6),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"], swiftSettings: strictSwift6),
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"], swiftSettings: strictSwift6),

@@ -25,11 +25,11 @@ LAYERS = [
     ["Query"],
     ["AlwaysEncrypted", "Attestation", "Kubernetes"],
     ["Policy", "Agent"],
-    ["CASCore"],
+    ["CASCore", "FuzzTargets"],
     ["CASStorage", "CASClient"],
     ["EncryptedTables", "CASServer", "Runtime"],
     ["StrongroomCLI"],
-    ["strongroom"],
+    ["strongroom", "strongroom-fuzz"],
 ]
 ENGINE = {"Columnar", "SQLParser", "StrongroomCrypto", "ParquetCodecs", "QueryKernels", "Parquet", "Query"}
 SERVICE = {"Attestation", "Policy", "CASCore", "CASStorage", "CASServer", "CASClient", "Agent", "Runtime", "Kubernetes"}

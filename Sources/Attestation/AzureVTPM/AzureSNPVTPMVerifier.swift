@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// Azure confidential VMs on SEV-SNP (`az-snp-vtpm`): the HCL report's SNP report verifies with
 /// SNPVerifier (VCEK from the evidence or from collateral "vcek", chain to the bundled ARK), its

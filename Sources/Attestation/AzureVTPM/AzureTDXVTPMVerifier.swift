@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// Azure confidential VMs on TDX (`az-tdx-vtpm`): the TD quote verifies through the TDX
 /// (DCAP) verifier the caller supplies; the HCL report's TDREPORT must carry the quote's report

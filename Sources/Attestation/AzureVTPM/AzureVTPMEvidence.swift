@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// Azure CVM evidence as the Trustee attester writes it (`Evidence.report` = this JSON):
 /// v0 `{"quote": {signature, message, pcrs}, "report": [bytes], "vcek": PEM}` (SNP) or

@@ -1,8 +1,6 @@
 import Foundation
 import _CryptoExtras
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// The runtime-claims JSON of an HCL report: `keys` (JWKs, among them the vTPM attestation key
 /// "HCLAkPub"), `vm-configuration` and `user-data`. Trusted only after

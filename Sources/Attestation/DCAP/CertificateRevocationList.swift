@@ -1,9 +1,7 @@
 import Foundation
 import SwiftASN1
 import X509
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// An X.509 v2 CRL (RFC 5280 §5) as Intel PCS publishes them: the Root CA CRL (revokes
 /// intermediate CAs) and the PCK Processor/Platform CA CRLs (revoke PCK certificates).

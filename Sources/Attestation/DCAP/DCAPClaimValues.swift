@@ -1,6 +1,4 @@
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 /// Claim values every DCAP quote gives, whatever its body: the platform and its TCB outcome.
 enum DCAPClaimValues {
     static func platform(_ verified: VerifiedDCAPQuote) -> [String: String] {

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// The Intel PCS collateral a DCAP quote is verified against, supplied by the caller (CAS may
 /// have no network). Read from `Evidence.collateral` or from dcap-qvl's collateral JSON.

@@ -1,9 +1,7 @@
 import Crypto
 import Foundation
 import X509
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// What a verified DCAP quote proves: the body, the platform it ran on and the combined TCB.
 public struct VerifiedDCAPQuote: Sendable {

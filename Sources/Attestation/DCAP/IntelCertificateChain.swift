@@ -1,9 +1,7 @@
 import Foundation
 import SwiftASN1
 import X509
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// A certificate chain up to the Intel SGX Root CA: the PCK chain inside a quote (PCK ←
 /// Processor/Platform CA ← Root) and the issuer chains of TCB info, QE identity and the PCK CRL

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// Intel PCS enclave identity v2 for the Quoting Enclave ("QE" for SGX, "TD_QE" for TDX):
 /// what a genuine QE report looks like and the TCB status of each QE ISVSVN.

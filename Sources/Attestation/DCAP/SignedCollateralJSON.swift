@@ -1,6 +1,4 @@
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 /// A PCS JSON document and Intel's ECDSA-P256 signature over its exact bytes (tcbInfo,
 /// enclaveIdentity). The signature covers the bytes as served, so they are kept verbatim and
 /// never re-serialised.
@@ -48,8 +46,8 @@ public struct SignedCollateralJSON: Sendable, Equatable {
 
 /// Finds the byte ranges of a JSON object's top-level member values without decoding them,
 /// so signed sub-documents keep their exact bytes.
-enum JSONMemberSpans {
-    static func topLevel(_ bytes: [UInt8], name: String) throws(AttestationError) -> [String: Range<Int>] {
+package enum JSONMemberSpans {
+    package static func topLevel(_ bytes: [UInt8], name: String) throws(AttestationError) -> [String: Range<Int>] {
         var scanner = Scanner(bytes: bytes, name: name)
         scanner.skipSpace()
         try scanner.expect(UInt8(ascii: "{"))

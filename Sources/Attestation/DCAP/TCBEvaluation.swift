@@ -1,6 +1,4 @@
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 /// Finds the TCB status of a platform, its TDX module and its QE from the signed collateral,
 /// following Intel's QVL (and dcap-qvl, which the vectors' expected verdicts come from).
 public enum TCBEvaluation {

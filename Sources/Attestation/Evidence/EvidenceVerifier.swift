@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// One verifier per TEE kind behind one protocol (like Trustee's deps/verifier).
 /// A verifier checks signatures, certificate chains and TCB; it does not check the

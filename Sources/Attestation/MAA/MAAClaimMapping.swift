@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// Maps MAA's x-ms-* claims (learn.microsoft.com "Claim sets" for SGX, SEV-SNP and TDX CVMs)
 /// into AttestationClaims: what Strongroom policies pin gets its policy name.

@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value decoded with JSONDecoder, which keeps booleans and numbers apart (the mapping
 /// must tell `true` from `1`; JSONSerialization's NSNumber does not on every platform).
-enum MAAJSONValue: Decodable, Sendable {
+package enum MAAJSONValue: Decodable, Sendable {
     case null
     case bool(Bool)
     case number(Double, text: String)
@@ -10,7 +10,7 @@ enum MAAJSONValue: Decodable, Sendable {
     case array([MAAJSONValue])
     case object([String: MAAJSONValue])
 
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() {
             self = .null

@@ -1,9 +1,7 @@
 import Foundation
 import X509
 import _CryptoExtras
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// The JSON Web Key Set an MAA instance publishes at `<issuer>/certs`, configured by the
 /// operator (it is the trust anchor: CAS never fetches `jku` from a token). Each key has a

@@ -1,9 +1,7 @@
 import Crypto
 import Foundation
 import _CryptoExtras
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// A compact JWS as MAA issues it: base64url(header).base64url(payload).base64url(signature).
 public struct MAAToken: Sendable {
@@ -40,7 +38,7 @@ public struct MAAToken: Sendable {
         kid = h["kid"] as? String
     }
 
-    func claims() throws(AttestationError) -> [String: MAAJSONValue] {
+    package func claims() throws(AttestationError) -> [String: MAAJSONValue] {
         guard let claims = MAAJSONValue.parseObject(payload) else {
             throw AttestationError(.malformedEvidence, "MAA token payload is not a JSON object")
         }

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// Verifies raw SEV-SNP evidence (`Evidence.report` = the 1184-byte ATTESTATION_REPORT, e.g.
 /// configfs-tsm's outblob) with collateral supplied by the caller, since CAS may have no network:

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// Verifies Intel SGX DCAP quotes (v3, and v4/v5 with an SGX body) against caller-supplied
 /// PCS collateral. Claims: measurement = MRENCLAVE; values carry MRSIGNER, product id, SVN,

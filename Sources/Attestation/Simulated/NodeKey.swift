@@ -4,9 +4,7 @@ import StrongroomCrypto
 
 #if canImport(Glibc)
 import Glibc
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 #endif
 
 /// The node agent's Ed25519 signing key: it signs every `SimulatedReport` the agent issues.

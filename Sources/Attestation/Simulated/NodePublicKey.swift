@@ -1,8 +1,6 @@
 import Crypto
 import Foundation
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// A node agent's Ed25519 public key, written `ed25519:<base64 of 32 bytes>` (the same text
 /// form as owner keys). Its id is the full hex SHA-256 of the raw key: the value a

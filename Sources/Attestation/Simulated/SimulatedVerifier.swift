@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// Verifies `SimulatedReport`s: the node key must be one CAS trusts, the Ed25519 signature
 /// must hold, and the report must be fresh. Simulated evidence proves only that a trusted

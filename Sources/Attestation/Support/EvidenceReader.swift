@@ -1,6 +1,4 @@
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// The one byte reader (Support's) for every evidence parser: a short read is `.malformedEvidence`
 /// naming the structure, the field and the offset.

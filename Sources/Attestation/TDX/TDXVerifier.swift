@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Support)  // the fuzz scripts compile these files with Support's sources into one module
 import Support
-#endif
 
 /// Verifies Intel TDX quotes (v4, v5 with TD 1.0 or 1.5 bodies) against caller-supplied PCS
 /// collateral. Claims: measurement = MRTD; values carry the RTMRs, owner/config ids, SEAM
