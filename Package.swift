@@ -203,6 +203,17 @@ let package = Package(
             ],
             swiftSettings: strictSwift6),
         .executableTarget(name: "strongroom", dependencies: ["StrongroomCLI"], swiftSettings: strictSwift6),
+        // The benchmarks, outside the production binary (bench/*.py drive them beside peers).
+        .executableTarget(
+            name: "strongroom-bench",
+            dependencies: [
+                "StrongroomCLI", "Parquet", "Query", "Attestation", "CASClient", "CASCore", "CASServer", "CASStorage",
+                "Policy", "StrongroomCrypto", "Support",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6),
         // Every parser of untrusted bytes as a fuzz target; scripts/fuzz.sh builds strongroom-fuzz
         // under libFuzzer, an ordinary build replays inputs.
         .target(

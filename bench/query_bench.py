@@ -12,7 +12,7 @@ Per query, the median of --runs runs after one warm-up:
                   (DuckDB reads the footers at every query), `con.execute(Q).fetchall()`; peak
                   RSS of this Python process while the query runs (VmHWM after resetting it
                   through /proc/self/clear_refs), else n/a
-  ours in-process `strongroom bench taxi --threads N [--keys KEYS] --table trips=DIR
+  ours in-process `strongroom-bench taxi --threads N [--keys KEYS] --table trips=DIR
                    --table zones=ZONES --query ID=Q --runs R`: the like-for-like number. One
                    process times each run from nothing but process start: KEYS.json parsed,
                    every footer read and decrypted, keys unwrapped, plan, execution, rows
@@ -107,8 +107,8 @@ def ours_command(strongroom, sql, trips, zones, threads, keys=None, memory_limit
 
 
 def run_in_process(strongroom, qid, sql, trips, zones, threads, runs, keys=None, memory_limit=None):
-    """`strongroom bench taxi` for one query: {"seconds": median, "runs": [...], "peak_bytes": None}."""
-    cmd = [strongroom, "bench", "taxi", "--threads", str(threads), "--runs", str(runs), "--table", f"trips={trips}",
+    """`strongroom-bench taxi` for one query: {"seconds": median, "runs": [...], "peak_bytes": None}."""
+    cmd = [scan_bench.bench_binary(strongroom), "taxi", "--threads", str(threads), "--runs", str(runs), "--table", f"trips={trips}",
            "--table", f"zones={zones}", "--query", f"{qid}={sql}", "--format", "json"]
     if keys:
         cmd += ["--keys", keys]
@@ -117,7 +117,7 @@ def run_in_process(strongroom, qid, sql, trips, zones, threads, runs, keys=None,
     progress(f"{qid} ours in-process{' encrypted' if keys else ' plaintext'}")
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
-        sys.exit(f"query_bench: strongroom bench taxi failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}\n"
+        sys.exit(f"query_bench: strongroom-bench taxi failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}\n"
                  f"command: {' '.join(cmd)}")
     q = json.loads(proc.stdout)["queries"][qid]
     return {"seconds": q["seconds"], "runs": q["runs"], "peak_bytes": None}
@@ -246,7 +246,7 @@ def markdown(result):
     lines = [
         f"{result['rows']:,} taxi rows ({result['files']} files, {result['rg_rows']:,}-row row groups, snappy), "
         f"{result['threads']} threads, median of {result['runs']} runs after a warm-up; DuckDB {duckdb.__version__} "
-        "in-process on the plaintext files. *In-process* (like-for-like with DuckDB): `strongroom bench taxi` "
+        "in-process on the plaintext files. *In-process* (like-for-like with DuckDB): `strongroom-bench taxi` "
         "times each run inside one process from parsing the keys file and reading (decrypting) every footer "
         "to the rendered rows. *Process*: wall time of a whole `strongroom query` process (process start and "
         "dynamic loading too). Ours peak MB is the `strongroom query` child's max RSS (encrypted run); DuckDB "

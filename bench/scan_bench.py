@@ -5,7 +5,7 @@ Generates a taxi-like dataset with shared/bench/taxi_gen.py into bench-data/ (re
 present), makes a PME-encrypted copy (strongroom `parquet encrypt --key-material`, or pyarrow
 with the same InMemoryKMS-style key material), then times, as the median of --runs runs after
 one warm-up:
-  ours     `strongroom bench scan FILES --threads N [--keys K] --format json` (its own timing)
+  ours     `strongroom-bench scan FILES --threads N [--keys K] --format json` (its own timing)
   pyarrow  pq.read_table(FILES, use_threads=True) with pa.set_cpu_count(N) and
            pa.set_io_thread_count(N) [and decryption properties]
 and prints a markdown table (or JSON with --format json). Progress goes to stderr on a terminal.
@@ -60,6 +60,15 @@ def find_strongroom(explicit):
     if not path.exists():
         sys.exit(f"scan_bench: {path} missing: run `swift build -c release --product strongroom` "
                  "or pass --strongroom / STRONGROOM_BIN")
+    return str(path)
+
+
+def bench_binary(strongroom):
+    """`strongroom-bench` (the benchmarks, kept out of the production binary) beside `strongroom`."""
+    path = Path(os.environ.get("STRONGROOM_BENCH_BIN") or Path(strongroom).with_name("strongroom-bench"))
+    if not path.exists():
+        sys.exit(f"scan_bench: {path} missing: run `swift build -c release --product strongroom-bench` "
+                 "or set STRONGROOM_BENCH_BIN")
     return str(path)
 
 
@@ -123,7 +132,7 @@ def timed(label, runs, fn):
 
 
 def ours(strongroom, files, threads, keys_file=None):
-    cmd = [strongroom, "bench", "scan", *files, "--threads", str(threads), "--format", "json"]
+    cmd = [bench_binary(strongroom), "scan", *files, "--threads", str(threads), "--format", "json"]
     if keys_file:
         cmd += ["--keys", keys_file]
     p = subprocess.run(cmd, capture_output=True, text=True)

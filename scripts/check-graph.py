@@ -29,7 +29,7 @@ LAYERS = [
     ["CASStorage", "CASClient"],
     ["EncryptedTables", "CASServer", "Runtime"],
     ["StrongroomCLI"],
-    ["strongroom", "strongroom-fuzz"],
+    ["strongroom", "strongroom-fuzz", "strongroom-bench"],
 ]
 ENGINE = {"Columnar", "SQLParser", "StrongroomCrypto", "ParquetCodecs", "QueryKernels", "Parquet", "Query"}
 SERVICE = {"Attestation", "Policy", "CASCore", "CASStorage", "CASServer", "CASClient", "Agent", "Runtime", "Kubernetes"}

@@ -51,8 +51,9 @@ bash scripts/fuzz.sh 5 > "$WORK/fuzz.log" 2>&1 || fuzz_rc=$?
 grep -E "^== |^Done [0-9]+ runs|ERROR: libFuzzer|==ERROR|crashing input|^fuzzing" "$WORK/fuzz.log" || true
 if [ "$fuzz_rc" -ne 0 ]; then echo "fuzzing FAILED (exit $fuzz_rc); see $WORK/fuzz.log" >&2; fi
 
-step "swift build -c release --product strongroom"
+step "swift build -c release --product strongroom (and strongroom-bench)"
 swift build -c release --product strongroom
+swift build -c release --product strongroom-bench
 STRONGROOM_BIN="$(swift build -c release --show-bin-path)/strongroom"
 export STRONGROOM_BIN
 

@@ -4,8 +4,8 @@ import Parquet
 /// Development key source for the CLI: KEYS.json holds explicit keys and master keys; key
 /// material (PKMT1) in files is unwrapped locally like parquet-java's InMemoryKMS. External
 /// key material is read from the `_KEY_MATERIAL_FOR_<file>.json` beside the Parquet file.
-enum KeysFileLoader {
-    static func load(path: String) throws -> KeysFile {
+package enum KeysFileLoader {
+    package static func load(path: String) throws -> KeysFile {
         try KeysFile(contentsOf: path)
     }
 

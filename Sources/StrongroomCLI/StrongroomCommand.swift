@@ -5,7 +5,7 @@ public struct StrongroomCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "strongroom",
         abstract: "Confidential analytics over encrypted Parquet.",
-        subcommands: [ParquetCommand.self, QueryCommand.self, BenchCommand.self, IdentityCommand.self, PolicyCommand.self,
+        subcommands: [ParquetCommand.self, QueryCommand.self, IdentityCommand.self, PolicyCommand.self,
                       AgentCommand.self, CasCommand.self, RunCommand.self, DataCommand.self, AuditCommand.self, DemoCommand.self, SQLCommand.self,
                       K8sCommand.self, SparkCommand.self, CodeCommand.self])
 
@@ -15,18 +15,23 @@ public struct StrongroomCommand: ParsableCommand {
 /// Runs the CLI with the exit-code contract: 0 success, 2 usage error, 1 any other failure
 /// (with one line on stderr).
 public enum StrongroomMain {
-    public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
+    /// `root` is `strongroom`'s command tree, or another tool's (`strongroom-bench`) that keeps
+    /// the same contract.
+    public static func run(
+        _ root: any ParsableCommand.Type = StrongroomCommand.self,
+        _ arguments: [String] = Array(CommandLine.arguments.dropFirst())
+    ) async -> Never {
         MemoryTuning.keepFreedMemory()
         var command: any ParsableCommand
         do {
-            command = try StrongroomCommand.parseAsRoot(arguments)
+            command = try root.parseAsRoot(arguments)
         } catch {
-            let code = StrongroomCommand.exitCode(for: error)
+            let code = root.exitCode(for: error)
             if code == .success {
-                print(StrongroomCommand.fullMessage(for: error))
+                print(root.fullMessage(for: error))
                 exit(0)
             }
-            FileHandle.standardError.write(Data((StrongroomCommand.fullMessage(for: error) + "\n").utf8))
+            FileHandle.standardError.write(Data((root.fullMessage(for: error) + "\n").utf8))
             exit(2)
         }
         do {
@@ -38,13 +43,13 @@ public enum StrongroomMain {
             exit(0)
         } catch {
             // ArgumentParser reports help and usage problems as errors too.
-            let code = StrongroomCommand.exitCode(for: error)
+            let code = root.exitCode(for: error)
             if code == .success {
-                print(StrongroomCommand.fullMessage(for: error))
+                print(root.fullMessage(for: error))
                 exit(0)
             }
             if code == .validationFailure {
-                StandardError.write(StrongroomCommand.fullMessage(for: error) + "\n")
+                StandardError.write(root.fullMessage(for: error) + "\n")
                 exit(2)
             }
             if let exitCode = error as? ExitCode { exit(exitCode.rawValue) }
@@ -61,9 +66,9 @@ enum ErrorText {
 }
 
 /// Errors of the CLI layer (bad option values found after parsing, output failures).
-struct CLIError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+package struct CLIError: Error, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }
 
 #if canImport(Glibc)

@@ -109,6 +109,14 @@ def strongroom():
 
 
 @pytest.fixture(scope="session")
+def strongroom_bench(strongroom):
+    """`strongroom-bench`, built beside `strongroom` (scripts/test.sh), or STRONGROOM_BENCH_BIN."""
+    binary = os.environ.get("STRONGROOM_BENCH_BIN") or str(Path(strongroom.binary).with_name("strongroom-bench"))
+    assert os.access(binary, os.X_OK), f"{binary} is not an executable file (swift build -c release --product strongroom-bench)"
+    return Strongroom(binary)
+
+
+@pytest.fixture(scope="session")
 def master_keys_file(tmp_path_factory):
     """KEYS.json with the development master keys kf, k1, k2."""
     return pme_kms.write_keys_file(tmp_path_factory.mktemp("keys") / "keys.json")

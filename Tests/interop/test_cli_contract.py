@@ -39,11 +39,23 @@ def assert_usage_error(result):
     ["parquet", "write-sample", "{out}", "--codec", "zip"],
     ["parquet", "frobnicate"],
     ["no-such-command"],
-    ["bench", "scan", "{file}", "--threads", "two"],
+    ["bench", "scan", "{file}"],
 ], ids=lambda a: " ".join(a))
 def test_usage_errors_exit_2(strongroom, plain_file, tmp_path, master_keys_file, args):
     args = [a.format(file=plain_file, out=tmp_path / "out.parquet", keys=master_keys_file) for a in args]
     assert_usage_error(strongroom.run(*args))
+
+
+@pytest.mark.parametrize("args", [
+    ["scan", "{file}", "--threads", "two"],
+    ["scan"],
+    ["taxi", "--runs", "many"],
+    ["cas", "--seconds", "soon"],
+    ["frobnicate"],
+], ids=lambda a: " ".join(a))
+def test_bench_usage_errors_exit_2(strongroom_bench, plain_file, args):
+    """strongroom-bench keeps the CLI's exit-code contract (2 for usage errors)."""
+    assert_usage_error(strongroom_bench.run(*[a.format(file=plain_file) for a in args]))
 
 
 def test_help_exits_0(strongroom):

@@ -179,14 +179,14 @@ def test_encrypt_preserves_pyarrow_written_files(strongroom, tmp_path, master_ke
     assert pq.ParquetFile(enc, decryption_properties=pme_kms.decryption_properties()).metadata.num_row_groups == 3
 
 
-def test_bench_scan_json(strongroom, sample, tmp_path, master_keys_file):
+def test_bench_scan_json(strongroom, strongroom_bench, sample, tmp_path, master_keys_file):
     _, path, table = sample
-    r = strongroom.ok("bench", "scan", path, path, "--threads", "2", "--format", "json")
+    r = strongroom_bench.ok("scan", path, path, "--threads", "2", "--format", "json")
     doc = json.loads(r.stdout)
     assert doc["rows"] == 2 * table.num_rows
     assert doc["seconds"] >= 0 and doc["bytes"] > 0
     enc = encrypt(strongroom, path, tmp_path / "enc.parquet.encrypted", master_keys_file, [])
-    r = strongroom.ok("bench", "scan", enc, "--threads", "2", "--keys", master_keys_file, "--format", "json")
+    r = strongroom_bench.ok("scan", enc, "--threads", "2", "--keys", master_keys_file, "--format", "json")
     assert json.loads(r.stdout)["rows"] == table.num_rows
 
 

@@ -62,7 +62,7 @@ struct CatCommand: ParsableCommand {
 }
 
 extension KeyOptions {
-    func readOptions(for file: String) throws -> ParquetReadOptions {
+    package func readOptions(for file: String) throws -> ParquetReadOptions {
         let provider = try keys.map { try KeysFileLoader.provider(keys: KeysFileLoader.load(path: $0), forParquetFile: file) }
         return ParquetReadOptions(keys: provider, aadPrefix: aadPrefix.map { Array($0.utf8) },
                                   verifyPageChecksums: !noVerifyChecksums)

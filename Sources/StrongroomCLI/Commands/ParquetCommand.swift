@@ -9,7 +9,9 @@ struct ParquetCommand: ParsableCommand {
 }
 
 /// Options every reading command shares.
-struct KeyOptions: ParsableArguments {
+package struct KeyOptions: ParsableArguments {
+    package init() {}
+
     @Option(help: "KEYS.json: {\"<key id or master key id>\": \"<base64 key>\"}.")
     var keys: String?
 

@@ -142,7 +142,7 @@ struct QueryCommand: AsyncParsableCommand {
 }
 
 /// Where the keys of encrypted inputs come from.
-enum QueryKeySource: Sendable {
+package enum QueryKeySource: Sendable {
     case noKeys
     /// KEYS.json (development): explicit keys and master keys, unwrapped locally.
     case local(KeysFile)
@@ -165,7 +165,7 @@ enum QueryKeySource: Sendable {
     /// Where the column encryption keys of Always Encrypted tables are unwrapped: CAS for
     /// `STRONGROOM_CAS` column master keys (or the keys file's master keys, in development),
     /// local RSA keys (`--cmk-key`, development) for the others.
-    func columnKeys(localMasterKeys: [String: ColumnMasterKey]) -> ColumnKeySources {
+    package func columnKeys(localMasterKeys: [String: ColumnMasterKey]) -> ColumnKeySources {
         switch self {
         case .noKeys: ColumnKeySources(localMasterKeys: localMasterKeys)
         case .local(let keysFile): ColumnKeySources(kms: LocalKMS(masterKeys: keysFile), localMasterKeys: localMasterKeys)
@@ -175,7 +175,7 @@ enum QueryKeySource: Sendable {
 }
 
 /// One query as the options describe it; runs synchronously on the calling thread.
-struct QueryRun: Sendable {
+package struct QueryRun: Sendable {
     var sql: String
     var tables: [String]
     var threads: Int
@@ -188,7 +188,7 @@ struct QueryRun: Sendable {
 
     /// The tables of `--table NAME=PATH` options (footers are read and keys unwrapped here;
     /// database tables are read when scanned).
-    static func catalog(tables: [String], keys: QueryKeySource, columnKeys: ColumnKeySources) throws -> Catalog {
+    package static func catalog(tables: [String], keys: QueryKeySource, columnKeys: ColumnKeySources) throws -> Catalog {
         var catalog = Catalog()
         for spec in tables {
             let name = String(spec[..<spec.firstIndex(of: "=")!])

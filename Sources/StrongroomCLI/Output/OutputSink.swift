@@ -38,14 +38,14 @@ struct OutputSink {
 }
 
 /// Progress on a terminal (stderr), silent when stderr is not a TTY.
-struct Progress {
+package struct Progress {
     let enabled = isatty(2) == 1
     let label: String
     private var lastLength = 0
 
-    init(_ label: String) { self.label = label }
+    package init(_ label: String) { self.label = label }
 
-    mutating func update(_ text: String) {
+    package mutating func update(_ text: String) {
         guard enabled else { return }
         let line = "\r\(label): \(text)"
         let padded = line + String(repeating: " ", count: max(0, lastLength - line.count))
@@ -53,7 +53,7 @@ struct Progress {
         StandardError.write(padded)
     }
 
-    mutating func finish() {
+    package mutating func finish() {
         guard enabled, lastLength > 0 else { return }
         StandardError.write("\r" + String(repeating: " ", count: lastLength) + "\r")
         lastLength = 0
@@ -72,8 +72,8 @@ enum CSVText {
     }
 }
 
-enum StandardError {
-    static func write(_ text: String) {
+package enum StandardError {
+    package static func write(_ text: String) {
         var bytes = Array(text.utf8)
         bytes.withUnsafeMutableBytes { raw in
             var offset = 0

@@ -3,8 +3,8 @@ import Foundation
 
 /// Writes rows as JSON lines or CSV straight into a byte buffer: one switch per cell on the
 /// column's storage, no intermediate values for flat columns (nested ones go through CellValue).
-struct RowWriter {
-    enum Format { case jsonl, csv }
+package struct RowWriter {
+    package enum Format { case jsonl, csv }
 
     let format: Format
     private let names: [[UInt8]]
@@ -12,7 +12,7 @@ struct RowWriter {
     /// Columns holding DECIMAL(38,0) values that are integers in SQL (HUGEINT sums).
     private let integerDecimals: Set<Int>
 
-    init(batch: RecordBatch, format: Format, integerDecimals: Set<Int> = []) {
+    package init(batch: RecordBatch, format: Format, integerDecimals: Set<Int> = []) {
         self.format = format
         self.integerDecimals = integerDecimals
         self.columns = batch.columns
@@ -23,7 +23,7 @@ struct RowWriter {
         }
     }
 
-    func write(row: Int, to out: inout [UInt8]) {
+    package func write(row: Int, to out: inout [UInt8]) {
         switch format {
         case .jsonl:
             out.append(UInt8(ascii: "{"))

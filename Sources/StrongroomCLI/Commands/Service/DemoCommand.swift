@@ -33,11 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     static func temporaryDirectory() throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/strongroom-demo.XXXXXX").utf8CString)
-        guard template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) != nil else {
-            throw CLIError("cannot create a temporary directory")
-        }
-        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        try TemporaryDirectory.make(prefix: "strongroom-demo")
     }
 }
 

@@ -1,14 +1,9 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import StrongroomCLI
 import Parquet
 import Synchronization
-
-struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measurements (compare against peers with bench/scan_bench.py).",
-        subcommands: [ScanBenchCommand.self, TaxiBenchCommand.self, CasBenchCommand.self])
-}
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import StrongroomCLI
 import Query
 
 /// The taxi queries timed inside one process, to compare with DuckDB's in-process timings

@@ -6,13 +6,14 @@ import CASServer
 import CASStorage
 import Crypto
 import Foundation
+import StrongroomCLI
 import Logging
 import Policy
 import StrongroomCrypto
 import Synchronization
 import Support
 
-/// `strongroom bench cas`: attestations and key unwraps per second with p50/p99 latency against a
+/// `strongroom-bench cas`: attestations and key unwraps per second with p50/p99 latency against a
 /// CAS started in this process (real HTTP over loopback, TLS by default, SQLite or PostgreSQL
 /// store). The load generator shares the machine with CAS; it signs simulated reports with a
 /// node key as the agent would (measuring a process is the agent's cost, not CAS's).
@@ -48,7 +49,7 @@ struct CasBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let directory = try DemoCommand.temporaryDirectory()
+        let directory = try TemporaryDirectory.make(prefix: "strongroom-bench")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var logger = Logger(label: "strongroom.cas.bench")
         logger.logLevel = .critical  // the load's request logs and the shutdown's cancellations are noise here
@@ -151,7 +152,7 @@ struct CasBenchCommand: AsyncParsableCommand {
 
     /// Runs `operation` from `concurrency` tasks for `seconds` and summarises the latencies.
     private func phase(_ name: String, _ operation: @escaping @Sendable () async throws -> Void) async throws -> PhaseResult {
-        let progress = Progress("bench cas \(name)")
+        let progress = StrongroomCLI.Progress("bench cas \(name)")
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         let started = ContinuousClock.now
         let perTask = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
