@@ -239,8 +239,8 @@ let package = Package(
         .testTarget(name: "CASStorageTests", dependencies: ["Support", "CASStorage", "SQLStorage", "CASCore", "Attestation", "Policy"], swiftSettings: strictSwift6),
         .testTarget(
             name: "CASServerTests",
-            dependencies: ["Support", 
-                "CASServer", "CASClient", "CASCore", "Agent", "Runtime",
+            dependencies: ["Support",
+                "CASServer", "CASClient", "CASCore", "CASStorage", "Agent", "Runtime", "Policy",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSwift6),

@@ -12,4 +12,6 @@ public struct CASServerErrorCode: ErrorCode {
     public static let invalidListenAddress = Self("invalid_listen_address")
     /// Certificate or key files are missing, unreadable, mismatched or do not cover the hosts.
     public static let tlsMaterial = Self("tls_material")
+    /// The data directory cannot be created.
+    public static let dataDirectory = Self("data_directory")
 }

@@ -117,48 +117,34 @@ struct CasServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "strongroom.cas")
         logger.logLevel = .info
         let (host, port) = try CASServerConfiguration.parseListenAddress(listen)
-        let transport: CASServerConfiguration.Transport
-        if insecureHTTP {
-            transport = .insecureHTTP
-        } else {
-            try store.createDataDirectory()
-            transport = .tls(try CASTLSMaterial.loadOrCreate(dataDir: store.dataDir, hosts: [host] + tlsHosts))
-        }
-        let configuration = CASServerConfiguration(host: host, port: port, transport: transport)
-        try configuration.validate()
-
-        let casStore = try await store.openStore()
-        var verifiers = try HardwareVerifiers.all()
+        var maa: CASInstanceConfiguration.MAATrust?
         if let maaJWKS {
             guard let json = FileManager.default.contents(atPath: maaJWKS) else { throw CLIError("cannot read \(maaJWKS)") }
             if maaIssuers.isEmpty { throw ValidationError("--maa-jwks needs at least one --maa-issuer") }
-            verifiers.append(MAAVerifier(jwks: try MAAJWKS(json: [UInt8](json)), issuers: Set(maaIssuers)))
+            maa = .init(jwks: [UInt8](json), issuers: Set(maaIssuers))
         }
-        let gate = CASGate(store: casStore, hardwareVerifiers: verifiers, upgradeStore: upgradeStore, logger: logger)
+        var configuration = CASInstanceConfiguration(
+            dataDirectory: store.dataDir, store: store.databaseURL.map { .postgres(url: $0) } ?? .sqlite,
+            host: host, port: port, insecureHTTP: insecureHTTP, tlsHosts: tlsHosts, maa: maa,
+            upgradeStore: upgradeStore)
         let keyFile = masterKeyFile ?? (FileManager.default.fileExists(atPath: store.defaultMasterKeyFile) ? store.defaultMasterKeyFile : nil)
         if let unsealSharesFrom {
-            let shares = try ShareInput.read(from: unsealSharesFrom).map { try ShamirShare(text: $0) }
-            try await gate.unseal(masterKey: CASMasterKey.combine(shares), method: "shares")
+            configuration.unseal = .shares(try ShareInput.read(from: unsealSharesFrom).map { try ShamirShare(text: $0) })
         } else if let keyFile {
-            try await gate.unseal(masterKey: CASMasterKey.read(from: keyFile), method: "key-file")
-        } else {
+            configuration.unseal = .masterKeyFile(keyFile)
+        }
+        let metrics = CASMetrics()
+        metrics.bootstrapMetricsSystem()
+        let instance = try await CASInstance.make(configuration, metrics: metrics, logger: logger)
+        if instance.isSealed {
             StandardError.write("CAS is sealed: send recovery shares with `strongroom cas unseal`\n")
         }
         let portFile = self.portFile
-        let scheme = insecureHTTP ? "http" : "https"
-        let metrics = CASMetrics()
-        metrics.bootstrapMetricsSystem()
-        let application = try CASApplication(
-            configuration: configuration, handlers: CASServiceHandlers(gate: gate), metrics: metrics, logger: logger
-        )
-            .makeApplication { boundPort in
-                StandardError.write("CAS listening on \(scheme)://\(host):\(boundPort)\n")
-                if let portFile { try? Data("\(boundPort)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic) }
-            }
-        // runService handles SIGINT/SIGTERM with a graceful shutdown.
-        try await application.runService()
-        if let service = try? gate.service() { try? await service.checkpoint(now: Date()) }
-        await casStore.close()
+        // run() handles SIGINT/SIGTERM with a graceful shutdown.
+        try await instance.run { scheme, boundPort in
+            StandardError.write("CAS listening on \(scheme)://\(host):\(boundPort)\n")
+            if let portFile { try? Data("\(boundPort)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic) }
+        }
     }
 }
 
@@ -207,15 +193,6 @@ struct CasUnsealCommand: AsyncParsableCommand {
         let text = try ShareInput.read(from: "-", limit: 1).first ?? ""
         let status = try await connection.client().using { try await $0.unseal(share: text) }
         print(status.sealed ? "sealed: \(status.sharesReceived) of \(status.threshold) shares received" : "unsealed")
-    }
-}
-
-/// The verifiers for real TEE evidence CAS accepts besides the simulated TEE (issue 5), with
-/// their bundled roots (AMD ARK/ASK, Intel SGX Root CA).
-enum HardwareVerifiers {
-    static func all() throws -> [any EvidenceVerifier] {
-        let tdx = try TDXVerifier()
-        return [try SNPVerifier(), tdx, try SGXVerifier(), AzureSNPVTPMVerifier(), AzureTDXVTPMVerifier(tdx: tdx)]
     }
 }
 
