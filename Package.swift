@@ -178,6 +178,7 @@ let package = Package(
                 "Attestation", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift6),
         // fork + PR_SET_PDEATHSIG + exec for workloads, PR_SET_DUMPABLE (issue 13).
@@ -246,7 +247,14 @@ let package = Package(
             swiftSettings: strictSwift6),
         .testTarget(name: "RuntimeTests", dependencies: ["Parquet", "Support", "Runtime", "CASServer", "CASStorage"], swiftSettings: strictSwift6),
         .testTarget(name: "AlwaysEncryptedTests", dependencies: ["AlwaysEncrypted", "SharedVectors"], swiftSettings: strictSwift6),
-        .testTarget(name: "AgentTests", dependencies: ["Support", "Agent", "Attestation"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: [
+                "Support", "Agent", "Attestation",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6),
         .testTarget(
             name: "EncryptedTablesTests",
             dependencies: ["EncryptedTables", "AlwaysEncrypted", "Query", "Columnar", "Parquet", "StrongroomCrypto"],

@@ -2,6 +2,7 @@ import Agent
 import ArgumentParser
 import Attestation
 import Foundation
+import Logging
 
 struct AgentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +11,7 @@ struct AgentCommand: ParsableCommand {
         subcommands: [AgentServeCommand.self, AgentPublicKeyCommand.self])
 }
 
-struct AgentServeCommand: ParsableCommand {
+struct AgentServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve evidence on a Unix socket: measures each peer process (SHA-384 of its executable) and signs a report with the node key.")
@@ -27,25 +28,16 @@ struct AgentServeCommand: ParsableCommand {
     @Option(name: .customLong("trusted-library-dir"), help: "A directory (root-owned) from which measured processes may map code besides the defaults /lib, /lib64, /usr/lib, /usr/lib64, /usr/libexec, /opt/swift (repeatable). Code mapped from anywhere else is refused.")
     var trustedLibraryDirectories: [String] = []
 
-    func run() throws {
+    func run() async throws {
         let key = try NodeKey.loadOrCreate(at: nodeKey)
         let agent = NodeAgent(socketPath: socket, nodeKey: key, debug: debug,
                               trustedLibraryDirectories: RequestSender.defaultTrustedLibraryDirectories + trustedLibraryDirectories)
-        try agent.start()
-        StandardError.write("agent: serving simulated TEE evidence on \(socket), node key \(key.publicKey.text)\n")
-        // Stop cleanly on SIGINT/SIGTERM (the socket file is removed).
-        let stop = DispatchSemaphore(value: 0)
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            sources.append(source)
+        let socket = self.socket
+        let publicKey = key.publicKey.text
+        // Stops cleanly on SIGINT/SIGTERM (connections in progress finish, the socket file is removed).
+        try await NodeAgentService.runUntilSignalled(agent, logger: Logger(label: "strongroom.agent")) {
+            StandardError.write("agent: serving simulated TEE evidence on \(socket), node key \(publicKey)\n")
         }
-        stop.wait()
-        agent.stop()
-        _ = sources
     }
 }
 
