@@ -1,6 +1,3 @@
-import Crypto
-import _CryptoExtras
-
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -10,8 +7,8 @@ import Foundation
 /// AES-CTR (NIST SP 800-38A) as Parquet's AES_GCM_CTR_V1 uses it for page data: the 16-byte
 /// initial counter block is nonce(12) ‖ 00 00 00 01.
 ///
-/// swift-crypto's `AES._CTR` with a 12-byte nonce starts the counter at 0, which would
-/// produce a different key stream; we always pass the full 16-byte block.
+/// Runs over OpenSSL's EVP interface (`EVPCipher`) with the full 16-byte block as the IV (a
+/// 12-byte nonce alone would start the counter at 0 and produce a different key stream).
 public enum AESCTR {
     public static let nonceByteCount = 12
 

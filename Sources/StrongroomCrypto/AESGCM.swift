@@ -1,17 +1,11 @@
-import Crypto
-
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
 
-/// AES-GCM (NIST SP 800-38D) with an explicit 12-byte nonce and a 16-byte tag, over BoringSSL
-/// via swift-crypto.
-///
-/// swift-crypto offers no in-place API, so each call costs one copy of the result out of its
-/// `Data` into the caller's buffer (memcpy speed, far above the cipher's). Inputs are passed
-/// without copying.
+/// AES-GCM (NIST SP 800-38D) with an explicit 12-byte nonce and a 16-byte tag, over OpenSSL's
+/// EVP interface (`EVPCipher`), reading and writing the caller's buffers without copies.
 public enum AESGCM {
     public static let nonceByteCount = 12
     public static let tagByteCount = 16
@@ -101,21 +95,18 @@ public enum AESGCM {
         nonce: UnsafeRawBufferPointer,
         aad: UnsafeRawBufferPointer
     ) throws -> [UInt8] {
-        let gcmNonce = try makeNonce(nonce)
-        do {
-            let box = try AES.GCM.seal(plaintext, using: key.symmetricKey(), nonce: gcmNonce, authenticating: aad)
-            return Array(box.tag)
-        } catch {
-            throw CryptoError(.internalFailure, "AES-GCM seal failed")
+        guard nonce.count == nonceByteCount else {
+            throw CryptoError(.invalidParameter, "GCM nonce must be 12 bytes, got \(nonce.count)")
         }
-    }
-
-    private static func makeNonce(_ bytes: UnsafeRawBufferPointer) throws -> AES.GCM.Nonce {
-        guard bytes.count == nonceByteCount else {
-            throw CryptoError(.invalidParameter, "GCM nonce must be 12 bytes, got \(bytes.count)")
+        // The ciphertext is computed and discarded (zeroed): it is a copy of data that may be secret.
+        var ciphertext = [UInt8](repeating: 0, count: plaintext.count)
+        defer { zeroize(&ciphertext) }
+        var tag = [UInt8](repeating: 0, count: tagByteCount)
+        try ciphertext.withUnsafeMutableBytes { c in
+            try tag.withUnsafeMutableBytes { t in
+                try EVPCipher.gcm(encrypt: true, key: key, nonce: nonce, aad: aad, input: plaintext, output: c, tag: t)
+            }
         }
-        do { return try AES.GCM.Nonce(data: bytes) } catch {
-            throw CryptoError(.invalidParameter, "GCM nonce rejected")
-        }
+        return tag
     }
 }
