@@ -197,18 +197,24 @@ let package = Package(
             dependencies: [
                 "Parquet", "Columnar", "StrongroomCrypto", "Query", "SQLParser",
                 "Attestation", "Policy", "CASCore", "CASStorage", "CASServer", "CASClient", "Agent", "Runtime",
-                "AlwaysEncrypted", "EncryptedTables", "Kubernetes", "Support",
+                "AlwaysEncrypted", "EncryptedTables", "Kubernetes", "Support", "Session",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSwift6),
+        // A query's session as a library (catalog, key sources, results): the CLI, the benchmarks
+        // and the Python package call it.
+        .target(
+            name: "Session",
+            dependencies: ["Query", "QueryKernels", "Parquet", "Columnar", "EncryptedTables", "AlwaysEncrypted", "Runtime"],
             swiftSettings: strictSwift6),
         .executableTarget(name: "strongroom", dependencies: ["StrongroomCLI"], swiftSettings: strictSwift6),
         // The benchmarks, outside the production binary (bench/*.py drive them beside peers).
         .executableTarget(
             name: "strongroom-bench",
             dependencies: [
-                "StrongroomCLI", "Parquet", "Query", "Attestation", "CASClient", "CASCore", "CASServer", "CASStorage",
+                "StrongroomCLI", "Session", "Parquet", "Query", "Attestation", "CASClient", "CASCore", "CASServer", "CASStorage",
                 "Policy", "StrongroomCrypto", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -221,6 +227,9 @@ let package = Package(
             name: "FuzzTargets", dependencies: ["Attestation", "Parquet", "SQLParser", "Policy"],
             swiftSettings: strictSwift6),
         .executableTarget(name: "strongroom-fuzz", dependencies: ["FuzzTargets"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "SessionTests", dependencies: ["Session", "Query", "Parquet", "Columnar", "EncryptedTables"],
+            swiftSettings: strictSwift6),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"], swiftSettings: strictSwift6),
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: strictSwift6),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"], swiftSettings: strictSwift6),

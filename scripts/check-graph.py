@@ -28,6 +28,7 @@ LAYERS = [
     ["CASCore", "FuzzTargets"],
     ["CASStorage", "CASClient"],
     ["EncryptedTables", "CASServer", "Runtime"],
+    ["Session"],
     ["StrongroomCLI"],
     ["strongroom", "strongroom-fuzz", "strongroom-bench"],
 ]

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import StrongroomCLI
 import Query
+import Session
 
 /// The taxi queries timed inside one process, to compare with DuckDB's in-process timings
 /// (bench/query_bench.py runs it next to the whole-process `strongroom query` runs). Each timed
@@ -83,10 +84,10 @@ struct TaxiBenchCommand: ParsableCommand {
 
     /// One query from nothing: keys, footers, plan, execution, jsonl rows. Returns the row count.
     private func runOnce(_ sql: String) throws -> Int {
-        let keySource = try keys.map { QueryKeySource.local(try KeysFileLoader.load(path: $0)) } ?? .noKeys
-        let catalog = try QueryRun.catalog(tables: tables, keys: keySource, columnKeys: keySource.columnKeys(localMasterKeys: [:]))
-        let engine = QueryEngine(catalog: catalog, threads: threads, memoryLimit: memoryLimit)
-        let result = try engine.run(sql)
+        var session = QuerySession(
+            keys: try keys.map { try KeySource.keysFile(at: $0) } ?? .none, threads: threads, memoryLimit: memoryLimit)
+        try session.register(specs: tables)
+        let result = try session.run(sql)
         var bytes: [UInt8] = []
         var rows = 0
         for batch in result.batches where batch.rowCount > 0 {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Columnar
 import Foundation
 import Parquet
+import Session
 
 struct CatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,7 +64,7 @@ struct CatCommand: ParsableCommand {
 
 extension KeyOptions {
     package func readOptions(for file: String) throws -> ParquetReadOptions {
-        let provider = try keys.map { try KeysFileLoader.provider(keys: KeysFileLoader.load(path: $0), forParquetFile: file) }
+        let provider = try keys.map { try KeySource.provider(keys: KeysFile(contentsOf: $0), forParquetFile: file) }
         return ParquetReadOptions(keys: provider, aadPrefix: aadPrefix.map { Array($0.utf8) },
                                   verifyPageChecksums: !noVerifyChecksums)
     }

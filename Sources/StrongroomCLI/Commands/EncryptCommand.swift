@@ -1,5 +1,6 @@
 import ArgumentParser
 import Parquet
+import Session
 
 enum AlgorithmOption: String, ExpressibleByArgument, CaseIterable {
     case gcm = "AES_GCM_V1"
@@ -58,14 +59,14 @@ struct EncryptCommand: ParsableCommand {
     }
 
     func run() throws {
-        let keysFile = try KeysFileLoader.load(path: keys)
+        let keysFile = try KeysFile(contentsOf: keys)
         try DatasetRewrite.run(input: input, output: output, label: "encrypt") { source in
             // Fresh data keys for every file, as parquet-java does.
             let config = try ParquetEncryptionConfig.make(
                 keysFile: keysFile, footerKeyID: footerKey, columnKeyOptions: columnKeys, keyMaterial: keyMaterial,
                 algorithm: algorithm.algorithm, plaintextFooter: plaintextFooter,
                 aadPrefix: aadPrefix.map { Array($0.utf8) }, storeAadPrefix: !noStoreAadPrefix)
-            let options = ParquetReadOptions(keys: try KeysFileLoader.provider(keys: keysFile, forParquetFile: source),
+            let options = ParquetReadOptions(keys: try KeySource.provider(keys: keysFile, forParquetFile: source),
                                              aadPrefix: sourceAadPrefix.map { Array($0.utf8) })
             return ParquetFileRewriter(readOptions: options, encryption: config)
         }
@@ -89,9 +90,9 @@ struct DecryptCommand: ParsableCommand {
     var aadPrefix: String?
 
     func run() throws {
-        let keysFile = try KeysFileLoader.load(path: keys)
+        let keysFile = try KeysFile(contentsOf: keys)
         try DatasetRewrite.run(input: input, output: output, label: "decrypt") { source in
-            let options = ParquetReadOptions(keys: try KeysFileLoader.provider(keys: keysFile, forParquetFile: source),
+            let options = ParquetReadOptions(keys: try KeySource.provider(keys: keysFile, forParquetFile: source),
                                              aadPrefix: aadPrefix.map { Array($0.utf8) })
             return ParquetFileRewriter(readOptions: options, encryption: nil)
         }

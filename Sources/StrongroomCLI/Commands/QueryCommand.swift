@@ -7,6 +7,7 @@ import Parquet
 import Query
 import Runtime
 import SQLParser
+import Session
 import Synchronization
 
 enum QueryOutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -109,13 +110,15 @@ struct QueryCommand: AsyncParsableCommand {
         let plan = QueryRun(sql: sql, tables: tables, threads: threads, memoryLimit: memoryLimit, format: format,
                             explain: explain, output: output, encrypt: requests, localMasterKeys: try columnKeys.load())
         guard cas.isRequested else {
-            let keysFile = try keys.map { try KeysFileLoader.load(path: $0) }
-            var localOutput: (issuer: any ParquetKeyIssuer, masterKey: String)?
-            if let outputKey, let keysFile { localOutput = (KeyMaterialProvider(keysFile: keysFile, doubleWrapping: true), outputKey) }
+            let keysFile = try keys.map { try KeysFile(contentsOf: $0) }
+            var localOutput: ResultEncryption?
+            if let outputKey, let keysFile {
+                localOutput = ResultEncryption(issuer: KeyMaterialProvider(keysFile: keysFile, doubleWrapping: true), masterKey: outputKey)
+            }
             let encryption = localOutput
             // Database tables block on their connections: run the engine on a thread of its own.
             try await BlockingBridge.offload {
-                try plan.execute(keys: keysFile.map { QueryKeySource.local($0) } ?? .noKeys, outputEncryption: encryption)
+                try plan.execute(keys: keysFile.map { KeySource.keysFile($0) } ?? .none, outputEncryption: encryption)
             }
             return
         }
@@ -123,12 +126,12 @@ struct QueryCommand: AsyncParsableCommand {
         let session = try await cas.attest(jobHash: JobManifest.query(sql: sql).hash)
         do {
             let kms = session.kmsClient()
-            var outputEncryption: (issuer: any ParquetKeyIssuer, masterKey: String)?
+            var outputEncryption: ResultEncryption?
             if let output, !TableLocation.isDatabaseURL(output) {
                 guard let resultsKey = session.resultsMasterKey else {
                     throw CLIError("service \(session.service) of policy \(session.policy) names no results.master_key, so --output has no key to encrypt under")
                 }
-                outputEncryption = (KeyMaterialProvider(kms: kms, doubleWrapping: true), resultsKey)
+                outputEncryption = ResultEncryption(issuer: KeyMaterialProvider(kms: kms, doubleWrapping: true), masterKey: resultsKey)
             }
             let encryption = outputEncryption
             // Key unwraps block on CAS calls: run the engine on a thread of its own.
@@ -141,41 +144,9 @@ struct QueryCommand: AsyncParsableCommand {
     }
 }
 
-/// Where the keys of encrypted inputs come from.
-package enum QueryKeySource: Sendable {
-    case noKeys
-    /// KEYS.json (development): explicit keys and master keys, unwrapped locally.
-    case local(KeysFile)
-    /// CAS: key material unwrapped through `/v1/kms/unwrap` with the attested session's token.
-    case cas(CASKMSClient)
-
-    func readOptions(forParquetFile file: String) throws -> ParquetReadOptions {
-        switch self {
-        case .noKeys:
-            return ParquetReadOptions(keys: nil)
-        case .local(let keysFile):
-            return ParquetReadOptions(keys: try KeysFileLoader.provider(keys: keysFile, forParquetFile: file))
-        case .cas(let kms):
-            let external = ExternalKeyMaterial.path(forParquetFile: file)
-            let material = FileManager.default.fileExists(atPath: external) ? try ExternalKeyMaterial(contentsOf: external) : nil
-            return ParquetReadOptions(keys: KeyMaterialProvider(kms: kms, externalKeyMaterial: material))
-        }
-    }
-
-    /// Where the column encryption keys of Always Encrypted tables are unwrapped: CAS for
-    /// `STRONGROOM_CAS` column master keys (or the keys file's master keys, in development),
-    /// local RSA keys (`--cmk-key`, development) for the others.
-    package func columnKeys(localMasterKeys: [String: ColumnMasterKey]) -> ColumnKeySources {
-        switch self {
-        case .noKeys: ColumnKeySources(localMasterKeys: localMasterKeys)
-        case .local(let keysFile): ColumnKeySources(kms: LocalKMS(masterKeys: keysFile), localMasterKeys: localMasterKeys)
-        case .cas(let kms): ColumnKeySources(kms: kms, localMasterKeys: localMasterKeys)
-        }
-    }
-}
-
-/// One query as the options describe it; runs synchronously on the calling thread.
-package struct QueryRun: Sendable {
+/// One query as the options describe it, over a `QuerySession`; runs synchronously on the
+/// calling thread and prints (or writes) the result.
+struct QueryRun: Sendable {
     var sql: String
     var tables: [String]
     var threads: Int
@@ -186,49 +157,33 @@ package struct QueryRun: Sendable {
     var encrypt: [EncryptedColumnRequest] = []
     var localMasterKeys: [String: ColumnMasterKey] = [:]
 
-    /// The tables of `--table NAME=PATH` options (footers are read and keys unwrapped here;
-    /// database tables are read when scanned).
-    package static func catalog(tables: [String], keys: QueryKeySource, columnKeys: ColumnKeySources) throws -> Catalog {
-        var catalog = Catalog()
-        for spec in tables {
-            let name = String(spec[..<spec.firstIndex(of: "=")!])
-            let path = String(spec[spec.index(after: spec.firstIndex(of: "=")!)...])
-            if TableLocation.isDatabaseURL(path) {
-                catalog.register(name, .external(try DatabaseTable(name: name, location: TableLocation(path), keys: columnKeys)))
-                continue
-            }
-            catalog.register(name, try Catalog.open(name: name, path: path) { file in
-                try keys.readOptions(forParquetFile: file)
-            })
-        }
-        return catalog
-    }
-
-    func execute(keys: QueryKeySource, outputEncryption: (issuer: any ParquetKeyIssuer, masterKey: String)?) throws {
-        let columnKeys = keys.columnKeys(localMasterKeys: localMasterKeys)
-        let catalog = try Self.catalog(tables: tables, keys: keys, columnKeys: columnKeys)
+    func execute(keys: KeySource, outputEncryption: ResultEncryption?) throws {
         let progress = ScanProgress()
         var onMorsel: (@Sendable () -> Void)?
         if progress.enabled { onMorsel = { progress.morselScanned() } }
-        let engine = QueryEngine(catalog: catalog, threads: threads, memoryLimit: memoryLimit, onMorselScanned: onMorsel)
+        var session = QuerySession(
+            keys: keys, localMasterKeys: localMasterKeys, threads: threads, memoryLimit: memoryLimit,
+            onMorselScanned: onMorsel)
+        try session.register(specs: tables)
         defer { progress.finish() }
         var sink = OutputSink()
         do {
             if explain {
-                sink.write(try engine.explain(sql))
+                sink.write(try session.explain(sql))
                 sink.flush()
                 return
             }
-            let result = try engine.run(sql)
+            let result = try session.run(sql)
             if let output, TableLocation.isDatabaseURL(output) {
                 let location = try TableLocation(output)
-                let rows = try TableWriter.write(result.batches, schema: result.schema, to: location, encrypt: encrypt, keys: columnKeys)
+                let rows = try session.write(result, toTable: location, encrypt: encrypt)
                 StandardError.write("wrote \(rows) row\(rows == 1 ? "" : "s") to table \(location.table) in the \(location.database.description)"
                                     + (encrypt.isEmpty ? "" : " (\(encrypt.map(\.column).joined(separator: ", ")) encrypted)") + "\n")
                 return
             }
             if let output {
-                try ResultFile.write(result, to: output, encryption: outputEncryption)
+                let rows = try ResultFile.write(result, to: output, encryption: outputEncryption)
+                StandardError.write("wrote \(rows) row\(rows == 1 ? "" : "s") to \(output)\(outputEncryption.map { " (encrypted under master key \($0.masterKey))" } ?? "")\n")
                 return
             }
             ResultPrinter.print(result, format: format, to: &sink)
@@ -236,25 +191,6 @@ package struct QueryRun: Sendable {
         } catch let error as SQLSyntaxError {
             throw CLIError(error.description)
         }
-    }
-}
-
-/// `--output FILE.parquet`: the result as one Parquet file, written atomically; encrypted with a
-/// fresh data key per column and for the footer, all under one master key (PKMT1 key material).
-enum ResultFile {
-    static func write(_ result: QueryEngine.Result, to path: String,
-                      encryption: (issuer: any ParquetKeyIssuer, masterKey: String)?) throws {
-        var options = ParquetWriteOptions()
-        if let encryption {
-            options.encryption = try ParquetEncryptionConfig.make(
-                issuer: encryption.issuer, footerKeyID: encryption.masterKey,
-                columnKeyIDs: [(encryption.masterKey, result.schema.fields.map(\.name))])
-        }
-        let writer = try ParquetFileWriter(path: path, schema: result.schema, options: options)
-        for batch in result.batches where batch.rowCount > 0 { try writer.write(batch) }
-        try writer.close()
-        let rows = result.batches.reduce(0) { $0 + $1.rowCount }
-        StandardError.write("wrote \(rows) row\(rows == 1 ? "" : "s") to \(path)\(encryption.map { " (encrypted under master key \($0.masterKey))" } ?? "")\n")
     }
 }
 

@@ -43,7 +43,7 @@ struct SparkQuery {
         }
 
         guard cas.isRequested else {
-            let grant = try keys.map { KMSProxyGrant(kms: LocalKMS(masterKeys: try KeysFileLoader.load(path: $0)), unwrap: nil, wrap: nil) }
+            let grant = try keys.map { KMSProxyGrant(kms: LocalKMS(masterKeys: try KeysFile(contentsOf: $0)), unwrap: nil, wrap: nil) }
             let launch = AttestedSparkLaunch(installation: installation, master: master ?? "local[\(threads)]", executors: nil)
             try await execute(launch, runnerArguments, configuration: .init(), grant: grant, session: nil)
             return
