@@ -207,7 +207,7 @@ let package = Package(
         // and the Python package call it.
         .target(
             name: "Session",
-            dependencies: ["Query", "QueryKernels", "Parquet", "Columnar", "EncryptedTables", "AlwaysEncrypted", "Runtime"],
+            dependencies: ["Query", "QueryKernels", "Parquet", "Columnar", "EncryptedTables", "AlwaysEncrypted", "Runtime", "StrongroomCrypto"],
             swiftSettings: strictSwift6),
         .executableTarget(name: "strongroom", dependencies: ["StrongroomCLI"], swiftSettings: strictSwift6),
         // The benchmarks, outside the production binary (bench/*.py drive them beside peers).
@@ -254,7 +254,10 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSwift6),
-        .testTarget(name: "RuntimeTests", dependencies: ["Parquet", "Support", "Runtime", "CASServer", "CASStorage"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["Parquet", "Support", "Runtime", "CASServer", "CASStorage", "Session", "Query", "Columnar", "StrongroomCrypto"],
+            swiftSettings: strictSwift6),
         .testTarget(name: "AlwaysEncryptedTests", dependencies: ["AlwaysEncrypted", "SharedVectors"], swiftSettings: strictSwift6),
         .testTarget(
             name: "AgentTests",

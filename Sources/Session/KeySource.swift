@@ -10,8 +10,9 @@ public enum KeySource: Sendable {
     /// KEYS.json (development): explicit keys and master keys, unwrapped locally like
     /// parquet-java's InMemoryKMS.
     case keysFile(KeysFile)
-    /// CAS: key material unwrapped through `/v1/kms/unwrap` with the attested session's token.
-    case cas(CASKMSClient)
+    /// CAS: key material unwrapped through `/v1/kms/unwrap` with the attested session's token;
+    /// Parquet keys from `prefetched` when they were fetched before the query (`KeyPrefetch`).
+    case cas(CASKMSClient, prefetched: PrefetchedKMS? = nil)
 
     /// Reads KEYS.json.
     public static func keysFile(at path: String) throws -> KeySource {
@@ -26,9 +27,10 @@ public enum KeySource: Sendable {
             return ParquetReadOptions(keys: nil)
         case .keysFile(let keysFile):
             return ParquetReadOptions(keys: try Self.provider(keys: keysFile, forParquetFile: file))
-        case .cas(let kms):
+        case .cas(let kms, let prefetched):
             return ParquetReadOptions(
-                keys: KeyMaterialProvider(kms: kms, externalKeyMaterial: try Self.externalKeyMaterial(forParquetFile: file)))
+                keys: KeyMaterialProvider(
+                    kms: prefetched.map { $0 as any KMSClient } ?? kms, externalKeyMaterial: try Self.externalKeyMaterial(forParquetFile: file)))
         }
     }
 
@@ -39,7 +41,7 @@ public enum KeySource: Sendable {
         switch self {
         case .none: ColumnKeySources(localMasterKeys: localMasterKeys)
         case .keysFile(let keysFile): ColumnKeySources(kms: LocalKMS(masterKeys: keysFile), localMasterKeys: localMasterKeys)
-        case .cas(let kms): ColumnKeySources(kms: kms, localMasterKeys: localMasterKeys)
+        case .cas(let kms, _): ColumnKeySources(kms: kms, localMasterKeys: localMasterKeys)
         }
     }
 

@@ -18,7 +18,8 @@ public struct QuerySession: Sendable {
     public var threads: Int
     public var memoryLimit: Int?
     public var onMorselScanned: (@Sendable () -> Void)?
-    private var tables: [(name: String, location: String)] = []
+    /// The tables bound so far, in order.
+    public private(set) var tables: [(name: String, location: String)] = []
 
     public init(
         keys: KeySource = .none, localMasterKeys: [String: ColumnMasterKey] = [:], threads: Int,

@@ -71,6 +71,26 @@ public final class ParquetFileReader: Sendable {
         }
     }
 
+    /// Asks the key provider for every key the file's column chunks are encrypted with, without
+    /// reading any data (a prefetching provider learns what to fetch this way). Returns the
+    /// dotted paths of the columns whose key could not be had; a plaintext file returns none.
+    public func columnsWithoutKeys() -> [String] {
+        guard let decryptor else { return [] }
+        var missing: [String] = []
+        for (index, group) in metadata.rowGroups.enumerated() {
+            for (column, chunk) in group.columns.enumerated() where chunk.cryptoMetadata != nil {
+                let descriptor = schema.columns[column]
+                do {
+                    _ = try decryptor.columnCrypto(
+                        for: chunk, descriptor: descriptor, rowGroup: index, rowGroupOrdinal: group.ordinal, column: column)
+                } catch {
+                    if !missing.contains(descriptor.dottedPath) { missing.append(descriptor.dottedPath) }
+                }
+            }
+        }
+        return missing
+    }
+
     /// The column's metadata, decrypted with the column key when the footer does not carry it.
     public func columnMetaData(rowGroup: Int, column: Int) throws -> ColumnMetaData {
         let chunk = metadata.rowGroups[rowGroup].columns[column]

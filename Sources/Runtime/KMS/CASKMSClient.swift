@@ -7,8 +7,9 @@ import Synchronization
 /// The crypto layer's synchronous `KeyProvider` (Parquet's `KMSClient`) over CAS `/v1/kms/wrap` and `/v1/kms/unwrap`: master keys
 /// never leave CAS; only data keys (or KEKs, with double wrapping) travel, over the CAS channel.
 ///
-/// Calls block the calling thread while the async request runs (`BlockingBridge.wait`); they come
-/// from the engine's worker threads or a thread from `BlockingBridge.offload`, never an event loop.
+/// `wrap`/`unwrap` are asynchronous; the synchronous `KeyProvider` calls block the calling
+/// thread while the request runs (`BlockingBridge.wait`), so they come from the engine's worker
+/// threads or a thread from `BlockingBridge.offload`, never an event loop.
 /// Unwrapped keys are cached per (master key id, wrapped text) for the life of this client, so a
 /// data set whose files share key material costs one CAS round trip per key.
 public final class CASKMSClient: KeyProvider {
@@ -34,29 +35,27 @@ public final class CASKMSClient: KeyProvider {
     /// How many distinct keys were unwrapped through CAS (for tests and progress).
     public var unwrapRoundTrips: Int { unwrapped.withLock { $0.count } }
 
-    public func wrapKey(_ key: SecretKey, masterKeyID: String) throws -> String {
+    /// Wraps `key` under `masterKeyID` through CAS.
+    public func wrap(_ key: SecretKey, masterKeyID: String) async throws -> String {
         var bytes = key.withUnsafeBytes { [UInt8]($0) }
         defer { zeroize(&bytes) }
         let request = WrapRequest(masterKeyID: masterKeyID, key: bytes, policy: policy)
-        let client = self.client
-        let credential = self.credential
         do {
-            return try BlockingBridge.wait { try await client.wrap(request, credential: credential) }.wrappedKey
-        } catch let error as CASClientError {
+            return try await client.wrap(request, credential: credential).wrappedKey
+        } catch {
             throw Self.failure("wrap a key with", masterKeyID: masterKeyID, error)
         }
     }
 
-    public func unwrapKey(_ wrappedKey: String, masterKeyID: String) throws -> SecretKey {
+    /// Unwraps through CAS, once per (master key, wrapped text) for the life of this client.
+    public func unwrap(_ wrappedKey: String, masterKeyID: String) async throws -> SecretKey {
         let cacheKey = CacheKey(masterKeyID: masterKeyID, wrappedKey: wrappedKey)
         if let cached = unwrapped.withLock({ $0[cacheKey] }) { return cached }
         let request = UnwrapRequest(masterKeyID: masterKeyID, wrappedKey: wrappedKey, policy: policy)
-        let client = self.client
-        let credential = self.credential
         var response: UnwrapResponse
         do {
-            response = try BlockingBridge.wait { try await client.unwrap(request, credential: credential) }
-        } catch let error as CASClientError {
+            response = try await client.unwrap(request, credential: credential)
+        } catch {
             throw Self.failure("unwrap a key with", masterKeyID: masterKeyID, error)
         }
         defer { zeroize(&response.key) }
@@ -73,10 +72,26 @@ public final class CASKMSClient: KeyProvider {
         }
     }
 
+    // The synchronous `KeyProvider` calls, for what still calls a KMS from inside running work
+    // (Always Encrypted column keys of database tables, the KMS proxy's connections). A query's
+    // Parquet keys are fetched before it runs instead (Session's `KeyPrefetch`).
+
+    public func wrapKey(_ key: SecretKey, masterKeyID: String) throws -> String {
+        try BlockingBridge.wait { try await self.wrap(key, masterKeyID: masterKeyID) }
+    }
+
+    public func unwrapKey(_ wrappedKey: String, masterKeyID: String) throws -> SecretKey {
+        if let cached = unwrapped.withLock({ $0[CacheKey(masterKeyID: masterKeyID, wrappedKey: wrappedKey)] }) {
+            return cached
+        }
+        return try BlockingBridge.wait { try await self.unwrap(wrappedKey, masterKeyID: masterKeyID) }
+    }
+
     /// The problem's detail says why (not allowed for this service, unknown key, bad token);
     /// it never carries key bytes.
-    private static func failure(_ operation: String, masterKeyID: String, _ error: CASClientError) -> RuntimeError {
-        switch error.code {
+    private static func failure(_ operation: String, masterKeyID: String, _ error: any Error) -> any Error {
+        guard let error = error as? CASClientError else { return error }
+        return switch error.code {
         case .refused:
             RuntimeError(.kms, "CAS refused to \(operation) master key \(masterKeyID): \(error.detail)")
         default:

@@ -116,29 +116,34 @@ struct QueryCommand: AsyncParsableCommand {
                 localOutput = ResultEncryption(issuer: KeyMaterialProvider(keysFile: keysFile, doubleWrapping: true), masterKey: outputKey)
             }
             let encryption = localOutput
+            let session = try plan.session(keys: keysFile.map { KeySource.keysFile($0) } ?? .none)
             // Database tables block on their connections: run the engine on a thread of its own.
-            try await BlockingBridge.offload {
-                try plan.execute(keys: keysFile.map { KeySource.keysFile($0) } ?? .none, outputEncryption: encryption)
-            }
+            try await BlockingBridge.offload { try plan.execute(session, outputEncryption: encryption) }
             return
         }
         try ProcessHardening.apply()
-        let session = try await cas.attest(jobHash: JobManifest.query(sql: sql).hash)
+        let attested = try await cas.attest(jobHash: JobManifest.query(sql: sql).hash)
         do {
-            let kms = session.kmsClient()
+            let kms = attested.kmsClient()
+            // Every Parquet key is unwrapped before the engine starts, and the result's KEK is
+            // wrapped ahead: the engine's threads never wait on CAS for them.
+            var session = try plan.session(keys: .cas(kms))
+            session.keys = .cas(kms, prefetched: await KeyPrefetch.unwrapKeys(for: session, through: kms))
             var outputEncryption: ResultEncryption?
             if let output, !TableLocation.isDatabaseURL(output) {
-                guard let resultsKey = session.resultsMasterKey else {
-                    throw CLIError("service \(session.service) of policy \(session.policy) names no results.master_key, so --output has no key to encrypt under")
+                guard let resultsKey = attested.resultsMasterKey else {
+                    throw CLIError("service \(attested.service) of policy \(attested.policy) names no results.master_key, so --output has no key to encrypt under")
                 }
-                outputEncryption = ResultEncryption(issuer: KeyMaterialProvider(kms: kms, doubleWrapping: true), masterKey: resultsKey)
+                let issuer = KeyMaterialProvider(kms: PrefetchedKMS(), doubleWrapping: true)
+                try await issuer.prepareKeyEncryptionKey(for: resultsKey) { try await kms.wrap($0, masterKeyID: resultsKey) }
+                outputEncryption = ResultEncryption(issuer: issuer, masterKey: resultsKey)
             }
+            let prepared = session
             let encryption = outputEncryption
-            // Key unwraps block on CAS calls: run the engine on a thread of its own.
-            try await BlockingBridge.offload { try plan.execute(keys: .cas(kms), outputEncryption: encryption) }
-            await session.shutdown()
+            try await BlockingBridge.offload { try plan.execute(prepared, outputEncryption: encryption) }
+            await attested.shutdown()
         } catch {
-            await session.shutdown()
+            await attested.shutdown()
             throw error
         }
     }
@@ -157,14 +162,17 @@ struct QueryRun: Sendable {
     var encrypt: [EncryptedColumnRequest] = []
     var localMasterKeys: [String: ColumnMasterKey] = [:]
 
-    func execute(keys: KeySource, outputEncryption: ResultEncryption?) throws {
-        let progress = ScanProgress()
-        var onMorsel: (@Sendable () -> Void)?
-        if progress.enabled { onMorsel = { progress.morselScanned() } }
-        var session = QuerySession(
-            keys: keys, localMasterKeys: localMasterKeys, threads: threads, memoryLimit: memoryLimit,
-            onMorselScanned: onMorsel)
+    /// The session of these options, with its tables bound.
+    func session(keys: KeySource) throws -> QuerySession {
+        var session = QuerySession(keys: keys, localMasterKeys: localMasterKeys, threads: threads, memoryLimit: memoryLimit)
         try session.register(specs: tables)
+        return session
+    }
+
+    func execute(_ prepared: QuerySession, outputEncryption: ResultEncryption?) throws {
+        let progress = ScanProgress()
+        var session = prepared
+        if progress.enabled { session.onMorselScanned = { progress.morselScanned() } }
         defer { progress.finish() }
         var sink = OutputSink()
         do {
