@@ -31,7 +31,8 @@ import Testing
             let error = await #expect(throws: RuntimeError.self) {
                 try await cas.attestation(service: "wrong").attest(client: try cas.client(), jobHash: ReportDataBinding.noJobHash)
             }
-            #expect(error?.code == .attestation)
+            #expect(error?.code == .attestationRefused)
+            #expect(error?.isRefusal == true)
             let message = error?.message ?? ""
             #expect(message.hasPrefix("CAS refused attestation:"), "\(message)")
             #expect(message.contains("measurement \(CASFixture.selfMeasurement)"), "\(message)")

@@ -81,7 +81,7 @@ public struct RuntimeAttestation: Sendable {
     /// (CAS puts no secret in it); transport failures name the URL.
     static func casFailure(_ what: String, _ error: CASClientError, url: String) -> RuntimeError {
         switch error.code {
-        case .refused: RuntimeError(.attestation, "CAS refused \(what): \(error.detail)", isRefusal: true)
+        case .refused: RuntimeError(.attestationRefused, "CAS refused \(what): \(error.detail)")
         case .transport: RuntimeError(.attestation, "cannot reach CAS at \(url) for \(what): \(error.detail)")
         default: RuntimeError(.attestation, "\(what) with CAS at \(url) failed: \(error.detail)")
         }
