@@ -58,7 +58,7 @@ let package = Package(
         .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
         .target(
             name: "ParquetCodecs",
-            dependencies: ["CSnappy", "CZstd", "CLZ4", "CZlib", "CBrotli"],
+            dependencies: ["CSnappy", "CZstd", "CLZ4", "CZlib", "CBrotli", "Support"],
             swiftSettings: fast),
         .target(
             name: "Parquet",
