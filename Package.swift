@@ -197,12 +197,15 @@ let package = Package(
             dependencies: [
                 "Parquet", "Columnar", "StrongroomCrypto", "Query", "SQLParser",
                 "Attestation", "Policy", "CASCore", "CASStorage", "CASServer", "CASClient", "Agent", "Runtime",
-                "AlwaysEncrypted", "EncryptedTables", "Kubernetes", "Support", "Session",
+                "AlwaysEncrypted", "EncryptedTables", "Kubernetes", "Support", "Session", "Spark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6),
+        // The attested Spark launch (installation, spark-submit options, executor attestation
+        // environment) and the driver's watch for refused executors.
+        .target(name: "Spark", dependencies: ["Runtime", "Support"], swiftSettings: strictSwift6),
         // A query's session as a library (catalog, key sources, results): the CLI, the benchmarks
         // and the Python package call it.
         .target(
@@ -272,6 +275,6 @@ let package = Package(
             dependencies: ["EncryptedTables", "AlwaysEncrypted", "Query", "Columnar", "Parquet", "StrongroomCrypto"],
             swiftSettings: strictSwift6),
         .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", .product(name: "Yams", package: "Yams")], swiftSettings: strictSwift6),
-        .testTarget(name: "CLITests", dependencies: ["StrongroomCLI", "strongroom"], swiftSettings: strictSwift6),
+        .testTarget(name: "CLITests", dependencies: ["StrongroomCLI", "Spark", "strongroom"], swiftSettings: strictSwift6),
     ]
 )

@@ -28,7 +28,7 @@ LAYERS = [
     ["CASCore", "FuzzTargets"],
     ["CASStorage", "CASClient"],
     ["EncryptedTables", "CASServer", "Runtime"],
-    ["Session"],
+    ["Session", "Spark"],
     ["StrongroomCLI"],
     ["strongroom", "strongroom-fuzz", "strongroom-bench"],
 ]

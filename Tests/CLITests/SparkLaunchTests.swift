@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import StrongroomCLI
+import Spark
 
 @Suite struct ExecutorRefusalWatchTests {
     final class Count: Sendable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Spark
 import Runtime
 
 struct SparkCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import CASCore
 import Foundation
+import Spark
 import Parquet
 import Runtime
 

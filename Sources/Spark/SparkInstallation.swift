@@ -1,58 +1,59 @@
 import Runtime
+import Support
 import Foundation
 
 /// Where the pieces of an attested Spark launch are on this machine: Spark itself (SPARK_HOME,
 /// else the pyspark package), the project's spark/ directory (launcher, executor java wrapper,
 /// SQL runner), the KMS client jar built by scripts/build-spark-kms.sh, this strongroom binary
 /// and the real java the executors run.
-struct SparkInstallation: Sendable {
+public struct SparkInstallation: Sendable {
     /// SPARK_HOME (bin/spark-submit, bin/spark-class, jars/).
-    var sparkHome: String
+    public var sparkHome: String
     /// The project's spark/ directory.
-    var projectDirectory: String
-    var kmsJar: String
-    var strongroomBinary: String
+    public var projectDirectory: String
+    public var kmsJar: String
+    public var strongroomBinary: String
     /// The java binary executors really run once attested, and its home.
-    var java: String
-    var javaHome: String
+    public var java: String
+    public var javaHome: String
 
-    var launcher: String { projectDirectory + "/bin/attested-spark" }
+    public var launcher: String { projectDirectory + "/bin/attested-spark" }
     /// A JAVA_HOME whose bin/java attests first (spark.executorEnv.JAVA_HOME).
-    var executorJavaHome: String { projectDirectory + "/executor-java" }
-    var queryRunner: String { projectDirectory + "/runner/strongroom_query.py" }
+    public var executorJavaHome: String { projectDirectory + "/executor-java" }
+    public var queryRunner: String { projectDirectory + "/runner/strongroom_query.py" }
 
     /// The code a Spark JVM of this installation runs (the driver's side of the executors' grant).
-    var runtime: SparkRuntime { SparkRuntime.installation(sparkHome: sparkHome, javaHome: javaHome, extraJars: [kmsJar]) }
+    public var runtime: SparkRuntime { SparkRuntime.installation(sparkHome: sparkHome, javaHome: javaHome, extraJars: [kmsJar]) }
 
     /// Scripts on the driver's launch path, hashed into its job.
-    var launchScripts: [String] {
+    public var launchScripts: [String] {
         [launcher] + ["spark-submit", "spark-class", "load-spark-env.sh", "find-spark-home"].map { sparkHome + "/bin/" + $0 }
     }
 
     /// The driver's job for `arguments` (spark-submit's), and the executors' job, from one hash of the runtime.
-    func jobs(arguments: [String]) throws -> (driver: JobManifest, executor: JobManifest) {
+    public func jobs(arguments: [String]) throws -> (driver: JobManifest, executor: JobManifest) {
         let identity = try runtime.identity()
         let driver = try SparkDriverJob(runtime: identity, scripts: launchScripts, arguments: arguments).manifest()
         return (driver, SparkRuntime.executorManifest(identity: identity))
     }
 
-    static let kmsClientClass = "dev.strongroom.spark.CasKmsClient"
-    static let cryptoFactoryClass = "org.apache.parquet.crypto.keytools.PropertiesDrivenCryptoFactory"
+    public static let kmsClientClass = "dev.strongroom.spark.CasKmsClient"
+    public static let cryptoFactoryClass = "org.apache.parquet.crypto.keytools.PropertiesDrivenCryptoFactory"
 
     /// Finds everything or says what is missing and how to get it.
-    static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SparkInstallation {
+    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SparkInstallation {
         let binary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         guard let project = environment["STRONGROOM_SPARK_DIR"] ?? findUpwards(from: binary, containing: "spark/bin/attested-spark").map({ $0 + "/spark" }) else {
-            throw CLIError("cannot find the project's spark/ directory (launcher and runner): set STRONGROOM_SPARK_DIR")
+            throw SparkError(.installation, "cannot find the project's spark/ directory (launcher and runner): set STRONGROOM_SPARK_DIR")
         }
         let jar = environment["STRONGROOM_SPARK_KMS_JAR"]
             ?? findUpwards(from: binary, containing: ".build/spark-kms/strongroom-spark-kms.jar").map { $0 + "/.build/spark-kms/strongroom-spark-kms.jar" }
         guard let jar, FileManager.default.fileExists(atPath: jar) else {
-            throw CLIError("the Spark KMS client jar is missing: build it with `bash scripts/build-spark-kms.sh` (or set STRONGROOM_SPARK_KMS_JAR)")
+            throw SparkError(.installation, "the Spark KMS client jar is missing: build it with `bash scripts/build-spark-kms.sh` (or set STRONGROOM_SPARK_KMS_JAR)")
         }
         let home = try environment["SPARK_HOME"] ?? pysparkHome(environment: environment)
         guard FileManager.default.isExecutableFile(atPath: home + "/bin/spark-submit") else {
-            throw CLIError("no bin/spark-submit in SPARK_HOME \(home)")
+            throw SparkError(.installation, "no bin/spark-submit in SPARK_HOME \(home)")
         }
         let java = try realJava(environment: environment)
         let javaHome = ((java as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
@@ -75,7 +76,7 @@ struct SparkInstallation: Sendable {
         let python = environment["PYSPARK_PYTHON"] ?? "python3"
         let output = try capture([python, "-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"], environment: environment)
         guard let home = output, !home.isEmpty else {
-            throw CLIError("no Spark found: set SPARK_HOME or `pip install pyspark` for \(python)")
+            throw SparkError(.installation, "no Spark found: set SPARK_HOME or `pip install pyspark` for \(python)")
         }
         return home
     }
@@ -91,7 +92,7 @@ struct SparkInstallation: Sendable {
                 if FileManager.default.isExecutableFile(atPath: path) { candidate = path; break }
             }
         }
-        guard let candidate else { throw CLIError("java not found (Spark needs Java 17): install openjdk-17-jdk-headless or set JAVA_HOME") }
+        guard let candidate else { throw SparkError(.installation, "java not found (Spark needs Java 17): install openjdk-17-jdk-headless or set JAVA_HOME") }
         return URL(fileURLWithPath: candidate).resolvingSymlinksInPath().path
     }
 
