@@ -1,5 +1,6 @@
 import Attestation
 import Foundation
+import Support
 
 #if canImport(Glibc)
 import Glibc
@@ -12,11 +13,13 @@ public enum AgentClient {
         guard reportData.count == 64 else {
             throw AgentError(.malformedMessage, "report data must be 64 bytes, got \(reportData.count)")
         }
-        let fd = try UnixSocket.connect(socketPath)
+        let fd = try agentSocket { () throws(SocketError) in try UnixSocket.connect(socketPath, service: "the node agent") }
         defer { close(fd) }
         UnixSocket.setTimeouts(fd, seconds: timeoutSeconds)
         // The agent looks at this process first, then challenges; the request answers it.
-        guard let challengeLine = try UnixSocket.readLine(fd, limit: AgentProtocol.maxLineBytes), !challengeLine.isEmpty else {
+        guard let challengeLine = try agentSocket({ () throws(SocketError) in try UnixSocket.readLine(fd, limit: AgentProtocol.maxLineBytes) }),
+            !challengeLine.isEmpty
+        else {
             throw AgentError(.malformedMessage, "the agent closed the connection without a challenge")
         }
         let challenge = try AgentProtocol.decodeChallenge(challengeLine)
@@ -24,8 +27,8 @@ public enum AgentClient {
         guard let body = try? JSONEncoder().encode(request) else {
             throw AgentError(.malformedMessage, "cannot encode the request")
         }
-        try UnixSocket.writeAll(fd, [UInt8](body) + [UInt8(ascii: "\n")])
-        guard let line = try UnixSocket.readLine(fd, limit: AgentProtocol.maxLineBytes) else {
+        try agentSocket { () throws(SocketError) in try UnixSocket.writeAll(fd, [UInt8](body) + [UInt8(ascii: "\n")]) }
+        guard let line = try agentSocket({ () throws(SocketError) in try UnixSocket.readLine(fd, limit: AgentProtocol.maxLineBytes) }) else {
             throw AgentError(.malformedMessage, "agent response longer than \(AgentProtocol.maxLineBytes) bytes")
         }
         guard !line.isEmpty else { throw AgentError(.malformedMessage, "agent closed the connection without a response") }

@@ -16,3 +16,19 @@ public struct AgentErrorCode: ErrorCode {
     /// The agent answered with `{"error": …}`.
     public static let refused = Self("agent_refused")
 }
+
+extension CodedError where Domain == AgentErrorCode {
+    /// A socket call of the agent or its client, in the agent's terms.
+    public init(_ error: SocketError, fileID: StaticString = #fileID, line: UInt = #line) {
+        self.init(.socket, error.message, cause: error, fileID: fileID, line: line)
+    }
+}
+
+/// Runs a socket call where the agent's errors are expected.
+func agentSocket<T>(_ body: () throws(SocketError) -> T) throws(AgentError) -> T {
+    do {
+        return try body()
+    } catch {
+        throw AgentError(error)
+    }
+}

@@ -107,7 +107,7 @@ public final class NodeAgent: Sendable {
             }
         }
         try removeStaleSocket()
-        var address = try UnixSocket.address(socketPath)
+        var address = try agentSocket { () throws(SocketError) in try UnixSocket.address(socketPath) }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw AgentError(.socket, "cannot create a Unix socket (errno \(errno))") }
         let bound = withUnsafePointer(to: &address) {
@@ -154,7 +154,7 @@ public final class NodeAgent: Sendable {
             try UnixSocket.enableCredentialPassing(fd)
             var generator = SystemRandomNumberGenerator()  // getrandom(2)
             let challenge = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            try UnixSocket.writeAll(fd, AgentProtocol.encodeChallenge(challenge))
+            try agentSocket { () throws(SocketError) in try UnixSocket.writeAll(fd, AgentProtocol.encodeChallenge(challenge)) }
             let (line, senders) = try UnixSocket.readCredentialedLine(fd, limit: AgentProtocol.maxLineBytes)
             guard let line else {
                 throw AgentError(.malformedMessage, "request longer than \(AgentProtocol.maxLineBytes) bytes")

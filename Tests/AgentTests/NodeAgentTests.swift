@@ -2,6 +2,7 @@
 import Attestation
 import Crypto
 import Foundation
+import Support
 import Testing
 
 /// A real agent on a real Unix socket, asked by this very process: the agent must measure

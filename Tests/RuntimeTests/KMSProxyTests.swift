@@ -1,5 +1,6 @@
 import Agent
 import Foundation
+import Support
 import Parquet
 import StrongroomCrypto
 import Synchronization

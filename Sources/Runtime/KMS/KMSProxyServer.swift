@@ -1,6 +1,7 @@
 import Agent
 import Foundation
 import StrongroomCrypto
+import Support
 import Synchronization
 
 #if canImport(Glibc)
@@ -76,7 +77,7 @@ public final class KMSProxyServer: Sendable {
         self.grant = grant
         self.clients = clients
         var address: sockaddr_un
-        do { address = try UnixSocket.address(socketPath) } catch {
+        do throws(SocketError) { address = try UnixSocket.address(socketPath) } catch {
             throw RuntimeError(.kms, "KMS proxy socket: \(error.message)")
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)

@@ -4,16 +4,28 @@ import Foundation
 import Glibc
 #endif
 
-/// Small wrappers over the POSIX calls the agent and its client share.
+/// Why a Unix-socket call failed (errno in the message; never a payload).
+public typealias SocketError = CodedError<SocketErrorCode>
+
+public struct SocketErrorCode: ErrorCode {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public static var descriptionShowsCode: Bool { false }
+
+    public static let socket = Self("socket")
+}
+
+/// Small wrappers over the POSIX calls of the package's Unix-socket services and their clients
+/// (the node agent, the KMS proxy).
 public enum UnixSocket {
     /// `sockaddr_un` for `path`; Linux allows 107 bytes plus the terminating NUL.
-    public static func address(_ path: String) throws(AgentError) -> sockaddr_un {
+    public static func address(_ path: String) throws(SocketError) -> sockaddr_un {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
         guard !bytes.isEmpty, bytes.count < capacity, !bytes.contains(0) else {
-            throw AgentError(.socket, "socket path must be 1 to \(capacity - 1) bytes: \(path)")
+            throw SocketError(.socket, "socket path must be 1 to \(capacity - 1) bytes: \(path)")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
@@ -22,10 +34,11 @@ public enum UnixSocket {
         return address
     }
 
-    public static func connect(_ path: String) throws(AgentError) -> Int32 {
+    /// `service` names what listens there, for the message ("the node agent").
+    public static func connect(_ path: String, service: String = "the socket") throws(SocketError) -> Int32 {
         var address = try address(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw AgentError(.socket, "cannot create a Unix socket (errno \(errno))") }
+        guard fd >= 0 else { throw SocketError(.socket, "cannot create a Unix socket (errno \(errno))") }
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
@@ -34,7 +47,7 @@ public enum UnixSocket {
         guard result == 0 else {
             let code = errno
             close(fd)
-            throw AgentError(.socket, "cannot connect to the node agent at \(path) (errno \(code))")
+            throw SocketError(.socket, "cannot connect to \(service) at \(path) (errno \(code))")
         }
         return fd
     }
@@ -72,13 +85,13 @@ public enum UnixSocket {
     }
 
     /// Reads up to the first newline (excluded) or EOF. nil when the line exceeds `limit`.
-    public static func readLine(_ fd: Int32, limit: Int) throws(AgentError) -> [UInt8]? {
+    public static func readLine(_ fd: Int32, limit: Int) throws(SocketError) -> [UInt8]? {
         var line: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0, errno == EINTR { continue }
-            guard n >= 0 else { throw AgentError(.socket, "read from socket failed (errno \(errno))") }
+            guard n >= 0 else { throw SocketError(.socket, "read from socket failed (errno \(errno))") }
             if n == 0 { return line }
             if let newline = chunk[0..<n].firstIndex(of: UInt8(ascii: "\n")) {
                 line += chunk[0..<newline]
@@ -90,12 +103,12 @@ public enum UnixSocket {
     }
 
     /// Writes everything; MSG_NOSIGNAL so a vanished peer is an error, not SIGPIPE.
-    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(AgentError) {
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(SocketError) {
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + done, $0.count - done, Int32(MSG_NOSIGNAL)) }
             if n < 0, errno == EINTR { continue }
-            guard n > 0 else { throw AgentError(.socket, "write to socket failed (errno \(errno))") }
+            guard n > 0 else { throw SocketError(.socket, "write to socket failed (errno \(errno))") }
             done += n
         }
     }
