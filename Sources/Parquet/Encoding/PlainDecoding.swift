@@ -126,6 +126,12 @@ public enum PlainDecoding {
                         failure = ParquetError(.truncated, "PLAIN BYTE_ARRAY: value \(i) at offset \(position - 4) claims \(length) bytes, \(end - position) left")
                         return
                     }
+                    // The output was sized for the lengths of *all* values: a value may not eat
+                    // the 4-byte lengths the values after it still need (found by fuzzing).
+                    guard written &+ length <= payloadBound else {
+                        failure = ParquetError(.truncated, "PLAIN BYTE_ARRAY: value \(i) at offset \(position - 4) claims \(length) bytes, leaving too few for the \(count - i - 1) values after it")
+                        return
+                    }
                     let target = dataStart &+ written
                     guard target &+ length <= Int(Int32.max) else {
                         failure = ParquetError(.unsupported, "PLAIN BYTE_ARRAY: column data exceeds 2 GiB at value \(i)")

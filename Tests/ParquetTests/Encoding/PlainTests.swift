@@ -82,6 +82,14 @@ import Columnar
         expectParquetError { _ = try withBytes([5, 0, 0, 0, 1, 2]) { try PlainDecoding.decodeByteArrays($0, count: 1, into: &out) } }
         expectParquetError { _ = try withBytes([0, 0, 0, 0, 1, 2, 3, 4, 0xFF]) { try PlainDecoding.decodeByteArrays($0, count: 2, into: &out) } }
         expectParquetError { _ = try withBytes([0xFF, 0xFF, 0xFF, 0xFF, 0]) { try PlainDecoding.decodeByteArrays($0, count: 1, into: &out) } }
+        // A first value that eats the length fields of the values after it: refused before it is
+        // copied (the output was reserved for all lengths; found by fuzzing, it used to overrun).
+        do {
+            _ = try withBytes([8, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]) { try PlainDecoding.decodeByteArrays($0, count: 3, into: &out) }
+            Issue.record("three values cannot fit in 12 bytes when the first takes 8")
+        } catch let error as ParquetError {
+            #expect(error.message.contains("leaving too few for the 2 values after it"), "\(error.message)")
+        }
         #expect(out == before)
 
         var fixed: [UInt8] = []
