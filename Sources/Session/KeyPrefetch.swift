@@ -54,8 +54,7 @@ public enum KeyPrefetch {
     /// Opens the file and asks for every key its columns need; failures (a file that does not
     /// open, a key not fetched yet) are what the next round or the query itself reports.
     private static func touchKeys(of file: String, with kms: PrefetchedKMS) {
-        let external = ExternalKeyMaterial.path(forParquetFile: file)
-        let material = FileManager.default.fileExists(atPath: external) ? try? ExternalKeyMaterial(contentsOf: external) : nil
+        let material = (try? KeySource.externalKeyMaterial(forParquetFile: file)) ?? nil
         let options = ParquetReadOptions(keys: KeyMaterialProvider(kms: kms, externalKeyMaterial: material))
         guard let reader = try? ParquetFileReader(path: file, options: options) else { return }
         _ = reader.columnsWithoutKeys()

@@ -50,7 +50,8 @@ public enum KeySource: Sendable {
         KeyMaterialProvider(keysFile: keys, externalKeyMaterial: try externalKeyMaterial(forParquetFile: file))
     }
 
-    private static func externalKeyMaterial(forParquetFile file: String) throws -> ExternalKeyMaterial? {
+    /// The `_KEY_MATERIAL_FOR_<file>.json` beside a Parquet file, when there is one.
+    static func externalKeyMaterial(forParquetFile file: String) throws -> ExternalKeyMaterial? {
         let external = ExternalKeyMaterial.path(forParquetFile: file)
         return FileManager.default.fileExists(atPath: external) ? try ExternalKeyMaterial(contentsOf: external) : nil
     }
