@@ -32,3 +32,17 @@ func agentSocket<T>(_ body: () throws(SocketError) -> T) throws(AgentError) -> T
         throw AgentError(error)
     }
 }
+
+/// Runs an exchange on a served connection where the agent's errors are expected (a deadline
+/// passed, the peer vanished, or the agent is stopping).
+func agentConnection<T>(_ body: () async throws -> T) async throws(AgentError) -> T {
+    do {
+        return try await body()
+    } catch let error as SocketError {
+        throw AgentError(error)
+    } catch let error as AgentError {
+        throw error
+    } catch {
+        throw AgentError(.socket, "the exchange was cut short: the agent is stopping")
+    }
+}

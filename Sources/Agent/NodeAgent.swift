@@ -1,8 +1,6 @@
 import Attestation
-import Dispatch
 import Foundation
 import Logging
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -20,8 +18,9 @@ import Support
 /// Simulation, not isolation: root can read or change any process's memory. That is why CAS
 /// accepts this evidence only where a policy says `allow_simulation: true`.
 ///
-/// A blocking accept loop on its own thread; each connection is served on the global
-/// dispatch queue with 5 s socket timeouts, so a stalled client cannot hold up others.
+/// Served on structured concurrency (`UnixStreamListener`): no thread waits on a client; a
+/// client has 5 s from connecting to finish its exchange; the measurement, which reads the
+/// executable and the process's memory, runs off Swift's cooperative pool.
 public final class NodeAgent: Sendable {
     public let socketPath: String
     private let nodeKey: NodeKey
@@ -29,14 +28,13 @@ public final class NodeAgent: Sendable {
     private let trustedLibraryDirectories: [String]
     private let logger: Logger
     private let measurement = ExecutableMeasurement()
-    private let state = Mutex(State())
-    private let connections = DispatchGroup()
 
-    private struct State {
-        var listener: Int32 = -1
-        var stopping = false
-        var loopFinished: DispatchSemaphore?
-    }
+    /// How long a client has from connecting to reading its evidence.
+    public static let connectionDeadline = Duration.seconds(5)
+    /// Exchanges served at once; further clients wait in the listen backlog. An idle client
+    /// costs a descriptor until its deadline, so this many idle clients delay others by 5 s at
+    /// most (the default soft limit of open files is 1,024).
+    public static let maxConnections = 900
 
     /// `debug` marks every report as coming from a debug TEE (policies refuse it unless they
     /// allow debug).
@@ -50,53 +48,26 @@ public final class NodeAgent: Sendable {
         self.logger = logger
     }
 
-    deinit { stop() }
-
-    /// Creates the socket (and its directory) and starts serving. The socket is mode 0666 so
-    /// workloads of any user can reach it; the agent identifies them by their credentials.
-    public func start() throws(AgentError) {
-        let listener = try bindListener()
-        let finished = DispatchSemaphore(value: 0)
-        let alreadyRunning = state.withLock { state -> Bool in
-            guard state.listener < 0 else { return true }
-            state.listener = listener
-            state.stopping = false
-            state.loopFinished = finished
-            return false
-        }
-        if alreadyRunning {
-            close(listener)
-            throw AgentError(.socket, "the agent is already serving \(socketPath)")
-        }
-        let thread = Thread { [self] in
-            acceptLoop(listener)
-            finished.signal()
-        }
-        thread.name = "strongroom-agent-accept"
-        thread.start()
+    /// Creates the socket (and its directory). The socket is mode 0666 so workloads of any user
+    /// can reach it; the agent identifies them by their credentials. Refused while another agent
+    /// serves the path.
+    public func bind() throws(AgentError) -> UnixStreamListener {
+        try prepareSocketPath()
+        let listener = try agentSocket { () throws(SocketError) in try UnixStreamListener(path: socketPath, mode: 0o666) }
         logger.info("node agent listening", metadata: ["socket": "\(socketPath)", "node_key_id": "\(nodeKey.keyID)"])
+        return listener
     }
 
-    /// Stops accepting, waits for connections in progress, removes the socket file.
-    public func stop() {
-        let (listener, finished) = state.withLock { state -> (Int32, DispatchSemaphore?) in
-            defer {
-                state.listener = -1
-                state.loopFinished = nil
-            }
-            state.stopping = true
-            return (state.listener, state.loopFinished)
-        }
-        guard listener >= 0 else { return }
-        // shutdown(2) wakes the thread blocked in accept(2); it then sees `stopping`.
-        shutdown(listener, Int32(SHUT_RDWR))
-        finished?.wait()
-        close(listener)
-        connections.wait()
-        unlink(socketPath)
+    /// Serves `listener` until `shutdown` fires, then lets the exchanges in progress finish and
+    /// removes the socket file.
+    public func serve(_ listener: UnixStreamListener, until shutdown: ShutdownSignal) async {
+        await listener.serve(
+            until: shutdown, connectionDeadline: Self.connectionDeadline, maxConnections: Self.maxConnections,
+            onAcceptError: { [logger] in logger.error("accept failed", metadata: ["errno": "\($0)"]) }
+        ) { [self] connection in await serve(connection) }
     }
 
-    private func bindListener() throws(AgentError) -> Int32 {
+    private func prepareSocketPath() throws(AgentError) {
         let directory = (socketPath as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             do {
@@ -107,24 +78,6 @@ public final class NodeAgent: Sendable {
             }
         }
         try removeStaleSocket()
-        var address = try agentSocket { () throws(SocketError) in try UnixSocket.address(socketPath) }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw AgentError(.socket, "cannot create a Unix socket (errno \(errno))") }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0 else {
-            let code = errno
-            close(fd)
-            throw AgentError(.socket, "cannot bind \(socketPath) (errno \(code))")
-        }
-        guard chmod(socketPath, 0o666) == 0, listen(fd, 128) == 0 else {
-            let code = errno
-            close(fd)
-            unlink(socketPath)
-            throw AgentError(.socket, "cannot listen on \(socketPath) (errno \(code))")
-        }
-        return fd
     }
 
     /// A socket file left by a crashed agent is removed; a live agent's socket is not.
@@ -141,21 +94,15 @@ public final class NodeAgent: Sendable {
         unlink(socketPath)
     }
 
-    private func acceptLoop(_ listener: Int32) {
-        UnixSocket.acceptLoop(listener, connections: connections, isStopping: { state.withLock { $0.stopping } },
-                              onAcceptError: { logger.error("accept failed", metadata: ["errno": "\($0)"]) }) { [self] fd in serve(fd) }
-    }
-
-    private func serve(_ fd: Int32) {
-        UnixSocket.setTimeouts(fd, seconds: 5)
+    private func serve(_ connection: UnixConnection) async {
         let response: AgentProtocol.Response
         do throws(AgentError) {
-            let peer = try RequestSender.observe(fd)
-            try UnixSocket.enableCredentialPassing(fd)
+            let peer = try RequestSender.observe(connection.fd)
+            try UnixSocket.enableCredentialPassing(connection.fd)
             var generator = SystemRandomNumberGenerator()  // getrandom(2)
             let challenge = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            try agentSocket { () throws(SocketError) in try UnixSocket.writeAll(fd, AgentProtocol.encodeChallenge(challenge)) }
-            let (line, senders) = try UnixSocket.readCredentialedLine(fd, limit: AgentProtocol.maxLineBytes)
+            try await agentConnection { try await connection.writeAll(AgentProtocol.encodeChallenge(challenge)) }
+            let (line, senders) = try await agentConnection { try await UnixSocket.readCredentialedLine(connection, limit: AgentProtocol.maxLineBytes) }
             guard let line else {
                 throw AgentError(.malformedMessage, "request longer than \(AgentProtocol.maxLineBytes) bytes")
             }
@@ -163,24 +110,35 @@ public final class NodeAgent: Sendable {
             guard request.challenge == challenge else {
                 throw AgentError(.refused, "the request does not answer this connection's challenge")
             }
-            let reportData = request.reportData
-            try peer.verify(senders: senders, trustedLibraryDirectories: trustedLibraryDirectories)
-            let digest = try measurement.measure(pid: peer.pid, expected: peer.executable)
-            let report = SimulatedReport(
-                measurement: digest, reportData: reportData, issuedAt: UInt64(Date().timeIntervalSince1970),
-                pid: UInt32(peer.pid), debug: debug)
-            let signed: SimulatedReport
-            do { signed = try nodeKey.sign(report) } catch {
-                throw AgentError(.measurement, error.message)
-            }
-            response = AgentProtocol.Response(evidence: Evidence(kind: .simulated, report: signed.encoded()))
+            let report = try await measure(peer, senders: senders, reportData: request.reportData)
+            response = AgentProtocol.Response(evidence: Evidence(kind: .simulated, report: report.encoded()))
             logger.info(
                 "evidence issued",
-                metadata: ["pid": "\(peer.pid)", "uid": "\(peer.uid)", "measurement": "\(LowercaseHex.encode(digest))"])
+                metadata: ["pid": "\(peer.pid)", "uid": "\(peer.uid)", "measurement": "\(LowercaseHex.encode(report.measurement))"])
         } catch {
             logger.notice("request refused", metadata: ["reason": "\(error.message)"])
             response = AgentProtocol.Response(error: error.message)
         }
-        try? UnixSocket.writeAll(fd, AgentProtocol.encode(response))
+        try? await connection.writeAll(AgentProtocol.encode(response))
+    }
+
+    /// The checks after the request arrived, the measurement and the signature: reading /proc
+    /// and hashing the executable is work for a thread of its own, not the cooperative pool.
+    private func measure(_ peer: RequestSender, senders: Set<Int32>, reportData: [UInt8]) async throws(AgentError) -> SimulatedReport {
+        let (trusted, measurement, nodeKey, debug) = (trustedLibraryDirectories, measurement, nodeKey, debug)
+        do {
+            return try await Offload.run { () throws -> SimulatedReport in
+                try peer.verify(senders: senders, trustedLibraryDirectories: trusted)
+                let digest = try measurement.measure(pid: peer.pid, expected: peer.executable)
+                let report = SimulatedReport(
+                    measurement: digest, reportData: reportData, issuedAt: UInt64(Date().timeIntervalSince1970),
+                    pid: UInt32(peer.pid), debug: debug)
+                do throws(NodeKeyError) { return try nodeKey.sign(report) } catch { throw AgentError(.measurement, error.message) }
+            }
+        } catch let error as AgentError {
+            throw error
+        } catch {
+            throw AgentError(.measurement, "\(error)")
+        }
     }
 }

@@ -1,11 +1,11 @@
-import Dispatch
 import Logging
 import ServiceLifecycle
+import Support
 
 /// The node agent as a swift-service-lifecycle `Service`: it serves from `run()` until the
 /// service group shuts down gracefully (SIGINT/SIGTERM in `strongroom agent serve`) or the task
-/// is cancelled, then stops accepting, lets connections in progress finish and removes the
-/// socket file. The waiting for those connections happens off Swift's cooperative pool.
+/// is cancelled; a graceful shutdown stops accepting, lets the exchanges in progress finish and
+/// removes the socket file.
 public struct NodeAgentService: Service {
     public let agent: NodeAgent
     /// Called once the socket is bound and accepting.
@@ -17,16 +17,16 @@ public struct NodeAgentService: Service {
     }
 
     public func run() async throws {
-        try agent.start()
+        let listener = try agent.bind()
         onStarted()
-        // Returns on graceful shutdown, or throws on cancellation: either way the agent stops.
-        try? await gracefulShutdown()
-        let agent = self.agent
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                agent.stop()
-                done.resume()
+        let shutdown = ShutdownSignal()
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                // Returns on graceful shutdown, or throws on cancellation: either way stop accepting.
+                try? await gracefulShutdown()
+                shutdown.trigger()
             }
+            await agent.serve(listener, until: shutdown)
         }
     }
 

@@ -10,13 +10,13 @@ import Glibc
 /// start time. A request is served only if the kernel says every byte of it came from that same
 /// process (SCM_CREDENTIALS on each message), the process still runs the same executable, was not
 /// replaced (pid reuse), is not traced and carries no loader-injection environment.
-public struct RequestSender {
+public struct RequestSender: Sendable {
     var pid: Int32
     var uid: UInt32
     var executable: FileIdentity
     var startTime: Int64
 
-    struct FileIdentity: Equatable {
+    struct FileIdentity: Equatable, Sendable {
         var device: UInt64
         var inode: UInt64
     }
@@ -176,31 +176,23 @@ extension UnixSocket {
     }
 
     /// Reads up to the first newline (excluded), collecting the pid of every message's sender
-    /// (SCM_CREDENTIALS). nil line when it exceeds `limit`.
-    static func readCredentialedLine(_ fd: Int32, limit: Int) throws(AgentError) -> (line: [UInt8]?, senders: Set<Int32>) {
+    /// (SCM_CREDENTIALS); waits for data without holding a thread. nil line when it exceeds `limit`.
+    static func readCredentialedLine(_ connection: UnixConnection, limit: Int) async throws -> (line: [UInt8]?, senders: Set<Int32>) {
         var line: [UInt8] = []
         var senders = Set<Int32>()
         var chunk = [UInt8](repeating: 0, count: 4096)
         // cmsghdr (16) + ucred (12), aligned: 32 bytes; room for a few.
         var control = [UInt8](repeating: 0, count: 128)
         while true {
-            let n: Int = chunk.withUnsafeMutableBytes { data in
-                control.withUnsafeMutableBytes { control in
-                    var vector = iovec(iov_base: data.baseAddress, iov_len: data.count)
-                    return withUnsafeMutablePointer(to: &vector) { vectorPointer in
-                        var message = msghdr()
-                        message.msg_iov = vectorPointer
-                        message.msg_iovlen = 1
-                        message.msg_control = control.baseAddress
-                        message.msg_controllen = control.count
-                        let received = recvmsg(fd, &message, 0)
-                        if received >= 0 { collectSenders(&message, into: &senders) }
-                        return received
-                    }
+            let n = receiveCredentialed(connection.fd, into: &chunk, control: &control, senders: &senders)
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    try await connection.readable()
+                    continue
                 }
+                throw AgentError(.socket, "read from socket failed (errno \(errno))")
             }
-            if n < 0, errno == EINTR { continue }
-            guard n >= 0 else { throw AgentError(.socket, "read from socket failed (errno \(errno))") }
             if n == 0 { return (line, senders) }
             if let newline = chunk[0..<n].firstIndex(of: UInt8(ascii: "\n")) {
                 line += chunk[0..<newline]
@@ -208,6 +200,25 @@ extension UnixSocket {
             }
             line += chunk[0..<n]
             if line.count > limit { return (nil, senders) }
+        }
+    }
+
+    /// One recvmsg(2) without waiting; the senders of what it read are added to `senders`.
+    private static func receiveCredentialed(_ fd: Int32, into chunk: inout [UInt8], control: inout [UInt8], senders: inout Set<Int32>) -> Int {
+        chunk.withUnsafeMutableBytes { data in
+            control.withUnsafeMutableBytes { control in
+                var vector = iovec(iov_base: data.baseAddress, iov_len: data.count)
+                return withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                    var message = msghdr()
+                    message.msg_iov = vectorPointer
+                    message.msg_iovlen = 1
+                    message.msg_control = control.baseAddress
+                    message.msg_controllen = control.count
+                    let received = recvmsg(fd, &message, Int32(MSG_DONTWAIT))
+                    if received >= 0 { collectSenders(&message, into: &senders) }
+                    return received
+                }
+            }
         }
     }
 

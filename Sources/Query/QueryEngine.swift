@@ -1,6 +1,7 @@
 import Columnar
 import QueryKernels
 import SQLParser
+import Support
 
 /// SQL text in, rows out: parse, bind, optimize, execute.
 public struct QueryEngine: Sendable {
@@ -27,8 +28,35 @@ public struct QueryEngine: Sendable {
         return (Optimizer.optimize(bound.plan), bound.names, bound.hugeIntColumns)
     }
 
-    public func run(_ sql: String) throws -> Result {
+    /// Runs `sql` on a thread of its own (`Offload`), after loading what its external tables
+    /// must supply: a run that meets a scan not loaded yet stops before executing anything
+    /// else, the scans are loaded (awaited, concurrently) and the query runs again — twice at
+    /// most, or a few times when scalar subqueries read external tables while planning.
+    public func run(_ sql: String) async throws -> Result {
+        try await withExternalScansLoaded { try runLoaded(sql) }
+    }
+
+    /// `explain` for queries whose planning reads external tables (scalar subqueries).
+    public func explain(_ sql: String) async throws -> String {
+        try await withExternalScansLoaded { try explain(sql) }
+    }
+
+    private func withExternalScansLoaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        for _ in 0..<8 {
+            do {
+                return try await Offload.run(body)
+            } catch is ExternalScansPending {
+                try await catalog.loadPendingExternalScans()
+            }
+        }
+        throw QueryError(.unsupported, "the query's external tables kept needing new scans (more than 8 rounds)")
+    }
+
+    /// Runs `sql` on the calling thread. External tables must have been loaded (`run` does
+    /// that); a query over Parquet and CSV only needs nothing loaded.
+    public func runLoaded(_ sql: String) throws -> Result {
         let (plan, names, hugeInts) = try plan(sql)
+        guard plan.externalScansLoaded() else { throw ExternalScansPending() }
         let batches = try executor.run(plan)
         let schema = try plan.schema()
         let renamed = Schema(zip(names, schema.fields).map { Field($0, $1.type, nullable: $1.nullable) })

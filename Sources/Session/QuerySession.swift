@@ -8,9 +8,8 @@ import QueryKernels
 /// One query's world as a program sets it up: the tables it may read (Parquet files,
 /// directories and globs, CSV, database tables), the key source that opens them, and the
 /// engine's resources. The CLI's `strongroom query`, the benchmarks and (next) the Python
-/// package all run queries through it. Everything here is synchronous and runs on the caller's
-/// thread: call it from a thread of its own (`BlockingBridge.offload`) when keys come from CAS
-/// or tables from a database.
+/// package all run queries through it. Opening tables, running and writing are asynchronous:
+/// database tables and CAS keys are awaited, and the engine's work runs on a thread of its own.
 public struct QuerySession: Sendable {
     public var keys: KeySource
     /// Column master keys held locally (development RSA keys) for Always Encrypted tables.
@@ -51,13 +50,13 @@ public struct QuerySession: Sendable {
     public var columnKeys: ColumnKeySources { keys.columnKeys(localMasterKeys: localMasterKeys) }
 
     /// Opens the tables: Parquet footers are read and their keys unwrapped here; database
-    /// tables are described here and read when scanned.
-    public func catalog() throws -> Catalog {
+    /// tables are described here and read before each query runs.
+    public func catalog() async throws -> Catalog {
         var catalog = Catalog()
         let columnKeys = self.columnKeys
         for (name, location) in tables {
             if TableLocation.isDatabaseURL(location) {
-                catalog.register(name, .external(try DatabaseTable(name: name, location: TableLocation(location), keys: columnKeys)))
+                catalog.register(name, external: try await DatabaseTable.open(name: name, location: TableLocation(location), keys: columnKeys))
             } else {
                 let keys = self.keys
                 catalog.register(name, try Catalog.open(name: name, path: location) { try keys.readOptions(forParquetFile: $0) })
@@ -66,23 +65,23 @@ public struct QuerySession: Sendable {
         return catalog
     }
 
-    public func engine() throws -> QueryEngine {
-        QueryEngine(catalog: try catalog(), threads: threads, memoryLimit: memoryLimit, onMorselScanned: onMorselScanned)
+    public func engine() async throws -> QueryEngine {
+        QueryEngine(catalog: try await catalog(), threads: threads, memoryLimit: memoryLimit, onMorselScanned: onMorselScanned)
     }
 
-    public func run(_ sql: String) throws -> QueryEngine.Result {
-        try engine().run(sql)
+    public func run(_ sql: String) async throws -> QueryEngine.Result {
+        try await engine().run(sql)
     }
 
-    public func explain(_ sql: String) throws -> String {
-        try engine().explain(sql)
+    public func explain(_ sql: String) async throws -> String {
+        try await engine().explain(sql)
     }
 
     /// Writes `result` into a database table (created, or appended to, in one transaction),
     /// encrypting the requested columns (Always Encrypted); returns the rows written.
     public func write(
         _ result: QueryEngine.Result, toTable location: TableLocation, encrypt: [EncryptedColumnRequest] = []
-    ) throws -> Int {
-        try TableWriter.write(result.batches, schema: result.schema, to: location, encrypt: encrypt, keys: columnKeys)
+    ) async throws -> Int {
+        try await TableWriter.write(result.batches, schema: result.schema, to: location, encrypt: encrypt, keys: columnKeys)
     }
 }

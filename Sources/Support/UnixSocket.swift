@@ -13,6 +13,8 @@ public struct SocketErrorCode: ErrorCode {
     public static var descriptionShowsCode: Bool { false }
 
     public static let socket = Self("socket")
+    /// A connection made no progress before its deadline.
+    public static let timeout = Self("timeout")
 }
 
 /// Small wrappers over the POSIX calls of the package's Unix-socket services and their clients
@@ -50,32 +52,6 @@ public enum UnixSocket {
             throw SocketError(.socket, "cannot connect to \(service) at \(path) (errno \(code))")
         }
         return fd
-    }
-
-    /// Accepts connections on `listener` until `isStopping()` turns true (the owner then shuts
-    /// the listener down to wake accept(2)); each connection is served on a global queue inside
-    /// `connections` and closed afterwards. Transient accept failures back off instead of spinning.
-    public static func acceptLoop(_ listener: Int32, connections: DispatchGroup, isStopping: () -> Bool,
-                                  onAcceptError: (Int32) -> Void = { _ in }, serve: @escaping @Sendable (Int32) -> Void) {
-        while true {
-            let fd = accept(listener, nil, nil)
-            if fd < 0 {
-                if isStopping() { return }
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                onAcceptError(errno)
-                usleep(50_000)  // EMFILE/ENFILE: back off
-                continue
-            }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            connections.enter()
-            DispatchQueue.global().async {
-                defer {
-                    close(fd)
-                    connections.leave()
-                }
-                serve(fd)
-            }
-        }
     }
 
     public static func setTimeouts(_ fd: Int32, seconds: Int) {

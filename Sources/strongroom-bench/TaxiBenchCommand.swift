@@ -10,7 +10,7 @@ import Session
 /// run does everything a fresh query would: parse KEYS.json, open the tables (read and decrypt
 /// every footer, unwrap the keys), plan, execute and render the rows as jsonl; only process
 /// start-up and dynamic loading are left out. Median of `--runs` runs after one warm-up.
-struct TaxiBenchCommand: ParsableCommand {
+struct TaxiBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "taxi", abstract: "Time the taxi benchmark queries in-process (tables opened inside the timed region).")
 
@@ -52,19 +52,19 @@ struct TaxiBenchCommand: ParsableCommand {
         for query in queries where !query.contains("=") { throw ValidationError("--query takes ID=SQL, got '\(query)'") }
     }
 
-    func run() throws {
+    func run() async throws {
         let list = queries.isEmpty ? Self.defaultQueries : queries.map { q in
             let eq = q.firstIndex(of: "=")!
             return (id: String(q[..<eq]), sql: String(q[q.index(after: eq)...]))
         }
         var report: [(id: String, seconds: [Double], rows: Int)] = []
         for (id, sql) in list {
-            _ = try runOnce(sql)  // warm-up: page cache, allocator
+            _ = try await runOnce(sql)  // warm-up: page cache, allocator
             var seconds: [Double] = []
             var rows = 0
             for _ in 0..<runs {
                 let start = DispatchTime.now().uptimeNanoseconds
-                rows = try runOnce(sql)
+                rows = try await runOnce(sql)
                 seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             }
             report.append((id, seconds, rows))
@@ -83,11 +83,11 @@ struct TaxiBenchCommand: ParsableCommand {
     }
 
     /// One query from nothing: keys, footers, plan, execution, jsonl rows. Returns the row count.
-    private func runOnce(_ sql: String) throws -> Int {
+    private func runOnce(_ sql: String) async throws -> Int {
         var session = QuerySession(
             keys: try keys.map { try KeySource.keysFile(at: $0) } ?? .none, threads: threads, memoryLimit: memoryLimit)
         try session.register(specs: tables)
-        let result = try session.run(sql)
+        let result = try await session.run(sql)
         var bytes: [UInt8] = []
         var rows = 0
         for batch in result.batches where batch.rowCount > 0 {

@@ -17,10 +17,10 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    func database() throws -> DatabaseLocation {
+    func database() async throws -> DatabaseLocation {
         let location = DatabaseLocation.sqlite(path: directory + "/t.db")
-        try KeyAdministration.createMasterKey(.init(name: "CMK1", provider: ColumnKeySources.keyFileProvider, keyPath: "test-cmk"), in: location)
-        try KeyAdministration.createEncryptionKey(name: "CEK1", masterKeys: ["CMK1"], in: location, keys: keys)
+        try await KeyAdministration.createMasterKey(.init(name: "CMK1", provider: ColumnKeySources.keyFileProvider, keyPath: "test-cmk"), in: location)
+        try await KeyAdministration.createEncryptionKey(name: "CEK1", masterKeys: ["CMK1"], in: location, keys: keys)
         return location
     }
 
@@ -51,106 +51,104 @@ import Testing
     }
 
     @Test(arguments: [EncryptionType.deterministic, .randomized])
-    func everyTypeRoundTripsEncrypted(_ type: EncryptionType) throws {
-        let db = try database()
+    func everyTypeRoundTripsEncrypted(_ type: EncryptionType) async throws {
+        let db = try await database()
         let batch = Self.sampleBatch()
         let requests = batch.schema.fields.map { EncryptedColumnRequest(column: $0.name, key: "CEK1", encryptionType: type) }
         let location = TableLocation(database: db, table: "everything")
-        #expect(try TableWriter.write([batch], schema: batch.schema, to: location, encrypt: requests, keys: keys) == 4)
-        let table = try DatabaseTable(name: "t", location: location, keys: keys)
+        #expect(try await TableWriter.write([batch], schema: batch.schema, to: location, encrypt: requests, keys: keys) == 4)
+        let table = try await DatabaseTable.open(name: "t", location: location, keys: keys)
         #expect(table.schema == batch.schema)
-        let read = try table.load(columns: Array(batch.columns.indices), equalities: [])
+        let read = try await table.load(columns: Array(batch.columns.indices), equalities: [])
         for (c, field) in batch.schema.fields.enumerated() {
             #expect(read.columns[c] == batch.columns[c], "column \(field.name)")
         }
         // Without keys: each cell is ciphertext (0x01…), never the plaintext.
-        let hidden = try DatabaseTable(name: "t", location: location, keys: ColumnKeySources(), decrypt: false)
-        let cells = try hidden.load(columns: [10], equalities: [])
+        let hidden = try await DatabaseTable.open(name: "t", location: location, keys: ColumnKeySources(), decrypt: false)
+        let cells = try await hidden.load(columns: [10], equalities: [])
         guard case .bytes(let text) = cells.columns[0].values else { Issue.record("not text"); return }
         #expect(String(decoding: text[0], as: UTF8.self).hasPrefix("0x01"))
         #expect(!String(decoding: text[0], as: UTF8.self).contains("Zo"))
     }
 
-    @Test func plaintextColumnsRoundTrip() throws {
-        let db = try database()
+    @Test func plaintextColumnsRoundTrip() async throws {
+        let db = try await database()
         let batch = Self.sampleBatch()
         let keep = ["flag", "i64", "f64", "d9", "day", "at", "name", "raw"]
         let indices = keep.map { name in batch.schema.fields.firstIndex { $0.name == name }! }
         let subset = RecordBatch(schema: Schema(indices.map { batch.schema.fields[$0] }), columns: indices.map { batch.columns[$0] }, rowCount: 4)
         let location = TableLocation(database: db, table: "plain")
-        try TableWriter.write([subset], schema: subset.schema, to: location, encrypt: [], keys: keys)
-        let read = try DatabaseTable(name: "p", location: location, keys: keys).load(columns: Array(indices.indices), equalities: [])
+        try await TableWriter.write([subset], schema: subset.schema, to: location, encrypt: [], keys: keys)
+        let read = try await DatabaseTable.open(name: "p", location: location, keys: keys).load(columns: Array(indices.indices), equalities: [])
         for c in indices.indices { #expect(read.columns[c] == subset.columns[c], "column \(keep[c])") }
     }
 
-    @Test func deterministicEqualityIsPushedToTheDatabase() throws {
-        let db = try database()
+    @Test func deterministicEqualityIsPushedToTheDatabase() async throws {
+        let db = try await database()
         let batch = Self.sampleBatch()
         let location = TableLocation(database: db, table: "people")
-        try TableWriter.write([batch], schema: batch.schema, to: location,
+        try await TableWriter.write([batch], schema: batch.schema, to: location,
                               encrypt: [.init(column: "name", key: "CEK1", encryptionType: .deterministic),
                                         .init(column: "i64", key: "CEK1", encryptionType: .randomized)], keys: keys)
-        let table = try DatabaseTable(name: "p", location: location, keys: keys)
+        let table = try await DatabaseTable.open(name: "p", location: location, keys: keys)
         let name = table.schema.fields.firstIndex { $0.name == "name" }!
         let i64 = table.schema.fields.firstIndex { $0.name == "i64" }!
         let i32 = table.schema.fields.firstIndex { $0.name == "i32" }!
         #expect(table.pushdownColumns.contains(name) && !table.pushdownColumns.contains(i64) && table.pushdownColumns.contains(i32))
-        let one = try table.load(columns: [i32], equalities: [.init(column: name, value: .string("日本語 text"))])
+        let one = try await table.load(columns: [i32], equalities: [.init(column: name, value: .string("日本語 text"))])
         #expect(one.rowCount == 1 && one.columns[0].values == .int64([Int64(Int32.max)]))  // SQLite INTEGER reads as bigint
-        let none = try table.load(columns: [i32], equalities: [.init(column: name, value: .string("nobody"))])
+        let none = try await table.load(columns: [i32], equalities: [.init(column: name, value: .string("nobody"))])
         #expect(none.rowCount == 0)
-        let plain = try table.load(columns: [name], equalities: [.init(column: i32, value: .int64(1))])
+        let plain = try await table.load(columns: [name], equalities: [.init(column: i32, value: .int64(1))])
         #expect(plain.rowCount == 1)
 
         // Through the engine, with the result checked against the same query without pushdown.
         var catalog = Catalog()
-        catalog.register("p", .external(table))
+        catalog.register("p", external: table)
         let engine = QueryEngine(catalog: catalog, threads: 1)
-        let result = try engine.run("SELECT i32 FROM p WHERE name = 'Zoë'")
+        let result = try await engine.run("SELECT i32 FROM p WHERE name = 'Zoë'")
         #expect(result.batches.reduce(0) { $0 + $1.rowCount } == 1)
-        #expect(try engine.explain("SELECT i32 FROM p WHERE name = 'Zoë'").contains("1 on deterministic ciphertext"))
+        #expect(try await engine.explain("SELECT i32 FROM p WHERE name = 'Zoë'").contains("1 on deterministic ciphertext"))
     }
 
-    @Test func inPlaceEncryptionIsAllOrNothing() throws {
-        let db = try database()
+    @Test func inPlaceEncryptionIsAllOrNothing() async throws {
+        let db = try await database()
         var names = ByteArrays()
         for s in ["12", "x7", "30"] { names.append(s.utf8) }
         let batch = RecordBatch(schema: Schema([Field("id", .int64), Field("code", .string)]),
                                 columns: [Column(type: .int64, values: .int64([1, 2, 3])), Column(type: .string, values: .bytes(names))], rowCount: 3)
         let location = TableLocation(database: db, table: "codes")
-        try TableWriter.write([batch], schema: batch.schema, to: location, encrypt: [], keys: keys)
+        try await TableWriter.write([batch], schema: batch.schema, to: location, encrypt: [], keys: keys)
         // "x7" is not an int: the whole encryption is refused, naming the row, and nothing changes.
-        #expect(throws: TableError.self) {
-            try InPlaceEncryption.encrypt(location, columns: [.init(column: "code", key: "CEK1", encryptionType: .randomized, plaintextType: .int)], keys: keys)
+        await #expect(throws: TableError.self) {
+            try await InPlaceEncryption.encrypt(location, columns: [.init(column: "code", key: "CEK1", encryptionType: .randomized, plaintextType: .int)], keys: keys)
         }
-        let connection = try db.open()
-        let described = try #require(try connection.describeTable("codes"))
-        #expect(described.columns.map(\.name) == ["id", "code"])
-        #expect(try EncryptionMetadata.encryptedColumns(of: "codes", in: connection).isEmpty)
-        connection.close()
+        let (described, encrypted) = try await db.withConnection { connection in
+            (try await connection.describeTable("codes"), try await EncryptionMetadata.encryptedColumns(of: "codes", in: connection))
+        }
+        #expect(described?.columns.map(\.name) == ["id", "code"])
+        #expect(encrypted.isEmpty)
 
-        try InPlaceEncryption.encrypt(location, columns: [.init(column: "code", key: "CEK1", encryptionType: .deterministic)], keys: keys)
-        let table = try DatabaseTable(name: "c", location: location, keys: keys)
-        #expect(try table.load(columns: [0, 1], equalities: []).columns[1] == batch.columns[1])
-        #expect(throws: TableError.self) {
-            try InPlaceEncryption.encrypt(location, columns: [.init(column: "code", key: "CEK1", encryptionType: .deterministic)], keys: keys)
+        try await InPlaceEncryption.encrypt(location, columns: [.init(column: "code", key: "CEK1", encryptionType: .deterministic)], keys: keys)
+        let table = try await DatabaseTable.open(name: "c", location: location, keys: keys)
+        #expect(try await table.load(columns: [0, 1], equalities: []).columns[1] == batch.columns[1])
+        await #expect(throws: TableError.self) {
+            try await InPlaceEncryption.encrypt(location, columns: [.init(column: "code", key: "CEK1", encryptionType: .deterministic)], keys: keys)
         }
     }
 
-    @Test func missingKeysAreClearErrors() throws {
-        let db = try database()
+    @Test func missingKeysAreClearErrors() async throws {
+        let db = try await database()
         let batch = Self.sampleBatch()
         let location = TableLocation(database: db, table: "k")
-        #expect(throws: TableError.self) {
-            try TableWriter.write([batch], schema: batch.schema, to: location,
+        await #expect(throws: TableError.self) {
+            try await TableWriter.write([batch], schema: batch.schema, to: location,
                                   encrypt: [.init(column: "name", key: "NOPE", encryptionType: .randomized)], keys: keys)
         }
-        #expect(throws: TableError.self) {
-            try TableWriter.write([batch], schema: batch.schema, to: location,
+        await #expect(throws: TableError.self) {
+            try await TableWriter.write([batch], schema: batch.schema, to: location,
                                   encrypt: [.init(column: "name", key: "CEK1", encryptionType: .randomized)], keys: ColumnKeySources())
         }
-        let connection = try db.open()
-        #expect(try connection.describeTable("k") == nil)
-        connection.close()
+        #expect(try await db.withConnection { try await $0.describeTable("k") } == nil)
     }
 }

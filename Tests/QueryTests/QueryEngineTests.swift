@@ -26,66 +26,66 @@ struct QueryEngineTests {
         }
     }
 
-    @Test func aggregatesAcrossMorselsAndThreads() throws {
+    @Test func aggregatesAcrossMorselsAndThreads() async throws {
         for threads in [1, 2, 4] {
             let (engine, dir) = try Self.engine(threads: threads)
             defer { try? FileManager.default.removeItem(at: dir) }
-            let result = try engine.run("SELECT count(*), min(id), max(id) FROM t WHERE id >= 5")
+            let result = try await engine.run("SELECT count(*), min(id), max(id) FROM t WHERE id >= 5")
             #expect(Self.int64s(result, column: 0) == [35])
             #expect(Self.int64s(result, column: 1) == [5])
             #expect(Self.int64s(result, column: 2) == [39])
         }
     }
 
-    @Test func orderByAndLimitAreExact() throws {
+    @Test func orderByAndLimitAreExact() async throws {
         let (engine, dir) = try Self.engine()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let result = try engine.run("SELECT id FROM t WHERE id % 7 = 0 ORDER BY id DESC LIMIT 3 OFFSET 1")
+        let result = try await engine.run("SELECT id FROM t WHERE id % 7 = 0 ORDER BY id DESC LIMIT 3 OFFSET 1")
         #expect(Self.int64s(result, column: 0) == [28, 21, 14])
     }
 
     /// Row groups whose statistics exclude the predicate are skipped, and the answer is unchanged.
-    @Test func rowGroupPruning() throws {
+    @Test func rowGroupPruning() async throws {
         let (engine, dir) = try Self.engine()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let plan = try engine.explain("SELECT count(*) FROM t WHERE id > 33")
+        let plan = try await engine.explain("SELECT count(*) FROM t WHERE id > 33")
         #expect(plan.contains("prune row groups"))
-        #expect(Self.int64s(try engine.run("SELECT count(*) FROM t WHERE id > 33"), column: 0) == [6])
-        #expect(Self.int64s(try engine.run("SELECT count(*) FROM t WHERE 33 < id"), column: 0) == [6])
+        #expect(Self.int64s(try await engine.run("SELECT count(*) FROM t WHERE id > 33"), column: 0) == [6])
+        #expect(Self.int64s(try await engine.run("SELECT count(*) FROM t WHERE 33 < id"), column: 0) == [6])
     }
 
     /// count(*) without a filter reads no column data: the scan projects no columns.
-    @Test func countStarScansNoColumns() throws {
+    @Test func countStarScansNoColumns() async throws {
         let (engine, dir) = try Self.engine()
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(try engine.explain("SELECT count(*) FROM t").contains("Scan t []"))
-        #expect(Self.int64s(try engine.run("SELECT count(*) FROM t"), column: 0) == [40])
+        #expect(try await engine.explain("SELECT count(*) FROM t").contains("Scan t []"))
+        #expect(Self.int64s(try await engine.run("SELECT count(*) FROM t"), column: 0) == [40])
     }
 
-    @Test func errorsNameWhatAndWhere() throws {
+    @Test func errorsNameWhatAndWhere() async throws {
         let (engine, dir) = try Self.engine()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let syntax = #expect(throws: SQLSyntaxError.self) { _ = try engine.run("SELECT id FORM t") }
+        let syntax = await #expect(throws: SQLSyntaxError.self) { _ = try await engine.run("SELECT id FORM t") }
         #expect(syntax?.location.column == 11)
-        let column = #expect(throws: BindError.self) { _ = try engine.run("SELECT nope FROM t") }
+        let column = await #expect(throws: BindError.self) { _ = try await engine.run("SELECT nope FROM t") }
         #expect(column?.code == .unknownColumn && column?.location?.column == 8)
-        let table = #expect(throws: BindError.self) { _ = try engine.run("SELECT 1 FROM missing") }
+        let table = await #expect(throws: BindError.self) { _ = try await engine.run("SELECT 1 FROM missing") }
         #expect(table?.code == .unknownTable)
-        let grouping = #expect(throws: BindError.self) { _ = try engine.run("SELECT id, count(*) FROM t") }
+        let grouping = await #expect(throws: BindError.self) { _ = try await engine.run("SELECT id, count(*) FROM t") }
         #expect(grouping?.message.contains("GROUP BY") == true)
     }
 
-    @Test func memoryLimitIsAnErrorNotAKill() throws {
+    @Test func memoryLimitIsAnErrorNotAKill() async throws {
         let (engine, dir) = try Self.engine(memoryLimit: 64)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let error = #expect(throws: QueryError.self) { _ = try engine.run("SELECT id, name FROM t ORDER BY name") }
+        let error = await #expect(throws: QueryError.self) { _ = try await engine.run("SELECT id, name FROM t ORDER BY name") }
         #expect(error?.code == .memoryLimit)
     }
 
-    @Test func caseInsensitiveNamesAndCTEs() throws {
+    @Test func caseInsensitiveNamesAndCTEs() async throws {
         let (engine, dir) = try Self.engine()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let result = try engine.run("WITH x AS (SELECT ID AS k FROM T WHERE Id < 3) SELECT sum(k) FROM x")
+        let result = try await engine.run("WITH x AS (SELECT ID AS k FROM T WHERE Id < 3) SELECT sum(k) FROM x")
         #expect(result.hugeIntColumns == [0])
         guard case .fixed(16, let bytes) = result.batches[0].columns[0].values else {
             Issue.record("sum of integers is a 16-byte decimal"); return

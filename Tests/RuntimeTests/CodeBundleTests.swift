@@ -19,12 +19,12 @@ import Testing
 
     static let kms = LocalKMS(masterKeys: KeysFile(keys: ["code": try! SecretKey.random(bitCount: 256)]))
 
-    @Test func sealedCodeUnpacksIdenticallyOnlyWithTheKey() throws {
+    @Test func sealedCodeUnpacksIdenticallyOnlyWithTheKey() async throws {
         let long = String(repeating: "d", count: 120) + "/" + String(repeating: "e", count: 90) + ".py"
         let source = try Self.directory(["main.py": "print('hi')\n", "lib/util.py": String(repeating: "x = 1\n", count: 500), long: "pass\n"])
         defer { try? FileManager.default.removeItem(atPath: source) }
         chmod(source + "/main.py", 0o755)
-        let sealed = try CodeBundle.seal(directory: source, policy: "p", masterKeyID: "code", kms: Self.kms)
+        let sealed = try await CodeBundle.seal(directory: source, policy: "p", masterKeyID: "code", kms: Self.kms)
         // The code is not readable in the sealed bytes.
         #expect(!String(decoding: sealed, as: UTF8.self).contains("print('hi')"))
         let bundle = try CodeBundle(bytes: sealed)
@@ -32,17 +32,17 @@ import Testing
         let target = try Self.directory([:])
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: target) }
-        #expect(try bundle.unpack(into: target, kms: Self.kms) == 5)  // 3 files, 2 directories (lib, ddd…)
+        #expect(try await bundle.unpack(into: target, kms: Self.kms) == 5)  // 3 files, 2 directories (lib, ddd…)
         #expect(try String(contentsOfFile: target + "/main.py", encoding: .utf8) == "print('hi')\n")
         #expect(try String(contentsOfFile: target + "/" + long, encoding: .utf8) == "pass\n")
         #expect(FileManager.default.isExecutableFile(atPath: target + "/main.py"))
         // Another key, a flipped byte anywhere: refused, nothing unpacked.
         let other = LocalKMS(masterKeys: KeysFile(keys: ["code": try SecretKey.random(bitCount: 256)]))
-        #expect(throws: (any Error).self) { _ = try bundle.unpack(into: target + "/x", kms: other) }
+        await #expect(throws: (any Error).self) { _ = try await bundle.unpack(into: target + "/x", kms: other) }
         for offset in [10, sealed.count / 2, sealed.count - 1] {
             var flipped = sealed
             flipped[offset] ^= 0x01
-            #expect(throws: (any Error).self) { _ = try CodeBundle(bytes: flipped).unpack(into: target + "/y", kms: Self.kms) }
+            await #expect(throws: (any Error).self) { _ = try await CodeBundle(bytes: flipped).unpack(into: target + "/y", kms: Self.kms) }
         }
         #expect(!FileManager.default.fileExists(atPath: target + "/y/main.py"))
     }

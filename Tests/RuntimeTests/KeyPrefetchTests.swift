@@ -29,9 +29,9 @@ import Testing
             try writer.close()
             var source = QuerySession(threads: 1)
             source.register("plain", plain)
-            let result = try source.run("SELECT id FROM plain")
-            let issuer = KeyMaterialProvider(kms: PrefetchedKMS(), doubleWrapping: true)
-            try await issuer.prepareKeyEncryptionKey(for: "data") { try await kms.wrap($0, masterKeyID: "data") }
+            let result = try await source.run("SELECT id FROM plain")
+            let issuer = KeyMaterialProvider(kms: kms, doubleWrapping: true)
+            try await issuer.prepareKeyEncryptionKey(for: "data")
             let encrypted = directory + "/data.parquet.encrypted"
             try ResultFile.write(result, to: encrypted, encryption: ResultEncryption(issuer: issuer, masterKey: "data"))
 
@@ -42,8 +42,7 @@ import Testing
             session.keys = .cas(kms, prefetched: prefetched)
             await attested.shutdown()  // from here on, a CAS call would fail
 
-            let prepared = session
-            let rows = try await BlockingBridge.offload { try prepared.run("SELECT id FROM t ORDER BY id") }
+            let rows = try await session.run("SELECT id FROM t ORDER BY id")
             let values = rows.batches.flatMap { batch -> [Int64] in
                 if case .int64(let v) = batch.columns[0].values { return v } else { return [] }
             }

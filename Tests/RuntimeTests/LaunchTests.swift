@@ -26,22 +26,22 @@ import Testing
 }
 
 @Suite struct WorkloadProcessTests {
-    @Test func childSeesInjectedEnvironmentAndArgumentsAndItsExitStatusComesBack() throws {
+    @Test func childSeesInjectedEnvironmentAndArgumentsAndItsExitStatusComesBack() async throws {
         let process = WorkloadProcess(
             command: "sh", arguments: ["-c", "test \"$INJECTED\" = hello && test \"$1\" = arg1 && exit 7", "sh", "arg1"],
             environment: ["INJECTED": "hello", "PATH": "/usr/bin:/bin"])
-        #expect(try process.run() == 7)
+        #expect(try await process.run() == 7)
     }
 
-    @Test func signalDeathIsReportedAsShellsDo() throws {
+    @Test func signalDeathIsReportedAsShellsDo() async throws {
         let process = WorkloadProcess(command: "sh", arguments: ["-c", "kill -TERM $$"], environment: ["PATH": "/usr/bin:/bin"])
-        let status = try process.run()
+        let status = try await process.run()
         #expect(status == 128 + SIGTERM, "status \(status)")
     }
 
-    @Test func unknownCommandIsAClearError() {
+    @Test func unknownCommandIsAClearError() async {
         let process = WorkloadProcess(command: "no-such-command-xyz", arguments: [], environment: ["PATH": "/usr/bin:/bin"])
-        #expect(throws: RuntimeError(.launch, "")) { try process.run() }
+        await #expect(throws: RuntimeError(.launch, "")) { try await process.run() }
     }
 }
 

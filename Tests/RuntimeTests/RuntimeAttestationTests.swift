@@ -58,21 +58,22 @@ import Testing
             try await cas.applyPolicy()
             let session = try await cas.attestation(service: "self").attest(client: try cas.client(), jobHash: ReportDataBinding.noJobHash)
             let kms = session.kmsClient()
-            let outcome = try await BlockingBridge.offload { () throws -> (Bool, Int, String) in
-                let dataKey = try SecretKey.random(bitCount: 128)
-                let wrapped = try kms.wrapKey(dataKey, masterKeyID: "data")
-                let first = try kms.unwrapKey(wrapped, masterKeyID: "data")
-                let second = try kms.unwrapKey(wrapped, masterKeyID: "data")
-                let same = first.withUnsafeBytes { a in dataKey.withUnsafeBytes { b in Array(a) == Array(b) } }
-                    && second.withUnsafeBytes { a in dataKey.withUnsafeBytes { b in Array(a) == Array(b) } }
-                var refusal = ""
-                do {
-                    _ = try kms.unwrapKey(wrapped, masterKeyID: "other")
-                } catch let error as RuntimeError {
-                    refusal = error.message
-                }
-                return (same, kms.unwrapRoundTrips, refusal)
+            let dataKey = try SecretKey.random(bitCount: 128)
+            let wrapped = try await kms.wrap(dataKey, masterKeyID: "data")
+            // The synchronous call never waits on CAS: before the key was fetched it is refused.
+            let early = #expect(throws: RuntimeError.self) { try kms.unwrapKey(wrapped, masterKeyID: "data") }
+            #expect(early?.message.contains("fetched before the work starts") == true)
+            let first = try await kms.unwrap(wrapped, masterKeyID: "data")
+            let second = try kms.unwrapKey(wrapped, masterKeyID: "data")  // now from the cache
+            let same = first.withUnsafeBytes { a in dataKey.withUnsafeBytes { b in Array(a) == Array(b) } }
+                && second.withUnsafeBytes { a in dataKey.withUnsafeBytes { b in Array(a) == Array(b) } }
+            var refusal = ""
+            do {
+                _ = try await kms.unwrap(wrapped, masterKeyID: "other")
+            } catch let error as RuntimeError {
+                refusal = error.message
             }
+            let outcome = (same, kms.unwrapRoundTrips, refusal)
             await session.shutdown()
             #expect(outcome.0)
             #expect(outcome.1 == 1, "one CAS unwrap for a key unwrapped twice")
@@ -86,14 +87,19 @@ import Testing
             try await cas.applyPolicy()
             let session = try await cas.attestation(service: "self").attest(client: try cas.client(), jobHash: ReportDataBinding.noJobHash)
             let kms = session.kmsClient()
-            let same = try await BlockingBridge.offload { () throws -> Bool in
-                let provider = KeyMaterialProvider(kms: kms, doubleWrapping: true)
-                let issued = try provider.issueKey(keyID: "data", column: nil)
-                // A fresh provider (another process would do this) recovers the key through CAS.
-                let reader = KeyMaterialProvider(kms: kms)
-                let key = try reader.key(for: issued.keyMetadata, column: nil)
-                return key.withUnsafeBytes { a in issued.key.withUnsafeBytes { b in Array(a) == Array(b) } }
+            let provider = KeyMaterialProvider(kms: kms, doubleWrapping: true)
+            try await provider.prepareKeyEncryptionKey(for: "data")
+            let issued = try provider.issueKey(keyID: "data", column: nil)
+            // A fresh client (another process would have one) fetches the KEK through CAS, and
+            // the key material then opens with no further KMS call.
+            let fresh = session.kmsClient()
+            guard case .internalMaterial(let material) = try KeyMetadata(bytes: issued.keyMetadata), let wrappedKEK = material.wrappedKEK else {
+                Issue.record("double-wrapped key material expected")
+                return
             }
+            _ = try await fresh.unwrap(wrappedKEK, masterKeyID: "data")
+            let key = try KeyMaterialProvider(kms: fresh).key(for: issued.keyMetadata, column: nil)
+            let same = key.withUnsafeBytes { a in issued.key.withUnsafeBytes { b in Array(a) == Array(b) } }
             await session.shutdown()
             #expect(same)
         }

@@ -37,26 +37,26 @@ import Testing
         }
     }
 
-    @Test func joinsAParquetFileWithTheSQLiteTableItWrote() throws {
+    @Test func joinsAParquetFileWithTheSQLiteTableItWrote() async throws {
         var session = QuerySession(threads: 2)
         try session.register(specs: ["trips=" + (try writeTrips(rows: 30))])
-        let counts = try session.run("SELECT city, count(*) AS n FROM trips GROUP BY city ORDER BY city")
+        let counts = try await session.run("SELECT city, count(*) AS n FROM trips GROUP BY city ORDER BY city")
         let table = try TableLocation("sqlite://\(directory)/out.db?table=city_counts")
-        #expect(try session.write(counts, toTable: table) == 3)
+        #expect(try await session.write(counts, toTable: table) == 3)
 
         session.register("counts", "sqlite://\(directory)/out.db?table=city_counts")
-        let joined = try session.run(
+        let joined = try await session.run(
             "SELECT t.id, c.n FROM trips t JOIN counts c ON t.city = c.city WHERE t.id < 3 ORDER BY t.id")
         #expect(Self.int64s(joined, column: 0) == [0, 1, 2])  // one trip per city …
         #expect(Self.int64s(joined, column: 1) == [10, 10, 10])  // … and 10 trips in each
-        #expect(try session.explain("SELECT count(*) FROM trips").contains("trips"))
+        #expect(try await session.explain("SELECT count(*) FROM trips").contains("trips"))
     }
 
-    @Test func anEncryptedResultReadsBackWithTheKeysAndOnlyWithThem() throws {
+    @Test func anEncryptedResultReadsBackWithTheKeysAndOnlyWithThem() async throws {
         let keys = try KeysFile(json: Array(#"{"kf":"MDEyMzQ1Njc4OTAxMjM0NQ=="}"#.utf8))
         var session = QuerySession(threads: 2)
         session.register("trips", try writeTrips(rows: 20))
-        let result = try session.run("SELECT id FROM trips WHERE city = 'c1' ORDER BY id")
+        let result = try await session.run("SELECT id FROM trips WHERE city = 'c1' ORDER BY id")
         let output = directory + "/result.parquet.encrypted"
         let written = try ResultFile.write(
             result, to: output,
@@ -65,11 +65,11 @@ import Testing
 
         var reader = QuerySession(keys: .keysFile(keys), threads: 1)
         reader.register("r", output)
-        #expect(Self.int64s(try reader.run("SELECT id FROM r ORDER BY id"), column: 0) == [1, 4, 7, 10, 13, 16, 19])
+        #expect(Self.int64s(try await reader.run("SELECT id FROM r ORDER BY id"), column: 0) == [1, 4, 7, 10, 13, 16, 19])
 
         var keyless = QuerySession(threads: 1)
         keyless.register("r", output)
-        #expect(throws: (any Error).self) { _ = try keyless.run("SELECT id FROM r") }
+        await #expect(throws: (any Error).self) { _ = try await keyless.run("SELECT id FROM r") }
     }
 
     @Test func aTableSpecWithoutANameIsRefused() {

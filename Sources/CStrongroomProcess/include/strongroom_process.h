@@ -14,6 +14,11 @@ pid_t strongroom_spawn(const char *path, char *const argv[], char *const envp[],
 /// or read its memory through /proc (root still can). Returns 0 or -errno.
 int strongroom_set_nondumpable(void);
 
+/// pidfd_open(2) with O_CLOEXEC semantics: a descriptor that becomes readable when the child
+/// `pid` exits, so a parent can await its end without a thread blocked in waitpid. Returns the
+/// descriptor or -errno (ENOSYS before Linux 5.3).
+int strongroom_pidfd_open(pid_t pid);
+
 #endif
 
 #ifndef STRONGROOM_PROCESS_GUARDIAN

@@ -4,21 +4,26 @@ import NIOCore
 import NIOPosix
 import PostgresNIO
 
-/// One PostgreSQL connection used synchronously: table reads and writes run on engine threads
-/// (never an event loop), so each statement waits on its future.
+/// One PostgreSQL connection; every statement awaits its answer (postgres-nio's event loop
+/// does the I/O, no thread waits on it).
 final class PostgresTableDatabase: TableDatabase {
     let dialect = SQLDialect.postgres
     let location: DatabaseLocation
     private let connection: PostgresConnection
-    private let logger = Logger(label: "strongroom.tables.postgres")
+    private static let logger = Logger(label: "strongroom.tables.postgres")
+    private var logger: Logger { Self.logger }
 
-    init(url: PostgresURL) throws {
-        location = .postgres(url)
+    private init(location: DatabaseLocation, connection: PostgresConnection) {
+        self.location = location
+        self.connection = connection
+    }
+
+    static func connect(url: PostgresURL) async throws -> PostgresTableDatabase {
+        let location = DatabaseLocation.postgres(url)
         do {
-            let configuration = try url.connectionConfiguration()
-            connection = try PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger
-            ).wait()
+            let connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: try url.connectionConfiguration(), id: 1, logger: logger)
+            return PostgresTableDatabase(location: location, connection: connection)
         } catch {
             throw TableError(.database, "cannot connect to \(location.description): \(SQLStorageError.reason(error))")
         }
@@ -26,9 +31,7 @@ final class PostgresTableDatabase: TableDatabase {
 
     private var closed = false
 
-    deinit { close() }
-
-    func query(_ sql: String, _ parameters: [DatabaseValue]) throws -> [[DatabaseValue]] {
+    func query(_ sql: String, _ parameters: [DatabaseValue]) async throws -> [[DatabaseValue]] {
         var bindings = PostgresBindings(capacity: parameters.count)
         for parameter in parameters {
             switch parameter {
@@ -39,30 +42,20 @@ final class PostgresTableDatabase: TableDatabase {
             case .blob(let v): bindings.append(ByteBuffer(bytes: v))
             }
         }
-        let result: PostgresQueryResult
+        var cells: [[PostgresCell]] = []
         do {
-            result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger) {
+                cells.append(Array(row))
+            }
         } catch {
             let statement = sql.split(separator: " ", maxSplits: 3).prefix(3).joined(separator: " ")
             throw TableError(.database, "\(location.description) (\(statement) …): \(SQLStorageError.reason(error))")
         }
-        return try result.map { row in try row.map(Self.value) }
+        return try cells.map { row in try row.map(Self.value) }
     }
 
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        try query("BEGIN", [])
-        do {
-            let value = try body()
-            try query("COMMIT", [])
-            return value
-        } catch {
-            _ = try? query("ROLLBACK", [])
-            throw error
-        }
-    }
-
-    func describeTable(_ name: String) throws -> DescribedTable? {
-        let rows = try query("""
+    func describeTable(_ name: String) async throws -> DescribedTable? {
+        let rows = try await query("""
             SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
               JOIN pg_attribute a ON a.attrelid = c.oid
@@ -86,10 +79,10 @@ final class PostgresTableDatabase: TableDatabase {
         return DescribedTable(name: actual, columns: tables[actual] ?? [])
     }
 
-    func close() {
+    func close() async {
         guard !closed else { return }
         closed = true
-        try? connection.close().wait()
+        try? await connection.close()
     }
 
     /// Columns come back in the types the queries ask for: bytea, integers, floats, booleans,

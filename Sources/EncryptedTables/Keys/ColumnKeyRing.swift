@@ -7,11 +7,11 @@ import StrongroomCrypto
 /// owner's signature — CAS decides) and, for development only, RSA private keys in local files.
 public struct ColumnKeySources: Sendable {
     /// Unwraps (and wraps) CEKs whose CMK provider is `STRONGROOM_CAS`.
-    public var kms: (any KMSClient)?
+    public var kms: (any KeyProvider)?
     /// RSA CMKs by CMK name (case-insensitive): SQL Server–format CEK values (`RSA_OAEP`).
     public var localMasterKeys: [String: ColumnMasterKey]
 
-    public init(kms: (any KMSClient)? = nil, localMasterKeys: [String: ColumnMasterKey] = [:]) {
+    public init(kms: (any KeyProvider)? = nil, localMasterKeys: [String: ColumnMasterKey] = [:]) {
         self.kms = kms
         self.localMasterKeys = Dictionary(localMasterKeys.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
     }
@@ -22,10 +22,10 @@ public struct ColumnKeySources: Sendable {
     public static let rsaAlgorithm = "RSA_OAEP"
 
     /// Wraps a fresh CEK under `masterKey` in the form the metadata stores.
-    public func wrap(_ cek: SecretKey, under masterKey: EncryptionMetadata.MasterKey) throws -> (algorithm: String, value: [UInt8]) {
+    public func wrap(_ cek: SecretKey, under masterKey: EncryptionMetadata.MasterKey) async throws -> (algorithm: String, value: [UInt8]) {
         if masterKey.provider == Self.casProvider {
             guard let kms else { throw TableError(.keys, "column master key \(masterKey.name) is held by CAS: give --cas") }
-            return (Self.casAlgorithm, Array(try kms.wrapKey(cek, masterKeyID: masterKey.keyPath).utf8))
+            return (Self.casAlgorithm, Array(try await kms.wrap(cek, masterKeyID: masterKey.keyPath).utf8))
         }
         guard let rsa = localMasterKeys[masterKey.name.lowercased()] else {
             throw TableError(.keys, "no key for column master key \(masterKey.name) (\(masterKey.provider)): give --cmk-key \(masterKey.name)=KEY.pem")
@@ -49,16 +49,16 @@ final class ColumnKeyRing {
         self.sources = sources
     }
 
-    func cipher(forKey name: String) throws -> CellCipher {
+    func cipher(forKey name: String) async throws -> CellCipher {
         if let cached = ciphers[name.lowercased()] { return cached }
-        let values = try EncryptionMetadata.keyValues(of: name, in: database)
+        let values = try await EncryptionMetadata.keyValues(of: name, in: database)
         guard !values.isEmpty else {
             throw TableError(.notFound, "column encryption key \(name) has no value in \(database.location.description)")
         }
         var reasons: [String] = []
         for value in values {
             do {
-                let root = try unwrap(value)
+                let root = try await unwrap(value)
                 let cipher = try CellCipher(rootKey: root)
                 ciphers[name.lowercased()] = cipher
                 return cipher
@@ -73,7 +73,7 @@ final class ColumnKeyRing {
         throw TableError(.keys, "cannot unwrap column encryption key \(name): " + reasons.joined(separator: "; "))
     }
 
-    private func unwrap(_ value: EncryptionMetadata.KeyValue) throws -> SecretKey {
+    private func unwrap(_ value: EncryptionMetadata.KeyValue) async throws -> SecretKey {
         let cmk = value.masterKey
         switch value.algorithm {
         case ColumnKeySources.casAlgorithm:
@@ -83,7 +83,7 @@ final class ColumnKeyRing {
             guard let kms = sources.kms else {
                 throw TableError(.keys, "column master key \(cmk.name) is held by CAS (master key \(cmk.keyPath)): run attested (--cas …) or as an owner")
             }
-            return try kms.unwrapKey(String(decoding: value.encryptedValue, as: UTF8.self), masterKeyID: cmk.keyPath)
+            return try await kms.unwrap(String(decoding: value.encryptedValue, as: UTF8.self), masterKeyID: cmk.keyPath)
         case ColumnKeySources.rsaAlgorithm:
             guard let rsa = sources.localMasterKeys[cmk.name.lowercased()] else {
                 throw TableError(.keys, "column master key \(cmk.name) (\(cmk.provider)) is not available here: give --cmk-key \(cmk.name)=KEY.pem (development)")

@@ -50,7 +50,7 @@ public enum EncryptionMetadata {
         }
     }
 
-    static func create(in db: any TableDatabase) throws {
+    static func create(in db: any TableDatabase) async throws {
         let blob = db.dialect.blobType
         for statement in [
             "CREATE TABLE IF NOT EXISTS ae_column_master_keys (name TEXT PRIMARY KEY, key_store_provider_name TEXT NOT NULL, key_path TEXT NOT NULL, created_at TEXT NOT NULL)",
@@ -71,56 +71,56 @@ public enum EncryptionMetadata {
               PRIMARY KEY (table_name, column_name))
             """,
         ] {
-            try db.query(statement, [])
+            try await db.query(statement, [])
         }
     }
 
-    static func exists(in db: any TableDatabase) throws -> Bool {
-        try db.describeTable("ae_encrypted_columns") != nil
+    static func exists(in db: any TableDatabase) async throws -> Bool {
+        try await db.describeTable("ae_encrypted_columns") != nil
     }
 
     // MARK: keys
 
-    public static func masterKeys(in db: any TableDatabase) throws -> [MasterKey] {
-        guard try exists(in: db) else { return [] }
-        return try db.query("SELECT name, key_store_provider_name, key_path FROM ae_column_master_keys ORDER BY name", []).map { row in
+    public static func masterKeys(in db: any TableDatabase) async throws -> [MasterKey] {
+        guard try await exists(in: db) else { return [] }
+        return try await db.query("SELECT name, key_store_provider_name, key_path FROM ae_column_master_keys ORDER BY name", []).map { row in
             MasterKey(name: try text(row, 0, "ae_column_master_keys.name"), provider: try text(row, 1, "key_store_provider_name"),
                       keyPath: try text(row, 2, "key_path"))
         }
     }
 
-    public static func addMasterKey(_ key: MasterKey, in db: any TableDatabase, at timestamp: String) throws {
-        try create(in: db)
-        guard try masterKeys(in: db).first(where: { $0.name.lowercased() == key.name.lowercased() }) == nil else {
+    public static func addMasterKey(_ key: MasterKey, in db: any TableDatabase, at timestamp: String) async throws {
+        try await create(in: db)
+        guard try await masterKeys(in: db).first(where: { $0.name.lowercased() == key.name.lowercased() }) == nil else {
             throw TableError(.schemaMismatch, "column master key \(key.name) already exists in \(db.location.description)")
         }
         let p = db.dialect.placeholder
-        try db.query("INSERT INTO ae_column_master_keys VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)))",
+        try await db.query("INSERT INTO ae_column_master_keys VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)))",
                      [.text(key.name), .text(key.provider), .text(key.keyPath), .text(timestamp)])
     }
 
-    public static func keyNames(in db: any TableDatabase) throws -> [String] {
-        guard try exists(in: db) else { return [] }
-        return try db.query("SELECT name FROM ae_column_encryption_keys ORDER BY name", []).map { try text($0, 0, "ae_column_encryption_keys.name") }
+    public static func keyNames(in db: any TableDatabase) async throws -> [String] {
+        guard try await exists(in: db) else { return [] }
+        return try await db.query("SELECT name FROM ae_column_encryption_keys ORDER BY name", []).map { try text($0, 0, "ae_column_encryption_keys.name") }
     }
 
     static func addKey(name: String, values: [(masterKey: String, algorithm: String, encryptedValue: [UInt8])],
-                       in db: any TableDatabase, at timestamp: String) throws {
-        try create(in: db)
-        guard try !keyNames(in: db).contains(where: { $0.lowercased() == name.lowercased() }) else {
+                       in db: any TableDatabase, at timestamp: String) async throws {
+        try await create(in: db)
+        guard try await !keyNames(in: db).contains(where: { $0.lowercased() == name.lowercased() }) else {
             throw TableError(.schemaMismatch, "column encryption key \(name) already exists in \(db.location.description)")
         }
         let p = db.dialect.placeholder
-        try db.query("INSERT INTO ae_column_encryption_keys VALUES (\(p(1)), \(p(2)))", [.text(name), .text(timestamp)])
+        try await db.query("INSERT INTO ae_column_encryption_keys VALUES (\(p(1)), \(p(2)))", [.text(name), .text(timestamp)])
         for value in values {
-            try db.query("INSERT INTO ae_column_encryption_key_values VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)))",
+            try await db.query("INSERT INTO ae_column_encryption_key_values VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)))",
                          [.text(name), .text(value.masterKey), .text(value.algorithm), .blob(value.encryptedValue)])
         }
     }
 
-    static func keyValues(of key: String, in db: any TableDatabase) throws -> [KeyValue] {
+    static func keyValues(of key: String, in db: any TableDatabase) async throws -> [KeyValue] {
         let p = db.dialect.placeholder
-        let rows = try db.query("""
+        let rows = try await db.query("""
             SELECT m.name, m.key_store_provider_name, m.key_path, v.encryption_algorithm_name, v.encrypted_value
             FROM ae_column_encryption_key_values v JOIN ae_column_master_keys m ON m.name = v.column_master_key_name
             WHERE v.column_encryption_key_name = \(p(1)) ORDER BY m.name
@@ -137,10 +137,10 @@ public enum EncryptionMetadata {
 
     // MARK: columns
 
-    public static func encryptedColumns(of table: String, in db: any TableDatabase) throws -> [EncryptedColumn] {
-        guard try exists(in: db) else { return [] }
+    public static func encryptedColumns(of table: String, in db: any TableDatabase) async throws -> [EncryptedColumn] {
+        guard try await exists(in: db) else { return [] }
         let p = db.dialect.placeholder
-        let rows = try db.query("""
+        let rows = try await db.query("""
             SELECT column_name, column_encryption_key_name, encryption_type, encryption_algorithm_name, plaintext_type
             FROM ae_encrypted_columns WHERE lower(table_name) = lower(\(p(1))) ORDER BY column_name
             """, [.text(table)])
@@ -166,9 +166,9 @@ public enum EncryptionMetadata {
         }
     }
 
-    static func addEncryptedColumn(_ column: EncryptedColumn, table: String, in db: any TableDatabase) throws {
+    static func addEncryptedColumn(_ column: EncryptedColumn, table: String, in db: any TableDatabase) async throws {
         let p = db.dialect.placeholder
-        try db.query("INSERT INTO ae_encrypted_columns VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)), \(p(5)), \(p(6)))", [
+        try await db.query("INSERT INTO ae_encrypted_columns VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)), \(p(5)), \(p(6)))", [
             .text(table), .text(column.column), .text(column.key),
             .text(column.encryptionType == .deterministic ? "DETERMINISTIC" : "RANDOMIZED"),
             .text(cellAlgorithm), .text(column.plaintextType.declaration),

@@ -22,35 +22,43 @@ public final class DatabaseTable: ExternalTable {
     /// CEKs unwrapped by earlier scans (unwrapping may be a CAS round trip).
     private let ciphers = Mutex<[String: CellCipher]>([:])
 
-    public init(name: String, location: TableLocation, keys: ColumnKeySources, decrypt: Bool = true) throws {
+    private init(name: String, location: TableLocation, keys: ColumnKeySources, decrypt: Bool, tableName: String,
+                 columns: [TableColumn], dialect: SQLDialect) {
         self.name = name
         self.location = location
         self.keys = keys
         self.decrypt = decrypt
-        let db = try location.database.open()
-        defer { db.close() }
-        guard let described = try db.describeTable(location.table) else {
-            throw TableError(.notFound, "table \(location.table) does not exist in \(location.database.description)")
-        }
-        tableName = described.name
-        let tableColumns = try TableColumn.describe(described, in: db)
-        columns = tableColumns
-        schema = Schema(tableColumns.map { column in
+        self.tableName = tableName
+        self.columns = columns
+        schema = Schema(columns.map { column in
             Field(column.name, decrypt || column.encryption == nil ? ColumnTypes.dataType(column.sqlType) : .string)
         })
-        let dialect = db.dialect
-        pushdownColumns = Set(tableColumns.indices.filter { Self.canPush(tableColumns[$0], dialect: dialect, decrypt: decrypt) })
+        pushdownColumns = Set(columns.indices.filter { Self.canPush(columns[$0], dialect: dialect, decrypt: decrypt) })
     }
 
-    public func load(columns wanted: [Int], equalities: [ExternalEquality]) throws -> RecordBatch {
-        let db = try location.database.open()
-        defer { db.close() }
+    /// Describes the table (its columns and their encryption settings); rows are read by `load`.
+    public static func open(name: String, location: TableLocation, keys: ColumnKeySources, decrypt: Bool = true) async throws -> DatabaseTable {
+        try await location.database.withConnection { db in
+            guard let described = try await db.describeTable(location.table) else {
+                throw TableError(.notFound, "table \(location.table) does not exist in \(location.database.description)")
+            }
+            return DatabaseTable(
+                name: name, location: location, keys: keys, decrypt: decrypt, tableName: described.name,
+                columns: try await TableColumn.describe(described, in: db), dialect: db.dialect)
+        }
+    }
+
+    public func load(columns wanted: [Int], equalities: [ExternalEquality]) async throws -> RecordBatch {
+        try await location.database.withConnection { db in try await load(columns: wanted, equalities: equalities, db: db) }
+    }
+
+    private func load(columns wanted: [Int], equalities: [ExternalEquality], db: any TableDatabase) async throws -> RecordBatch {
         let ring = ColumnKeyRing(database: db, sources: keys)
         var ciphers: [Int: CellCipher] = [:]
         if decrypt {
             for index in Set(wanted + equalities.map(\.column)) {
                 guard let key = columns[index].encryption?.key else { continue }
-                ciphers[index] = try cachedCipher(key, ring: ring)
+                ciphers[index] = try await cachedCipher(key, ring: ring)
             }
         }
         let dialect = db.dialect
@@ -63,7 +71,7 @@ public final class DatabaseTable: ExternalTable {
         }
         let list = wanted.isEmpty ? "1" : wanted.map { columns[$0].selectExpression(dialect) }.joined(separator: ", ")
         let sql = "SELECT \(list) FROM \(dialect.quote(tableName))" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-        let rows = try db.query(sql, parameters)
+        let rows = try await db.query(sql, parameters)
 
         var builders = wanted.map { index in
             EngineColumnBuilder(sqlType: decrypt || columns[index].encryption == nil ? columns[index].sqlType : .nvarchar(maxLength: nil))
@@ -89,9 +97,9 @@ public final class DatabaseTable: ExternalTable {
             + (encrypted > 0 ? " (\(encrypted) on deterministic ciphertext)" : "")
     }
 
-    private func cachedCipher(_ key: String, ring: ColumnKeyRing) throws -> CellCipher {
+    private func cachedCipher(_ key: String, ring: ColumnKeyRing) async throws -> CellCipher {
         if let cipher = ciphers.withLock({ $0[key.lowercased()] }) { return cipher }
-        let cipher = try ring.cipher(forKey: key)
+        let cipher = try await ring.cipher(forKey: key)
         ciphers.withLock { $0[key.lowercased()] = cipher }
         return cipher
     }

@@ -7,19 +7,17 @@ import Foundation
 public enum InPlaceEncryption {
     @discardableResult
     public static func encrypt(_ location: TableLocation, columns requests: [EncryptedColumnRequest],
-                               keys: ColumnKeySources) throws -> Int {
+                               keys: ColumnKeySources) async throws -> Int {
         try EncryptedColumnRequest.checkDistinct(requests)
         guard !requests.isEmpty else { throw TableError(.invalidLocation, "give at least one --encrypt COLUMN=CEK:TYPE") }
-        let db = try location.database.open()
-        defer { db.close() }
-        let dialect = db.dialect
-        return try db.transaction {
-            guard let described = try db.describeTable(location.table) else {
+        return try await location.database.withConnection { db in try await db.transaction {
+            let dialect = db.dialect
+            guard let described = try await db.describeTable(location.table) else {
                 throw TableError(.notFound, "table \(location.table) does not exist in \(db.location.description)")
             }
             let table = described.name
-            let existing = try TableColumn.describe(described, in: db)
-            try EncryptionMetadata.create(in: db)
+            let existing = try await TableColumn.describe(described, in: db)
+            try await EncryptionMetadata.create(in: db)
             let ring = ColumnKeyRing(database: db, sources: keys)
             var targets: [(column: TableColumn, setting: EncryptionMetadata.EncryptedColumn, cipher: CellCipher, staging: String)] = []
             for request in requests {
@@ -32,14 +30,14 @@ public enum InPlaceEncryption {
                     plaintextType: request.plaintextType ?? column.sqlType)
                 let staging = "\(column.name)__ae_staging"
                 guard described.column(named: staging) == nil else { throw TableError(.schemaMismatch, "table \(table) already has a column \(staging)") }
-                targets.append((column, setting, try ring.cipher(forKey: request.key), staging))
+                targets.append((column, setting, try await ring.cipher(forKey: request.key), staging))
             }
             for target in targets {
-                try db.query("ALTER TABLE \(dialect.quote(table)) ADD COLUMN \(dialect.quote(target.staging)) \(dialect.blobType)", [])
+                try await db.query("ALTER TABLE \(dialect.quote(table)) ADD COLUMN \(dialect.quote(target.staging)) \(dialect.blobType)", [])
             }
             let rowID = dialect == .sqlite ? "rowid" : "CAST(ctid AS text)"
             let list = ([rowID] + targets.map { $0.column.selectExpression(dialect) }).joined(separator: ", ")
-            let rows = try db.query("SELECT \(list) FROM \(dialect.quote(table))", [])
+            let rows = try await db.query("SELECT \(list) FROM \(dialect.quote(table))", [])
             var updates: [[DatabaseValue]] = []
             for (r, row) in rows.enumerated() {
                 var cells: [DatabaseValue] = [row[0]]
@@ -57,25 +55,25 @@ public enum InPlaceEncryption {
                 }
                 updates.append(cells)
             }
-            try writeCells(updates, staging: targets.map(\.staging), table: table, db: db)
+            try await writeCells(updates, staging: targets.map(\.staging), table: table, db: db)
             for target in targets {
-                try db.query("ALTER TABLE \(dialect.quote(table)) DROP COLUMN \(dialect.quote(target.column.name))", [])
-                try db.query("ALTER TABLE \(dialect.quote(table)) RENAME COLUMN \(dialect.quote(target.staging)) TO \(dialect.quote(target.column.name))", [])
-                try EncryptionMetadata.addEncryptedColumn(target.setting, table: table, in: db)
+                try await db.query("ALTER TABLE \(dialect.quote(table)) DROP COLUMN \(dialect.quote(target.column.name))", [])
+                try await db.query("ALTER TABLE \(dialect.quote(table)) RENAME COLUMN \(dialect.quote(target.staging)) TO \(dialect.quote(target.column.name))", [])
+                try await EncryptionMetadata.addEncryptedColumn(target.setting, table: table, in: db)
             }
             return rows.count
-        }
+        } }
     }
 
     /// Sets the staging columns row by row (SQLite, by rowid) or 500 rows per statement
     /// (PostgreSQL, by ctid — stable within the transaction for rows not yet updated).
-    private static func writeCells(_ updates: [[DatabaseValue]], staging: [String], table: String, db: any TableDatabase) throws {
+    private static func writeCells(_ updates: [[DatabaseValue]], staging: [String], table: String, db: any TableDatabase) async throws {
         let dialect = db.dialect
         switch dialect {
         case .sqlite:
             let sets = staging.map { "\(dialect.quote($0)) = ?" }.joined(separator: ", ")
             for cells in updates {
-                try db.query("UPDATE \(dialect.quote(table)) SET \(sets) WHERE rowid = ?", Array(cells.dropFirst()) + [cells[0]])
+                try await db.query("UPDATE \(dialect.quote(table)) SET \(sets) WHERE rowid = ?", Array(cells.dropFirst()) + [cells[0]])
             }
         case .postgres:
             let names = ["id"] + staging.indices.map { "c\($0)" }
@@ -93,7 +91,7 @@ public enum InPlaceEncryption {
                     }
                     tuples.append("(" + slots.joined(separator: ", ") + ")")
                 }
-                try db.query("""
+                try await db.query("""
                     UPDATE \(dialect.quote(table)) AS t SET \(sets)
                     FROM (VALUES \(tuples.joined(separator: ", "))) AS v(\(names.joined(separator: ", "))) WHERE t.ctid = v.id
                     """, parameters)

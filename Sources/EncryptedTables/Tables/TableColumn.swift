@@ -11,8 +11,8 @@ struct TableColumn: Sendable {
     var encryption: EncryptionMetadata.EncryptedColumn?
 
     /// The table's columns with their encryption settings (settings naming missing columns are errors).
-    static func describe(_ table: DescribedTable, in db: any TableDatabase) throws -> [TableColumn] {
-        let settings = try EncryptionMetadata.encryptedColumns(of: table.name, in: db)
+    static func describe(_ table: DescribedTable, in db: any TableDatabase) async throws -> [TableColumn] {
+        let settings = try await EncryptionMetadata.encryptedColumns(of: table.name, in: db)
         for setting in settings where table.column(named: setting.column) == nil {
             throw TableError(.schemaMismatch, "encryption settings name column \(setting.column), which table \(table.name) does not have")
         }

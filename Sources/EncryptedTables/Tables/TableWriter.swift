@@ -11,37 +11,38 @@ public enum TableWriter {
 
     @discardableResult
     public static func write(_ batches: [RecordBatch], schema: Schema, to location: TableLocation,
-                             encrypt requests: [EncryptedColumnRequest], keys: ColumnKeySources) throws -> Int {
+                             encrypt requests: [EncryptedColumnRequest], keys: ColumnKeySources) async throws -> Int {
         try EncryptedColumnRequest.checkDistinct(requests)
         for request in requests where !schema.fields.contains(where: { $0.name.lowercased() == request.column.lowercased() }) {
             throw TableError(.notFound, "--encrypt names column \(request.column), which the result does not have")
         }
-        let db = try location.database.open(create: true)
-        defer { db.close() }
-        return try db.transaction {
-            let target = try prepareTable(schema: schema, location: location, requests: requests, db: db)
+        return try await location.database.withConnection(create: true) { db in try await db.transaction {
+            let target = try await prepareTable(schema: schema, location: location, requests: requests, db: db)
             let ring = ColumnKeyRing(database: db, sources: keys)
-            let ciphers = try target.map { try $0.encryption.map { try ring.cipher(forKey: $0.key) } }
+            var ciphers: [CellCipher?] = []
+            for column in target {
+                if let encryption = column.encryption { ciphers.append(try await ring.cipher(forKey: encryption.key)) } else { ciphers.append(nil) }
+            }
             var written = 0
             for batch in batches where batch.rowCount > 0 {
                 let readers = batch.columns.enumerated().map { EngineColumnReader(column: $1, name: schema.fields[$0].name) }
                 var start = 0
                 while start < batch.rowCount {
                     let end = min(batch.rowCount, start + rowsPerStatement)
-                    try insert(rows: start..<end, readers: readers, columns: target, ciphers: ciphers, table: location.table, db: db)
+                    try await insert(rows: start..<end, readers: readers, columns: target, ciphers: ciphers, table: location.table, db: db)
                     written += end - start
                     start = end
                 }
             }
             return written
-        }
+        } }
     }
 
     /// The table's columns in the result's order: created when absent, checked when present.
     private static func prepareTable(schema: Schema, location: TableLocation, requests: [EncryptedColumnRequest],
-                                     db: any TableDatabase) throws -> [TableColumn] {
+                                     db: any TableDatabase) async throws -> [TableColumn] {
         func request(_ name: String) -> EncryptedColumnRequest? { requests.first { $0.column.lowercased() == name.lowercased() } }
-        guard let existing = try db.describeTable(location.table) else {
+        guard let existing = try await db.describeTable(location.table) else {
             var columns: [TableColumn] = []
             for field in schema.fields {
                 let r = request(field.name)
@@ -51,18 +52,18 @@ public enum TableWriter {
                                            sqlType: sqlType, encryption: encryption))
             }
             let definitions = columns.map { "\(db.dialect.quote($0.name)) \($0.declaredType)" }.joined(separator: ", ")
-            try db.query("CREATE TABLE \(db.dialect.quote(location.table)) (\(definitions))", [])
-            if !requests.isEmpty { try EncryptionMetadata.create(in: db) }
-            let keyNames = Set(try EncryptionMetadata.keyNames(in: db).map { $0.lowercased() })
+            try await db.query("CREATE TABLE \(db.dialect.quote(location.table)) (\(definitions))", [])
+            if !requests.isEmpty { try await EncryptionMetadata.create(in: db) }
+            let keyNames = Set(try await EncryptionMetadata.keyNames(in: db).map { $0.lowercased() })
             for case let encryption? in columns.map(\.encryption) {
                 guard keyNames.contains(encryption.key.lowercased()) else {
                     throw TableError(.notFound, "column encryption key \(encryption.key) does not exist in \(db.location.description)")
                 }
-                try EncryptionMetadata.addEncryptedColumn(encryption, table: location.table, in: db)
+                try await EncryptionMetadata.addEncryptedColumn(encryption, table: location.table, in: db)
             }
             return columns
         }
-        let described = try TableColumn.describe(existing, in: db)
+        let described = try await TableColumn.describe(existing, in: db)
         guard described.count == schema.fields.count else {
             throw TableError(.schemaMismatch, "table \(existing.name) has \(described.count) columns, the result has \(schema.fields.count)")
         }
@@ -84,7 +85,7 @@ public enum TableWriter {
     }
 
     private static func insert(rows: Range<Int>, readers: [EngineColumnReader], columns: [TableColumn], ciphers: [CellCipher?],
-                               table: String, db: any TableDatabase) throws {
+                               table: String, db: any TableDatabase) async throws {
         let dialect = db.dialect
         var parameters: [DatabaseValue] = []
         parameters.reserveCapacity(rows.count * columns.count)
@@ -105,7 +106,7 @@ public enum TableWriter {
             tuples.append("(" + slots.joined(separator: ", ") + ")")
         }
         let names = columns.map { dialect.quote($0.name) }.joined(separator: ", ")
-        try db.query("INSERT INTO \(dialect.quote(table)) (\(names)) VALUES " + tuples.joined(separator: ", "), parameters)
+        try await db.query("INSERT INTO \(dialect.quote(table)) (\(names)) VALUES " + tuples.joined(separator: ", "), parameters)
     }
 
     /// A plaintext value checked against the column's type (so a too-long string fails here,

@@ -6,13 +6,13 @@ import Parquet
 public enum TableSource: Sendable {
     case parquet(ParquetTable)
     case csv(CSVTable)
-    case external(any ExternalTable)
+    case external(ExternalSource)
 
     public var schema: Schema {
         switch self {
         case .parquet(let t): t.schema
         case .csv(let t): t.schema
-        case .external(let t): t.schema
+        case .external(let t): t.table.schema
         }
     }
 
@@ -33,7 +33,7 @@ public enum TableSource: Sendable {
             return RecordBatch(schema: Schema(columns.map { batch.schema.fields[$0] }),
                                columns: columns.map { batch.columns[$0] }, rowCount: batch.rowCount)
         case .external(let t):
-            return try t.load(columns: columns, equalities: [])
+            return try t.batch(columns: columns, equalities: [])
         }
     }
 
@@ -54,6 +54,16 @@ public struct Catalog: Sendable {
     }
 
     public func table(_ name: String) -> TableSource? { tables[name.lowercased()] }
+
+    /// Binds `name` to an external table (a database table): loaded asynchronously before the
+    /// engine runs each query (`ExternalScans`).
+    public mutating func register(_ name: String, external table: any ExternalTable) {
+        register(name, .external(ExternalSource(table)))
+    }
+
+    var externalSources: [ExternalSource] {
+        tables.values.compactMap { if case .external(let source) = $0 { source } else { nil } }
+    }
 
     /// `--table NAME=PATH`: a CSV file (`.csv`), or Parquet files, a directory or a glob.
     public static func open(name: String, path: String, options: (String) throws -> ParquetReadOptions) throws -> TableSource {

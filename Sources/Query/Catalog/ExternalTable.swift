@@ -2,17 +2,21 @@ import Columnar
 import QueryKernels
 
 /// A table that lives outside files the engine reads itself — a SQL database table, say.
-/// The engine asks for the scanned columns once per scan, passing the `column = constant`
-/// conjuncts of the scan's filter; the table may use them to fetch fewer rows (e.g. equality
-/// on ciphertext of a deterministically encrypted column) but need not: the engine applies
-/// the whole filter to whatever comes back.
+/// Each scan of it loads the scanned columns once, passing the `column = constant` conjuncts of
+/// the scan's filter; the table may use them to fetch fewer rows (e.g. equality on ciphertext
+/// of a deterministically encrypted column) but need not: the engine applies the whole filter
+/// to whatever comes back.
+///
+/// Loading is asynchronous (a database answers over the network) and happens before the engine
+/// runs: `QueryEngine.run` finds the scans a plan needs (`ExternalScans`), awaits their loads,
+/// then executes on the loaded batches. The engine's threads never wait on a source.
 public protocol ExternalTable: Sendable {
     var name: String { get }
     var schema: Schema { get }
     /// Columns whose equalities `load` can push to the source (indices into `schema`).
     var pushdownColumns: Set<Int> { get }
     /// The rows of `columns` (indices into `schema`, in that order), possibly narrowed by `equalities`.
-    func load(columns: [Int], equalities: [ExternalEquality]) throws -> RecordBatch
+    func load(columns: [Int], equalities: [ExternalEquality]) async throws -> RecordBatch
     /// How the source narrows `equalities`, for `--explain`.
     func describePushdown(_ equalities: [ExternalEquality]) -> String
 }

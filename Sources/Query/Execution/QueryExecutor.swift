@@ -126,11 +126,11 @@ public struct QueryExecutor: Sendable {
     private func scanTasks(_ source: TableSource, columns: [Int], filter: PhysicalExpression?, pruning: [PruningPredicate],
                            keeping: [Int]?) -> [Task] {
         // An external table is one task: one load, narrowed by the filter's pushable equalities.
-        if case .external(let table) = source {
-            let equalities = ExternalEquality.pushable(filter, columns: columns, table: table)
+        if case .external(let external) = source {
+            let equalities = ExternalEquality.pushable(filter, columns: columns, table: external.table)
             let scanned = onMorselScanned
             return [{
-                let batch = try table.load(columns: columns, equalities: equalities)
+                let batch = try external.batch(columns: columns, equalities: equalities)
                 scanned?()
                 return try Self.filtered(batch, filter, keeping: keeping)
             }]

@@ -13,8 +13,8 @@ enum PlanText {
             if let filter { line += " filter: \(filter)" }
             if !pruning.isEmpty { line += " prune row groups on \(pruning.count) predicate(s)" }
             if case .external(let t) = source {
-                let pushed = ExternalEquality.pushable(filter, columns: columns, table: t)
-                if !pushed.isEmpty { line += " " + t.describePushdown(pushed) }
+                let pushed = ExternalEquality.pushable(filter, columns: columns, table: t.table)
+                if !pushed.isEmpty { line += " " + t.table.describePushdown(pushed) }
             }
             return line + "\n"
         case .values(let batch): return "\(pad)Values (\(batch.rowCount) row)\n"

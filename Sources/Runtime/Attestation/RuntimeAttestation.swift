@@ -3,6 +3,7 @@ import CASClient
 import CASCore
 import Crypto
 import Foundation
+import Support
 
 /// The workload's side of `POST /v1/attest` (docs/design/cas.md): two ephemeral P-256 keys (key
 /// agreement for the configuration, signing for every later request), a nonce from CAS, evidence
@@ -53,7 +54,7 @@ public struct RuntimeAttestation: Sendable {
         // The agent exchange and configfs I/O block: keep them off the cooperative pool.
         let evidence: Evidence
         do {
-            evidence = try await BlockingBridge.offload { () throws -> Evidence in try source.evidence(reportData: reportData) }
+            evidence = try await Offload.run { () throws -> Evidence in try source.evidence(reportData: reportData) }
         } catch let error as RuntimeError {
             throw error
         } catch {

@@ -23,11 +23,11 @@ public struct CodeBundle: Sendable {
     var authenticatedPrefix: [UInt8]
 
     /// Seals `directory` (every file and subdirectory) for `policy`, wrapping the data key with `kms`.
-    public static func seal(directory: String, policy: String, masterKeyID: String, kms: any KeyProvider) throws -> [UInt8] {
+    public static func seal(directory: String, policy: String, masterKeyID: String, kms: any KeyProvider) async throws -> [UInt8] {
         var archive = try Ustar.archive(directory: directory)
         defer { zeroize(&archive) }
         let key = try SecretKey.random(bitCount: 256)
-        let wrapped = try kms.wrapKey(key, masterKeyID: masterKeyID)
+        let wrapped = try await kms.wrap(key, masterKeyID: masterKeyID)
         let nonce = SecureRandom.bytes(count: 12)
         let header: JSONValue = .object([
             "policy": .string(policy), "master_key_id": .string(masterKeyID), "wrapped_key": .string(wrapped),
@@ -66,8 +66,8 @@ public struct CodeBundle: Sendable {
     }
 
     /// Unwraps the key with `kms` (an attested session's), decrypts and unpacks into `directory`.
-    public func unpack(into directory: String, kms: any KeyProvider) throws -> Int {
-        let key = try kms.unwrapKey(wrappedKey, masterKeyID: masterKeyID)
+    public func unpack(into directory: String, kms: any KeyProvider) async throws -> Int {
+        let key = try await kms.unwrap(wrappedKey, masterKeyID: masterKeyID)
         var archive: [UInt8]
         do {
             archive = try key.withUnsafeBytes { raw in

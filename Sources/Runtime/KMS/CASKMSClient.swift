@@ -4,12 +4,9 @@ import Foundation
 import StrongroomCrypto
 import Synchronization
 
-/// The crypto layer's synchronous `KeyProvider` (Parquet's `KMSClient`) over CAS `/v1/kms/wrap` and `/v1/kms/unwrap`: master keys
+/// The crypto layer's `KeyProvider` over CAS `/v1/kms/wrap` and `/v1/kms/unwrap`: master keys
 /// never leave CAS; only data keys (or KEKs, with double wrapping) travel, over the CAS channel.
-///
-/// `wrap`/`unwrap` are asynchronous; the synchronous `KeyProvider` calls block the calling
-/// thread while the request runs (`BlockingBridge.wait`), so they come from the engine's worker
-/// threads or a thread from `BlockingBridge.offload`, never an event loop.
+/// Only the asynchronous calls reach CAS (see below).
 /// Unwrapped keys are cached per (master key id, wrapped text) for the life of this client, so a
 /// data set whose files share key material costs one CAS round trip per key.
 public final class CASKMSClient: KeyProvider {
@@ -72,19 +69,20 @@ public final class CASKMSClient: KeyProvider {
         }
     }
 
-    // The synchronous `KeyProvider` calls, for what still calls a KMS from inside running work
-    // (Always Encrypted column keys of database tables, the KMS proxy's connections). A query's
-    // Parquet keys are fetched before it runs instead (Session's `KeyPrefetch`).
+    // The synchronous `KeyProvider` calls are refused: a thread never waits on CAS. Work that
+    // runs synchronously gets its keys beforehand — a query's Parquet keys from `KeyPrefetch`,
+    // a writer's key-encryption keys prepared with `wrap` — and everything else awaits `wrap`
+    // and `unwrap` (the KMS proxy, code bundles, database column keys).
 
     public func wrapKey(_ key: SecretKey, masterKeyID: String) throws -> String {
-        try BlockingBridge.wait { try await self.wrap(key, masterKeyID: masterKeyID) }
+        throw RuntimeError(.kms, "master key \(masterKeyID) is held by CAS: keys are wrapped through it before the work starts, not while it runs")
     }
 
     public func unwrapKey(_ wrappedKey: String, masterKeyID: String) throws -> SecretKey {
         if let cached = unwrapped.withLock({ $0[CacheKey(masterKeyID: masterKeyID, wrappedKey: wrappedKey)] }) {
             return cached
         }
-        return try BlockingBridge.wait { try await self.unwrap(wrappedKey, masterKeyID: masterKeyID) }
+        throw RuntimeError(.kms, "master key \(masterKeyID) is held by CAS: its keys are fetched before the work starts, and this one was not")
     }
 
     /// The problem's detail says why (not allowed for this service, unknown key, bad token);

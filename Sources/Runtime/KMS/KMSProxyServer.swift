@@ -56,90 +56,54 @@ public enum KMSProxyClients: Sendable {
 /// (`KMSProxyProtocol`) through the parent's KMS. The token stays in the parent; the child only
 /// ever sees data keys (or KEKs), which it needs to read the files anyway.
 ///
-/// A blocking accept loop on its own thread; each connection is served on the global dispatch
-/// queue (not the cooperative pool: `CASKMSClient` blocks it while CAS answers).
+/// Served on structured concurrency (`UnixStreamListener`): each request awaits the KMS (CAS)
+/// without holding a thread, a client has 60 s for its exchange, and `serve` returns only after
+/// the requests in progress were answered.
 public final class KMSProxyServer: Sendable {
     public static let socketVariable = "STRONGROOM_KMS_SOCKET"
     public static let socketName = "kms.sock"
+    static let connectionDeadline = Duration.seconds(60)
 
-    public let socketPath: String
+    public var socketPath: String { listener.path }
     private let grant: KMSProxyGrant
     private let clients: KMSProxyClients
     /// The workload's pid once it started (0 before): its process tree may ask.
     private let workload = Atomic<Int32>(0)
-    private let listener: Int32
-    private let state = Mutex<(stopping: Bool, finished: DispatchSemaphore?)>((false, nil))
-    private let connections = DispatchGroup()
+    private let listener: UnixStreamListener
 
-    /// Binds and listens; `start()` serves.
+    /// Binds and listens; `serve` answers.
     public init(socketPath: String, grant: KMSProxyGrant, clients: KMSProxyClients = .workload) throws(RuntimeError) {
-        self.socketPath = socketPath
         self.grant = grant
         self.clients = clients
-        var address: sockaddr_un
-        do throws(SocketError) { address = try UnixSocket.address(socketPath) } catch {
-            throw RuntimeError(.kms, "KMS proxy socket: \(error.message)")
+        do throws(SocketError) {
+            listener = try UnixStreamListener(path: socketPath, mode: 0o600, backlog: 64)
+        } catch {
+            throw RuntimeError(.kms, "cannot serve the KMS proxy: \(error.message)")
         }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw RuntimeError(.kms, "cannot create the KMS proxy socket (errno \(errno))") }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, chmod(socketPath, 0o600) == 0, listen(fd, 64) == 0 else {
-            let code = errno
-            close(fd)
-            unlink(socketPath)
-            throw RuntimeError(.kms, "cannot serve the KMS proxy at \(socketPath) (errno \(code))")
-        }
-        listener = fd
     }
 
-    public func start() {
-        let finished = DispatchSemaphore(value: 0)
-        state.withLock { $0.finished = finished }
-        let thread = Thread { [self] in
-            acceptLoop()
-            finished.signal()
+    /// Answers until `shutdown` fires, then finishes the requests in progress and removes the socket.
+    public func serve(until shutdown: ShutdownSignal) async {
+        await listener.serve(until: shutdown, connectionDeadline: Self.connectionDeadline, maxConnections: 64) { [self] connection in
+            await serve(connection)
         }
-        thread.name = "strongroom-kms-proxy"
-        thread.start()
     }
 
-    /// Stops accepting, waits for requests in progress, removes the socket.
-    public func stop() {
-        let finished = state.withLock { state -> DispatchSemaphore? in
-            defer { state.finished = nil }
-            state.stopping = true
-            return state.finished
-        }
-        // shutdown(2) wakes the thread blocked in accept(2).
-        shutdown(listener, Int32(SHUT_RDWR))
-        finished?.wait()
-        close(listener)
-        connections.wait()
-        unlink(socketPath)
-    }
-
-    private func acceptLoop() {
-        UnixSocket.acceptLoop(listener, connections: connections, isStopping: { state.withLock { $0.stopping } }) { [self] fd in serve(fd) }
-    }
-
-    private func serve(_ fd: Int32) {
-        UnixSocket.setTimeouts(fd, seconds: 60)
+    private func serve(_ connection: UnixConnection) async {
         let response: KMSProxyProtocol.Response
         do {
             // The request is read first, so a refused client reads the refusal instead of a broken pipe.
-            let line = try? UnixSocket.readLine(fd, limit: KMSProxyProtocol.maxLineBytes)
-            guard let peer = try? PeerCredentials.of(fd), peer.uid == geteuid() else {
+            let line = try? await connection.readLine(limit: KMSProxyProtocol.maxLineBytes)
+            guard let peer = try? PeerCredentials.of(connection.fd), peer.uid == geteuid() else {
                 throw RuntimeError(.kms, "the KMS proxy serves only processes of its own user")
             }
-            if case .workload = clients, !isWorkload(peer.pid) {
+            if case .workload = clients, await !isWorkload(peer.pid) {
                 throw RuntimeError(.kms, "the KMS proxy serves only the attested workload and its processes, not process \(peer.pid)")
             }
             guard let line else {
                 throw RuntimeError(.kms, "KMS proxy request missing or longer than \(KMSProxyProtocol.maxLineBytes) bytes")
             }
-            response = try handle(KMSProxyProtocol.decodeRequest(line))
+            response = try await handle(KMSProxyProtocol.decodeRequest(line))
         } catch let error as RuntimeError {
             response = .init(error: error.message)
         } catch {
@@ -147,7 +111,7 @@ public final class KMSProxyServer: Sendable {
         }
         var bytes = KMSProxyProtocol.encode(response)
         defer { zeroize(&bytes) }
-        try? UnixSocket.writeAll(fd, bytes)
+        try? await connection.writeAll(bytes)
     }
 
     /// Names the workload this proxy serves (the launch calls it right after starting the child).
@@ -157,17 +121,17 @@ public final class KMSProxyServer: Sendable {
 
     /// Whether `pid` is the workload or one of its descendants (waiting briefly for a child that
     /// connects right after it started).
-    private func isWorkload(_ pid: Int32) -> Bool {
+    private func isWorkload(_ pid: Int32) async -> Bool {
         for _ in 0..<100 {
             let root = workload.load(ordering: .acquiring)
             if root > 0 { return KMSProxyClients.descends(pid, from: root) }
-            usleep(10_000)
+            try? await Task.sleep(for: .milliseconds(10))
         }
         return false
     }
 
     /// One request: grant check, then the KMS. Errors name the master key id, never a key.
-    func handle(_ request: KMSProxyProtocol.Request) throws -> KMSProxyProtocol.Response {
+    func handle(_ request: KMSProxyProtocol.Request) async throws -> KMSProxyProtocol.Response {
         let id = request.masterKeyID
         switch request.op {
         case "unwrap":
@@ -175,7 +139,7 @@ public final class KMSProxyServer: Sendable {
                 throw RuntimeError(.kms, "the policy does not let this service unwrap with master key \(id)")
             }
             guard let wrapped = request.wrappedKey else { throw RuntimeError(.kms, "unwrap request without wrapped_key") }
-            let key = try grant.kms.unwrapKey(wrapped, masterKeyID: id)
+            let key = try await grant.kms.unwrap(wrapped, masterKeyID: id)
             return .init(key: key.withUnsafeBytes { Data($0).base64EncodedString() })
         case "wrap":
             guard grant.wrap.map({ $0.contains(id) }) ?? true else {
@@ -189,7 +153,7 @@ public final class KMSProxyServer: Sendable {
             do { key = try SecretKey(bytes: bytes) } catch {
                 throw RuntimeError(.kms, "wrap request: a key of \(bytes.count) bytes is not an AES key")
             }
-            return .init(wrappedKey: try grant.kms.wrapKey(key, masterKeyID: id))
+            return .init(wrappedKey: try await grant.kms.wrap(key, masterKeyID: id))
         default:
             throw RuntimeError(.kms, "unknown KMS proxy operation \"\(request.op.prefix(32))\" (wrap or unwrap)")
         }

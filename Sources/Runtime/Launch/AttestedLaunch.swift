@@ -1,5 +1,6 @@
 import CASCore
 import Foundation
+import Support
 
 /// `strongroom run`'s injection: the policy's files in a private directory, the policy's
 /// environment over the base one (plus `STRONGROOM_PRIVATE_DIR`), the policy's arguments after
@@ -39,7 +40,7 @@ public struct AttestedLaunch: Sendable {
 
     /// Writes the files, runs the command, removes the directory (also when the launch fails);
     /// returns the child's exit status.
-    public func run() throws -> Int32 {
+    public func run() async throws -> Int32 {
         guard let name = command.first else { throw RuntimeError(.launch, "no command to run") }
         PrivateDirectory.sweepStale()
         let directory = try PrivateDirectory(guardian: guardian)
@@ -55,23 +56,27 @@ public struct AttestedLaunch: Sendable {
         if let codeBundle {
             let code = directory.path + "/code"
             guard mkdir(code, 0o700) == 0 else { throw RuntimeError(.privateDirectory, "cannot create the code directory") }
-            _ = try codeBundle.bundle.unpack(into: code, kms: codeBundle.kms)
+            _ = try await codeBundle.bundle.unpack(into: code, kms: codeBundle.kms)
             environment[Self.codeDirectoryVariable] = code
             workingDirectory = code
         }
-        var proxy: KMSProxyServer?
-        if let kmsProxy {
-            let server = try KMSProxyServer(socketPath: directory.path + "/" + KMSProxyServer.socketName, grant: kmsProxy)
-            server.start()
-            proxy = server
-            environment[KMSProxyServer.socketVariable] = server.socketPath
+        let proxy = try kmsProxy.map { grant throws(RuntimeError) in
+            try KMSProxyServer(socketPath: directory.path + "/" + KMSProxyServer.socketName, grant: grant)
         }
-        defer { proxy?.stop() }
+        if let proxy { environment[KMSProxyServer.socketVariable] = proxy.socketPath }
         var process = WorkloadProcess(command: name, arguments: Array(command.dropFirst()) + configuration.arguments, environment: environment)
         process.executable = executable
         process.workingDirectory = workingDirectory
         process.stderrObserver = stderrObserver
-        if let proxy { process.onStart = { proxy.serveWorkload(pid: $0) } }
-        return try process.run()
+        guard let proxy else { return try await process.run() }
+        process.onStart = { proxy.serveWorkload(pid: $0) }
+        // The proxy serves for exactly as long as the workload runs; requests in progress when it
+        // ends are still answered before the private directory goes.
+        let shutdown = ShutdownSignal()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await proxy.serve(until: shutdown) }
+            defer { shutdown.trigger() }
+            return try await process.run()
+        }
     }
 }

@@ -1,5 +1,6 @@
 import CStrongroomProcess
 import Foundation
+import Support
 import Synchronization
 
 /// Runs the attested workload's command as a child and waits for it. The parent stays alive
@@ -26,7 +27,10 @@ public struct WorkloadProcess: Sendable {
     }
 
     /// The child's exit status, or 128 + signal number when a signal ended it (as shells report).
-    public func run() throws(RuntimeError) -> Int32 {
+    /// Awaits the child's end without holding a thread (a pidfd); its stderr, when observed, is
+    /// relayed by a task alongside. Cancelling the waiting task sends the child SIGTERM and still
+    /// waits for it to end: a workload is never left running unobserved.
+    public func run() async throws(RuntimeError) -> Int32 {
         guard let executable = self.executable ?? Self.resolve(command, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
             throw RuntimeError(.launch, "command not found: \(command)")
         }
@@ -51,19 +55,49 @@ public struct WorkloadProcess: Sendable {
                 sigaction(signalNumber, &restore, nil)
             }
         }
-        var relay: StderrRelay?
-        if let stderrObserver { relay = try StderrRelay(observer: stderrObserver) }
+        let relay = try stderrObserver.map { observer throws(RuntimeError) in try StderrRelay(observer: observer) }
         let pid: pid_t
         do {
             pid = try spawn(executable, stderrPipe: relay?.writeEnd)
         } catch {
-            relay?.finish(childExited: false)
+            relay?.closeBothEnds()
             throw error
         }
         relay?.closeWriteEnd()
-        defer { relay?.finish(childExited: true) }
         WorkloadProcess.runningChild.store(pid, ordering: .releasing)
         onStart?(pid)
+        guard let relay else { return try await Self.exitStatus(of: pid, command: command) }
+        let command = self.command
+        return try await withTaskGroup(of: Void.self) { group -> Result<Int32, RuntimeError> in
+            group.addTask { await relay.pump() }
+            let status: Result<Int32, RuntimeError>
+            do throws(RuntimeError) {
+                status = .success(try await Self.exitStatus(of: pid, command: command))
+            } catch {
+                status = .failure(error)
+            }
+            // A grandchild may keep the pipe open: drain for 2 s at most after the child ended.
+            group.addTask { try? await Task.sleep(for: .seconds(2)) }
+            _ = await group.next()
+            group.cancelAll()
+            await group.waitForAll()
+            relay.closeReadEnd()
+            return status
+        }.get()
+    }
+
+    /// Waits for `pid` to end (pidfd readiness, then waitpid for its status).
+    static func exitStatus(of pid: pid_t, command: String) async throws(RuntimeError) -> Int32 {
+        let pidfd = strongroom_pidfd_open(pid)
+        guard pidfd >= 0 else { throw RuntimeError(.launch, "cannot watch \(command) (pidfd_open: \(String(cString: strerror(-pidfd))))") }
+        defer { close(pidfd) }
+        do {
+            try await DescriptorReadiness.wait(pidfd, for: .read)
+        } catch {
+            // Cancelled: end the workload, then wait for it outside the cancelled task.
+            kill(pid, SIGTERM)
+            await Task.detached { try? await DescriptorReadiness.wait(pidfd, for: .read) }.value
+        }
         // waitpid ourselves: Foundation.Process misreports a child that dies of a signal right
         // after starting (seen here: exit 0 for `sh -c 'kill -TERM $$'`).
         var status: Int32 = 0

@@ -8,6 +8,7 @@ import Query
 import Runtime
 import SQLParser
 import Session
+import Support
 import Synchronization
 
 enum QueryOutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -117,8 +118,7 @@ struct QueryCommand: AsyncParsableCommand {
             }
             let encryption = localOutput
             let session = try plan.session(keys: keysFile.map { KeySource.keysFile($0) } ?? .none)
-            // Database tables block on their connections: run the engine on a thread of its own.
-            try await BlockingBridge.offload { try plan.execute(session, outputEncryption: encryption) }
+            try await plan.execute(session, outputEncryption: encryption)
             return
         }
         try ProcessHardening.apply()
@@ -134,13 +134,11 @@ struct QueryCommand: AsyncParsableCommand {
                 guard let resultsKey = attested.resultsMasterKey else {
                     throw CLIError("service \(attested.service) of policy \(attested.policy) names no results.master_key, so --output has no key to encrypt under")
                 }
-                let issuer = KeyMaterialProvider(kms: PrefetchedKMS(), doubleWrapping: true)
-                try await issuer.prepareKeyEncryptionKey(for: resultsKey) { try await kms.wrap($0, masterKeyID: resultsKey) }
+                let issuer = KeyMaterialProvider(kms: kms, doubleWrapping: true)
+                try await issuer.prepareKeyEncryptionKey(for: resultsKey)
                 outputEncryption = ResultEncryption(issuer: issuer, masterKey: resultsKey)
             }
-            let prepared = session
-            let encryption = outputEncryption
-            try await BlockingBridge.offload { try plan.execute(prepared, outputEncryption: encryption) }
+            try await plan.execute(session, outputEncryption: outputEncryption)
             await attested.shutdown()
         } catch {
             await attested.shutdown()
@@ -149,8 +147,8 @@ struct QueryCommand: AsyncParsableCommand {
     }
 }
 
-/// One query as the options describe it, over a `QuerySession`; runs synchronously on the
-/// calling thread and prints (or writes) the result.
+/// One query as the options describe it, over a `QuerySession`; runs it (the engine on a thread
+/// of its own, database tables and keys awaited) and prints (or writes) the result.
 struct QueryRun: Sendable {
     var sql: String
     var tables: [String]
@@ -169,7 +167,7 @@ struct QueryRun: Sendable {
         return session
     }
 
-    func execute(_ prepared: QuerySession, outputEncryption: ResultEncryption?) throws {
+    func execute(_ prepared: QuerySession, outputEncryption: ResultEncryption?) async throws {
         let progress = ScanProgress()
         var session = prepared
         if progress.enabled { session.onMorselScanned = { progress.morselScanned() } }
@@ -177,20 +175,20 @@ struct QueryRun: Sendable {
         var sink = OutputSink()
         do {
             if explain {
-                sink.write(try session.explain(sql))
+                sink.write(try await session.explain(sql))
                 sink.flush()
                 return
             }
-            let result = try session.run(sql)
+            let result = try await session.run(sql)
             if let output, TableLocation.isDatabaseURL(output) {
                 let location = try TableLocation(output)
-                let rows = try session.write(result, toTable: location, encrypt: encrypt)
+                let rows = try await session.write(result, toTable: location, encrypt: encrypt)
                 StandardError.write("wrote \(rows) row\(rows == 1 ? "" : "s") to table \(location.table) in the \(location.database.description)"
                                     + (encrypt.isEmpty ? "" : " (\(encrypt.map(\.column).joined(separator: ", ")) encrypted)") + "\n")
                 return
             }
             if let output {
-                let rows = try ResultFile.write(result, to: output, encryption: outputEncryption)
+                let rows = try await Offload.run { try ResultFile.write(result, to: output, encryption: outputEncryption) }
                 StandardError.write("wrote \(rows) row\(rows == 1 ? "" : "s") to \(output)\(outputEncryption.map { " (encrypted under master key \($0.masterKey))" } ?? "")\n")
                 return
             }

@@ -1,4 +1,5 @@
 import Agent
+import Support
 import Attestation
 import CASClient
 import CASCore
@@ -62,11 +63,13 @@ struct CASFixture: Sendable {
         let nodeKey = NodeKey()
         let agentSocket = directory + "/agent.sock"
         let agent = NodeAgent(socketPath: agentSocket, nodeKey: nodeKey, logger: logger)
-        try agent.start()
-        defer { agent.stop() }
+        let listener = try agent.bind()
+        let agentShutdown = ShutdownSignal()
+        defer { agentShutdown.trigger() }
 
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
+            group.addTask { await agent.serve(listener, until: agentShutdown) }
             defer { group.cancelAll() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
@@ -164,7 +167,7 @@ struct CLIRun: Sendable {
     var stderr: String
 
     static func strongroom(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIRun {
-        try await BlockingBridge.offload {
+        try await Offload.run {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CASFixture.cliPath)
             process.arguments = arguments

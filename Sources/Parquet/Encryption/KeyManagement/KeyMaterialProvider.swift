@@ -124,18 +124,16 @@ public final class KeyMaterialProvider: ParquetKeyProvider, ParquetKeyIssuer {
         return material
     }
 
-    /// Creates the KEK for `masterKeyID` ahead of writing and has `wrap` (an asynchronous KMS,
-    /// such as CAS) wrap it, so that writing with double wrapping never calls the KMS: every
-    /// data key issued afterwards is wrapped locally under this KEK.
-    public func prepareKeyEncryptionKey(
-        for masterKeyID: String, wrap: (SecretKey) async throws -> String
-    ) async throws {
+    /// Creates the KEK for `masterKeyID` ahead of writing and has the KMS wrap it asynchronously
+    /// (CAS answers only asynchronous calls), so that writing with double wrapping never calls
+    /// the KMS: every data key issued afterwards is wrapped locally under this KEK.
+    public func prepareKeyEncryptionKey(for masterKeyID: String) async throws {
         guard doubleWrapping else {
             throw ParquetError(.invalidArgument, "a KEK is prepared for double wrapping only")
         }
         if writeKEKs.withLock({ $0[masterKeyID] }) != nil { return }
         let key = try SecretKey.random(bitCount: keyEncryptionKeyBitCount)
-        let kek = KeyEncryptionKey(key: key, id: SecureRandom.bytes(count: 16), wrapped: try await wrap(key))
+        let kek = KeyEncryptionKey(key: key, id: SecureRandom.bytes(count: 16), wrapped: try await kms.wrap(key, masterKeyID: masterKeyID))
         writeKEKs.withLock { cache in
             if cache[masterKeyID] == nil { cache[masterKeyID] = kek }
         }

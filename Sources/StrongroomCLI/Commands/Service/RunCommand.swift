@@ -195,7 +195,7 @@ enum AttestedRun {
         let running = launch
         let status: Int32
         do {
-            status = try await BlockingBridge.offload { try running.run() }
+            status = try await running.run()
         } catch {
             await session.shutdown()
             throw error

@@ -51,12 +51,11 @@ struct OwnerCASOptions: ParsableArguments {
         if (casURL == nil) != (identity == nil) { throw ValidationError("--cas and --identity go together") }
     }
 
-    /// Runs `body` with the key sources (a CAS KMS client as this owner when --cas is given) on a
-    /// thread of its own: CAS calls and database connections block.
-    func withKeySources<T: Sendable>(local: ColumnKeyFileOptions, _ body: @escaping @Sendable (ColumnKeySources) throws -> T) async throws -> T {
+    /// Runs `body` with the key sources (a CAS KMS client as this owner when --cas is given).
+    func withKeySources<T: Sendable>(local: ColumnKeyFileOptions, _ body: (ColumnKeySources) async throws -> T) async throws -> T {
         let localKeys = try local.load()
         guard let casURL, let identity else {
-            return try await BlockingBridge.offload { try body(ColumnKeySources(localMasterKeys: localKeys)) }
+            return try await body(ColumnKeySources(localMasterKeys: localKeys))
         }
         let owner: OwnerIdentity
         do { owner = try OwnerIdentity.read(from: identity) } catch { throw CLIError("cannot read identity \(identity): \(error)") }
@@ -64,7 +63,7 @@ struct OwnerCASOptions: ParsableArguments {
         do { client = try CASClient(baseURL: casURL, caFile: caFile) } catch { throw CLIError(error.detail) }
         do {
             let kms = CASKMSClient(client: client, credential: .owner(owner), policy: policy)
-            let result = try await BlockingBridge.offload { try body(ColumnKeySources(kms: kms, localMasterKeys: localKeys)) }
+            let result = try await body(ColumnKeySources(kms: kms, localMasterKeys: localKeys))
             try? await client.shutdown()
             return result
         } catch {

@@ -11,7 +11,7 @@ struct SQLKeysCommand: ParsableCommand {
         subcommands: [SQLCreateCMKCommand.self, SQLCreateCEKCommand.self, SQLListKeysCommand.self])
 }
 
-struct SQLCreateCMKCommand: ParsableCommand {
+struct SQLCreateCMKCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create-cmk",
         abstract: "Record a column master key: a CAS master key (production) or an RSA key in a local file (development).",
@@ -45,8 +45,8 @@ struct SQLCreateCMKCommand: ParsableCommand {
         if keyPath != nil && keyFile == nil { throw ValidationError("--key-path goes with --key-file") }
     }
 
-    func run() throws {
-        let database = try cliTableError { try DatabaseLocation(self.database) }
+    func run() async throws {
+        let database = try await cliTableError { try DatabaseLocation(self.database) }
         let record: EncryptionMetadata.MasterKey
         if let casMasterKey {
             record = .init(name: name, provider: ColumnKeySources.casProvider, keyPath: casMasterKey)
@@ -63,7 +63,7 @@ struct SQLCreateCMKCommand: ParsableCommand {
             let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
             record = .init(name: name, provider: provider, keyPath: keyPath ?? absolute)
         }
-        try cliTableError { try KeyAdministration.createMasterKey(record, in: database) }
+        try await cliTableError { try await KeyAdministration.createMasterKey(record, in: database) }
         print("column master key \(name) (\(record.provider)) recorded in the \(database.description)")
     }
 }
@@ -86,16 +86,16 @@ struct SQLCreateCEKCommand: AsyncParsableCommand {
     @OptionGroup var localKeys: ColumnKeyFileOptions
 
     func run() async throws {
-        let database = try cliTableError { try DatabaseLocation(self.database) }
+        let database = try await cliTableError { try DatabaseLocation(self.database) }
         let (name, masterKeys) = (self.name, self.masterKeys)
         try await owner.withKeySources(local: localKeys) { keys in
-            try cliTableError { try KeyAdministration.createEncryptionKey(name: name, masterKeys: masterKeys, in: database, keys: keys) }
+            try await cliTableError { try await KeyAdministration.createEncryptionKey(name: name, masterKeys: masterKeys, in: database, keys: keys) }
         }
         print("column encryption key \(name) created under \(masterKeys.joined(separator: ", "))")
     }
 }
 
-struct SQLListKeysCommand: ParsableCommand {
+struct SQLListKeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List column master keys and column encryption keys.")
 
     @Option(help: "The database: postgres://USER@HOST/DB or sqlite://PATH.")
@@ -106,12 +106,12 @@ struct SQLListKeysCommand: ParsableCommand {
 
     enum ListFormat: String, ExpressibleByArgument { case text, json }
 
-    func run() throws {
-        let location = try cliTableError { try DatabaseLocation(database) }
-        let (masterKeys, keys) = try cliTableError {
-            let db = try location.open()
-            defer { db.close() }
-            return (try EncryptionMetadata.masterKeys(in: db), try EncryptionMetadata.keyNames(in: db))
+    func run() async throws {
+        let location = try await cliTableError { try DatabaseLocation(database) }
+        let (masterKeys, keys) = try await cliTableError {
+            try await location.withConnection { db in
+                (try await EncryptionMetadata.masterKeys(in: db), try await EncryptionMetadata.keyNames(in: db))
+            }
         }
         switch format {
         case .text:
@@ -129,6 +129,6 @@ struct SQLListKeysCommand: ParsableCommand {
 }
 
 /// Table and key errors become one-line CLI errors.
-func cliTableError<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as TableError { throw CLIError(error.message) }
+func cliTableError<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let error as TableError { throw CLIError(error.message) }
 }

@@ -28,11 +28,11 @@ struct SQLSampleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let location = try cliTableError { try TableLocation(output) }
-        let requests = try cliTableError { try encrypt.map { try EncryptedColumnRequest(option: $0) } }
+        let location = try await cliTableError { try TableLocation(output) }
+        let requests = try await cliTableError { try encrypt.map { try EncryptedColumnRequest(option: $0) } }
         let batch = ContosoHRSample.batch(rows: rows, seed: seed)
         let written = try await owner.withKeySources(local: localKeys) { keys in
-            try cliTableError { try TableWriter.write([batch], schema: ContosoHRSample.schema, to: location, encrypt: requests, keys: keys) }
+            try await cliTableError { try await TableWriter.write([batch], schema: ContosoHRSample.schema, to: location, encrypt: requests, keys: keys) }
         }
         print("wrote \(written) employees to table \(location.table)")
     }

@@ -18,10 +18,10 @@ struct SQLEncryptTableCommand: AsyncParsableCommand {
     @OptionGroup var localKeys: ColumnKeyFileOptions
 
     func run() async throws {
-        let location = try cliTableError { try TableLocation(table) }
-        let requests = try cliTableError { try encrypt.map { try EncryptedColumnRequest(option: $0) } }
+        let location = try await cliTableError { try TableLocation(table) }
+        let requests = try await cliTableError { try encrypt.map { try EncryptedColumnRequest(option: $0) } }
         let rows = try await owner.withKeySources(local: localKeys) { keys in
-            try cliTableError { try InPlaceEncryption.encrypt(location, columns: requests, keys: keys) }
+            try await cliTableError { try await InPlaceEncryption.encrypt(location, columns: requests, keys: keys) }
         }
         print("encrypted \(requests.map(\.column).joined(separator: ", ")) in \(rows) row\(rows == 1 ? "" : "s") of table \(location.table)")
     }
@@ -49,13 +49,13 @@ struct SQLReadCommand: AsyncParsableCommand {
     @OptionGroup var localKeys: ColumnKeyFileOptions
 
     func run() async throws {
-        let location = try cliTableError { try TableLocation(table) }
+        let location = try await cliTableError { try TableLocation(table) }
         let (decrypt, format) = (self.decrypt, self.format)
         let sql = self.sql ?? "SELECT * FROM \(location.table)"
         try await owner.withKeySources(local: localKeys) { keys in
             var catalog = Catalog()
-            catalog.register(location.table, .external(try cliTableError { try DatabaseTable(name: location.table, location: location, keys: keys, decrypt: decrypt) }))
-            let result = try cliTableError { try QueryEngine(catalog: catalog, threads: 1).run(sql) }
+            catalog.register(location.table, external: try await cliTableError { try await DatabaseTable.open(name: location.table, location: location, keys: keys, decrypt: decrypt) })
+            let result = try await cliTableError { try await QueryEngine(catalog: catalog, threads: 1).run(sql) }
             var sink = OutputSink()
             ResultPrinter.print(result, format: format, to: &sink)
             sink.flush()

@@ -105,7 +105,7 @@ struct CodeSealCommand: AsyncParsableCommand {
         let (input, policy, masterKey) = (self.input, self.policy, self.masterKey)
         let bytes: [UInt8]
         do {
-            bytes = try await BlockingBridge.offload { try CodeBundle.seal(directory: input, policy: policy, masterKeyID: masterKey, kms: kms) }
+            bytes = try await CodeBundle.seal(directory: input, policy: policy, masterKeyID: masterKey, kms: kms)
             try? await client.shutdown()
         } catch {
             try? await client.shutdown()

@@ -77,7 +77,7 @@ struct SparkSubmitCommand: AsyncParsableCommand {
         let running = run
         let status: Int32
         do {
-            status = try await BlockingBridge.offload { try running.run() }
+            status = try await running.run()
         } catch {
             await session.shutdown()
             throw error

@@ -78,7 +78,7 @@ struct SparkQuery {
         let running = run
         let status: Int32
         do {
-            status = try await BlockingBridge.offload { try running.run() }
+            status = try await running.run()
         } catch {
             await session?.shutdown()
             throw error
