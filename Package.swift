@@ -205,12 +205,12 @@ let package = Package(
             swiftSettings: strictSwift6),
         // The attested Spark launch (installation, spark-submit options, executor attestation
         // environment) and the driver's watch for refused executors.
-        .target(name: "Spark", dependencies: ["Runtime", "Support"], swiftSettings: strictSwift6),
+        .target(name: "Spark", dependencies: ["Runtime", "CASClient", "CASCore", "Support"], swiftSettings: strictSwift6),
         // A query's session as a library (catalog, key sources, results): the CLI, the benchmarks
         // and the Python package call it.
         .target(
             name: "Session",
-            dependencies: ["Query", "QueryKernels", "Parquet", "Columnar", "EncryptedTables", "AlwaysEncrypted", "Runtime", "StrongroomCrypto"],
+            dependencies: ["Query", "QueryKernels", "Parquet", "Columnar", "EncryptedTables", "AlwaysEncrypted", "Runtime", "CASClient", "StrongroomCrypto", "Support"],
             swiftSettings: strictSwift6),
         .executableTarget(name: "strongroom", dependencies: ["StrongroomCLI"], swiftSettings: strictSwift6),
         // The benchmarks, outside the production binary (bench/*.py drive them beside peers).

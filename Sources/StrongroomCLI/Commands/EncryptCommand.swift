@@ -1,6 +1,7 @@
 import ArgumentParser
 import Parquet
 import Session
+import Synchronization
 
 enum AlgorithmOption: String, ExpressibleByArgument, CaseIterable {
     case gcm = "AES_GCM_V1"
@@ -60,7 +61,9 @@ struct EncryptCommand: ParsableCommand {
 
     func run() throws {
         let keysFile = try KeysFile(contentsOf: keys)
-        try DatasetRewrite.run(input: input, output: output, label: "encrypt") { source in
+        let progress = RewriteProgress("encrypt")
+        defer { progress.finish() }
+        try DatasetRewrite.run(input: input, output: output, rewriter: { source in
             // Fresh data keys for every file, as parquet-java does.
             let config = try ParquetEncryptionConfig.make(
                 keysFile: keysFile, footerKeyID: footerKey, columnKeyOptions: columnKeys, keyMaterial: keyMaterial,
@@ -69,7 +72,7 @@ struct EncryptCommand: ParsableCommand {
             let options = ParquetReadOptions(keys: try KeySource.provider(keys: keysFile, forParquetFile: source),
                                              aadPrefix: sourceAadPrefix.map { Array($0.utf8) })
             return ParquetFileRewriter(readOptions: options, encryption: config)
-        }
+        }, progress: progress.update)
     }
 }
 
@@ -91,25 +94,25 @@ struct DecryptCommand: ParsableCommand {
 
     func run() throws {
         let keysFile = try KeysFile(contentsOf: keys)
-        try DatasetRewrite.run(input: input, output: output, label: "decrypt") { source in
+        let progress = RewriteProgress("decrypt")
+        defer { progress.finish() }
+        try DatasetRewrite.run(input: input, output: output, rewriter: { source in
             let options = ParquetReadOptions(keys: try KeySource.provider(keys: keysFile, forParquetFile: source),
                                              aadPrefix: aadPrefix.map { Array($0.utf8) })
             return ParquetFileRewriter(readOptions: options, encryption: nil)
-        }
+        }, progress: progress.update)
     }
 }
 
-/// Rewrites a file or every file of a data set, with progress on a terminal.
-enum DatasetRewrite {
-    static func run(input: String, output: String, label: String,
-                    rewriter: (_ source: String) throws -> ParquetFileRewriter) throws {
-        let pairs = try DatasetPaths.pairs(input: input, output: output)
-        var progress = Progress(label)
-        for (number, pair) in pairs.enumerated() {
-            try rewriter(pair.source).rewrite(from: pair.source, to: pair.destination) { done, total in
-                progress.update("file \(number + 1) of \(pairs.count), row group \(done) of \(total)")
-            }
-        }
-        progress.finish()
+/// "file 2 of 5, row group 3 of 8" on a terminal while a data set is rewritten.
+final class RewriteProgress: Sendable {
+    private let progress: Mutex<Progress>
+
+    init(_ label: String) { progress = Mutex(Progress(label)) }
+
+    @Sendable func update(_ step: DatasetRewrite.Step) {
+        progress.withLock { $0.update("file \(step.file) of \(step.files), row group \(step.rowGroup) of \(step.rowGroups)") }
     }
+
+    func finish() { progress.withLock { $0.finish() } }
 }

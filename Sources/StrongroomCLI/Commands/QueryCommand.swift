@@ -107,96 +107,50 @@ struct QueryCommand: AsyncParsableCommand {
             return
         }
         if try printing.print(JobManifest.query(sql: sql)) { return }
-        let requests = try encrypt.map { try EncryptedColumnRequest(option: $0) }
-        let plan = QueryRun(sql: sql, tables: tables, threads: threads, memoryLimit: memoryLimit, format: format,
-                            explain: explain, output: output, encrypt: requests, localMasterKeys: try columnKeys.load())
-        guard cas.isRequested else {
-            let keysFile = try keys.map { try KeysFile(contentsOf: $0) }
-            var localOutput: ResultEncryption?
-            if let outputKey, let keysFile {
-                localOutput = ResultEncryption(issuer: KeyMaterialProvider(keysFile: keysFile, doubleWrapping: true), masterKey: outputKey)
-            }
-            let encryption = localOutput
-            let session = try plan.session(keys: keysFile.map { KeySource.keysFile($0) } ?? .none)
-            try await plan.execute(session, outputEncryption: encryption)
-            return
-        }
-        try ProcessHardening.apply()
-        let attested = try await cas.attest(jobHash: JobManifest.query(sql: sql).hash)
-        do {
-            let kms = attested.kmsClient()
-            // Every Parquet key is unwrapped before the engine starts, and the result's KEK is
-            // wrapped ahead: the engine's threads never wait on CAS for them.
-            var session = try plan.session(keys: .cas(kms))
-            session.keys = .cas(kms, prefetched: await KeyPrefetch.unwrapKeys(for: session, through: kms))
-            var outputEncryption: ResultEncryption?
-            if let output, !TableLocation.isDatabaseURL(output) {
-                guard let resultsKey = attested.resultsMasterKey else {
-                    throw CLIError("service \(attested.service) of policy \(attested.policy) names no results.master_key, so --output has no key to encrypt under")
-                }
-                let issuer = KeyMaterialProvider(kms: kms, doubleWrapping: true)
-                try await issuer.prepareKeyEncryptionKey(for: resultsKey)
-                outputEncryption = ResultEncryption(issuer: issuer, masterKey: resultsKey)
-            }
-            try await plan.execute(session, outputEncryption: outputEncryption)
-            await attested.shutdown()
-        } catch {
-            await attested.shutdown()
-            throw error
-        }
-    }
-}
-
-/// One query as the options describe it, over a `QuerySession`; runs it (the engine on a thread
-/// of its own, database tables and keys awaited) and prints (or writes) the result.
-struct QueryRun: Sendable {
-    var sql: String
-    var tables: [String]
-    var threads: Int
-    var memoryLimit: Int?
-    var format: QueryOutputFormat
-    var explain: Bool
-    var output: String?
-    var encrypt: [EncryptedColumnRequest] = []
-    var localMasterKeys: [String: ColumnMasterKey] = [:]
-
-    /// The session of these options, with its tables bound.
-    func session(keys: KeySource) throws -> QuerySession {
-        var session = QuerySession(keys: keys, localMasterKeys: localMasterKeys, threads: threads, memoryLimit: memoryLimit)
+        var session = QuerySession(localMasterKeys: try columnKeys.load(), threads: threads, memoryLimit: memoryLimit)
         try session.register(specs: tables)
-        return session
-    }
-
-    func execute(_ prepared: QuerySession, outputEncryption: ResultEncryption?) async throws {
         let progress = ScanProgress()
-        var session = prepared
         if progress.enabled { session.onMorselScanned = { progress.morselScanned() } }
         defer { progress.finish() }
-        var sink = OutputSink()
+        var job = QueryJob(sql: sql, session: session, output: try jobOutput())
+        job.explain = explain
+        let outcome: QueryJob.Outcome
         do {
-            if explain {
-                sink.write(try await session.explain(sql))
-                sink.flush()
-                return
+            if cas.isRequested {
+                try ProcessHardening.apply()
+                let (attestation, client) = try cas.attestation()
+                outcome = try await job.run(attestation: attestation, client: client)
+            } else {
+                outcome = try await job.run(keys: try keys.map { try KeysFile(contentsOf: $0) }, outputKey: outputKey)
             }
-            let result = try await session.run(sql)
-            if let output, TableLocation.isDatabaseURL(output) {
-                let location = try TableLocation(output)
-                let rows = try await session.write(result, toTable: location, encrypt: encrypt)
-                StandardError.write("wrote \(rows) row\(rows == 1 ? "" : "s") to table \(location.table) in the \(location.database.description)"
-                                    + (encrypt.isEmpty ? "" : " (\(encrypt.map(\.column).joined(separator: ", ")) encrypted)") + "\n")
-                return
-            }
-            if let output {
-                let rows = try await Offload.run { try ResultFile.write(result, to: output, encryption: outputEncryption) }
-                StandardError.write("wrote \(rows) row\(rows == 1 ? "" : "s") to \(output)\(outputEncryption.map { " (encrypted under master key \($0.masterKey))" } ?? "")\n")
-                return
-            }
-            ResultPrinter.print(result, format: format, to: &sink)
-            sink.flush()
         } catch let error as SQLSyntaxError {
             throw CLIError(error.description)
         }
+        progress.finish()
+        print(outcome)
+    }
+
+    private func jobOutput() throws -> QueryJob.Output {
+        guard let output else { return .caller }
+        guard TableLocation.isDatabaseURL(output) else { return .file(output) }
+        return .table(try TableLocation(output), encrypt: try encrypt.map { try EncryptedColumnRequest(option: $0) })
+    }
+
+    private func print(_ outcome: QueryJob.Outcome) {
+        var sink = OutputSink()
+        switch outcome {
+        case .explained(let plan):
+            sink.write(plan)
+        case .result(let result):
+            ResultPrinter.print(result, format: format, to: &sink)
+        case .wroteFile(let rows, let path, let masterKey):
+            StandardError.write("wrote \(rows) row\(rows == 1 ? "" : "s") to \(path)\(masterKey.map { " (encrypted under master key \($0))" } ?? "")\n")
+        case .wroteTable(let rows, let location):
+            let encrypted = (try? encrypt.map { try EncryptedColumnRequest(option: $0).column }) ?? []
+            StandardError.write("wrote \(rows) row\(rows == 1 ? "" : "s") to table \(location.table) in the \(location.database.description)"
+                                + (encrypted.isEmpty ? "" : " (\(encrypted.joined(separator: ", ")) encrypted)") + "\n")
+        }
+        sink.flush()
     }
 }
 

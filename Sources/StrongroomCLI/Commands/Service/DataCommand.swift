@@ -5,7 +5,7 @@ import Foundation
 import Parquet
 import Policy
 import Runtime
-import Support
+import Session
 
 struct DataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -70,25 +70,11 @@ struct DataEncryptCommand: AsyncParsableCommand {
         do {
             try await checkMasterKeys([masterKey] + columnKeyIDs.map(\.keyID), client: client, owner: owner)
             let kms = CASKMSClient(client: client, credential: .owner(owner), policy: policy)
-            let (input, output, masterKey, algorithm) = (self.input, self.output, self.masterKey, self.algorithm)
-            // One key provider per file: fresh data keys and KEKs per file, as parquet-java. The
-            // KEKs are wrapped through CAS here, before any file is written; writing then wraps
-            // every data key locally and never waits on CAS.
-            var issuers: [String: KeyMaterialProvider] = [:]
-            for pair in try DatasetPaths.pairs(input: input, output: output) {
-                let issuer = KeyMaterialProvider(kms: kms, doubleWrapping: true)
-                for id in Set([masterKey] + columnKeyIDs.map(\.keyID)) { try await issuer.prepareKeyEncryptionKey(for: id) }
-                issuers[pair.source] = issuer
-            }
-            let prepared = issuers
-            try await Offload.run {
-                try DatasetRewrite.run(input: input, output: output, label: "encrypt") { source in
-                    guard let issuer = prepared[source] else { throw CLIError("\(source) appeared while encrypting") }
-                    let config = try ParquetEncryptionConfig.make(
-                        issuer: issuer, footerKeyID: masterKey, columnKeyIDs: columnKeyIDs, algorithm: algorithm.algorithm)
-                    return ParquetFileRewriter(readOptions: ParquetReadOptions(), encryption: config)
-                }
-            }
+            let progress = RewriteProgress("encrypt")
+            defer { progress.finish() }
+            try await DatasetRewrite.encrypt(
+                input: input, output: output, kms: kms, footerKey: masterKey, columnKeys: columnKeyIDs,
+                algorithm: algorithm.algorithm, progress: progress.update)
             try await client.shutdown()
         } catch {
             try? await client.shutdown()

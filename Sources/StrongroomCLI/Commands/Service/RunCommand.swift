@@ -58,8 +58,8 @@ struct CASAttestationOptions: ParsableArguments {
         }
     }
 
-    /// Attests for `jobHash`; the session owns the CAS client (shut it down when done).
-    func attest(jobHash: [UInt8]) async throws -> AttestedSession {
+    /// The attestation these options describe, and a client for their CAS.
+    func attestation() throws -> (RuntimeAttestation, CASClient) {
         guard let casURL, let policy, let service else { throw CLIError("--cas, --policy and --service are required") }
         let client: CASClient
         do {
@@ -67,8 +67,27 @@ struct CASAttestationOptions: ParsableArguments {
         } catch {
             throw CLIError(error.detail)
         }
-        return try await RuntimeAttestation(policy: policy, service: service, evidenceSource: evidenceSource, grant: grant)
-            .attest(client: client, jobHash: jobHash)
+        return (RuntimeAttestation(policy: policy, service: service, evidenceSource: evidenceSource, grant: grant), client)
+    }
+
+    /// Attests for `jobHash`; the session owns the CAS client (shut it down when done).
+    func attest(jobHash: [UInt8]) async throws -> AttestedSession {
+        let (attestation, client) = try attestation()
+        return try await attestation.attest(client: client, jobHash: jobHash)
+    }
+
+    /// Runs an attested job; a refusal exits with `refusedExitCode` when one is given (so a
+    /// launcher can tell it from a failed command). Errors are prefixed with `label`.
+    func run(_ job: AttestedJob, label: String?, refusedExitCode: Int32?) async throws -> Int32 {
+        let (attestation, client) = try attestation()
+        do {
+            return try await job.run(attestation: attestation, client: client)
+        } catch let error as RuntimeError {
+            let text = label.map { "\($0): \(error.message)" } ?? error.message
+            guard error.isRefusal, let refusedExitCode else { throw CLIError(text) }
+            StandardError.write("error: \(text)\n")
+            Foundation.exit(refusedExitCode)
+        }
     }
 }
 
@@ -118,34 +137,13 @@ struct RunCommand: AsyncParsableCommand {
         // Forked before any secret is in this process: wipes the private directory if we are killed.
         let guardian = PrivateDirectoryGuardian()
         let runJob = try job.runJob(command: command)
-        let manifest = try runJob.manifest()
-        if try printing.print(manifest) { return }
-        let session: AttestedSession
-        do {
-            session = try await cas.attest(jobHash: manifest.hash)
-        } catch let error as RuntimeError {
-            let text = label.map { "\($0): \(error.message)" } ?? error.message
-            guard error.isRefusal, let refusedExitCode else { throw CLIError(text) }
-            StandardError.write("error: \(text)\n")
-            Foundation.exit(refusedExitCode)
-        }
-        var launch = AttestedLaunch(command: command, configuration: session.configuration,
-                                    baseEnvironment: runJob.baseEnvironment(inherited: ProcessInfo.processInfo.environment))
-        launch.guardian = guardian
-        do {
-            launch.executable = try runJob.program()
-            if let bundle = runJob.bundle {
-                let source = try CodeBundleSource(bytes: bundle, kms: session.kmsClient())
-                guard source.bundle.policy == session.policy else {
-                    throw CLIError("the code bundle was sealed for policy \(source.bundle.policy), not \(session.policy)")
-                }
-                launch.codeBundle = source
-            }
-        } catch {
-            await session.shutdown()
-            throw error
-        }
-        try await AttestedRun.execute(launch, session: session, kmsProxy: kmsProxy)
+        if try printing.print(try runJob.manifest()) { return }
+        var attested = try AttestedJob(runJob, inherited: ProcessInfo.processInfo.environment)
+        attested.kmsProxy = kmsProxy
+        attested.guardian = guardian
+        let status = try await cas.run(attested, label: label, refusedExitCode: refusedExitCode)
+        // Exit directly: ArgumentParser would turn a child's 64 into a usage error.
+        if status != 0 { Foundation.exit(status) }
     }
 }
 
@@ -179,29 +177,5 @@ struct RunJobOptions: ParsableArguments {
             bundle = [UInt8](data)
         }
         return RunJob(command: command, codePaths: code, environment: variables, bundle: bundle, searchPath: environment["PATH"])
-    }
-}
-
-/// Runs an attested launch: with the session kept for the KMS proxy (and shut down after), or
-/// shut down first when the command needs no CAS connection. Exits with the command's status.
-enum AttestedRun {
-    static func execute(_ launch: AttestedLaunch, session: AttestedSession, kmsProxy: Bool) async throws {
-        var launch = launch
-        if kmsProxy {
-            // The parent keeps the session (and its token) for the proxy while the command runs.
-            launch.kmsProxy = KMSProxyGrant(kms: session.kmsClient(), unwrap: Set(session.configuration.unwrap),
-                                            wrap: Set(session.configuration.wrap))
-        }
-        let running = launch
-        let status: Int32
-        do {
-            status = try await running.run()
-        } catch {
-            await session.shutdown()
-            throw error
-        }
-        await session.shutdown()
-        // Exit directly: ArgumentParser would turn a child's 64 into a usage error.
-        if status != 0 { Foundation.exit(status) }
     }
 }

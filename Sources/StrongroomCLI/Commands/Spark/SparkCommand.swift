@@ -49,46 +49,26 @@ struct SparkSubmitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let installation = try SparkInstallation.locate()
-        let jobs = try installation.jobs(arguments: sparkArguments)
-        if try printing.print(jobs.driver) { return }
+        if try printing.print(try installation.jobs(arguments: sparkArguments).driver) { return }
         try ProcessHardening.apply()
-        let guardian = PrivateDirectoryGuardian()
-        var attestation = cas
-        if attestation.service == nil { attestation.service = "driver" }
-        let session = try await attestation.attest(jobHash: jobs.driver.hash)
-        let grant: String
+        var job = AttestedSparkJob(installation: installation, arguments: sparkArguments, master: master)
+        job.guardian = PrivateDirectoryGuardian()
+        var options = cas
+        if options.service == nil { options.service = "driver" }
+        let (attestation, client) = try options.attestation()
+        let executors = AttestedSparkJob.Executors(
+            service: executorService, casURL: cas.casURL!, caFile: cas.caFile, agentSocket: cas.agent, evidence: cas.evidence.rawValue)
+        let outcome: AttestedSparkJob.Outcome
         do {
-            grant = try await session.grant(helperService: executorService, helperJob: jobs.executor)
-        } catch {
-            await session.shutdown()
-            throw CLIError((error as? RuntimeError)?.message ?? "\(error)")
+            outcome = try await job.run(attestation: attestation, client: client, executors: executors)
+        } catch let error as RuntimeError {
+            throw CLIError(error.message)
         }
-        let launch = AttestedSparkLaunch(
-            installation: installation, master: master,
-            executors: .init(casURL: cas.casURL!, caFile: cas.caFile, policy: cas.policy!, service: executorService,
-                             agentSocket: cas.agent, evidence: cas.evidence.rawValue, grant: grant))
-        let watch = ExecutorRefusalWatch()
-        var run = AttestedLaunch(command: launch.command(userArguments: sparkArguments), configuration: session.configuration,
-                                 baseEnvironment: launch.environment(),
-                                 kmsProxy: KMSProxyGrant(kms: session.kmsClient(), unwrap: Set(session.configuration.unwrap),
-                                                         wrap: Set(session.configuration.wrap)))
-        run.guardian = guardian
-        run.stderrObserver = { watch.observe($0) }
-        let running = run
-        let status: Int32
-        do {
-            status = try await running.run()
-        } catch {
-            await session.shutdown()
-            throw error
+        guard outcome.status != 0 else { return }
+        if !outcome.refusedExecutors.isEmpty {
+            throw CLIError("the Spark job failed: CAS refused \(outcome.refusedExecutors.joined(separator: ", ")) (service \(executorService) of policy \(cas.policy!); the reason is in the executor's stderr on its worker and in CAS's audit log)")
         }
-        await session.shutdown()
-        guard status != 0 else { return }
-        let refusals = watch.refusals
-        if !refusals.isEmpty {
-            throw CLIError("the Spark job failed: CAS refused \(refusals.joined(separator: ", ")) (service \(executorService) of policy \(cas.policy!); the reason is in the executor's stderr on its worker and in CAS's audit log)")
-        }
-        Foundation.exit(status)
+        Foundation.exit(outcome.status)
     }
 }
 
@@ -139,20 +119,14 @@ struct SparkExecutorCommandLine: AsyncParsableCommand {
         let manifest = SparkRuntime.executorManifest(identity: try executor.runtime(pythonLibraries: pythonLibraries).identity())
         var attestation = cas
         attestation.grant = grant
-        let session: AttestedSession
-        do {
-            session = try await attestation.attest(jobHash: manifest.hash)
-        } catch let error as RuntimeError {
-            guard error.isRefusal else { throw CLIError("\(text): \(error.message)") }
-            refuse(error.message)
-        }
         var base = SparkEnvironment.filtered(environment)
         base.removeValue(forKey: grantVariable)
         base.removeValue(forKey: AttestedSparkLaunch.grantVariable)
-        var launch = AttestedLaunch(command: command, configuration: session.configuration, baseEnvironment: base)
-        launch.executable = executor.java
-        launch.guardian = guardian
-        try await AttestedRun.execute(launch, session: session, kmsProxy: true)
+        var job = AttestedJob(manifest: manifest, command: command, executable: executor.java, baseEnvironment: base)
+        job.kmsProxy = true
+        job.guardian = guardian
+        let status = try await attestation.run(job, label: text, refusedExitCode: refusedExitCode)
+        if status != 0 { Foundation.exit(status) }
     }
 }
 

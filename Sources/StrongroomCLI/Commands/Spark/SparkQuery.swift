@@ -43,52 +43,29 @@ struct SparkQuery {
             return
         }
 
-        guard cas.isRequested else {
-            let grant = try keys.map { KMSProxyGrant(kms: LocalKMS(masterKeys: try KeysFile(contentsOf: $0)), unwrap: nil, wrap: nil) }
-            let launch = AttestedSparkLaunch(installation: installation, master: master ?? "local[\(threads)]", executors: nil)
-            try await execute(launch, runnerArguments, configuration: .init(), grant: grant, session: nil)
-            return
-        }
-        try ProcessHardening.apply()
-        let jobs = try installation.jobs(arguments: runnerArguments)
-        let session = try await cas.attest(jobHash: jobs.driver.hash)
-        var executors: AttestedSparkLaunch.ExecutorAttestation?
-        if !sparkMaster.hasPrefix("local") {
+        var job = AttestedSparkJob(installation: installation, arguments: runnerArguments, master: sparkMaster)
+        let outcome: AttestedSparkJob.Outcome
+        if cas.isRequested {
+            try ProcessHardening.apply()
+            job.guardian = PrivateDirectoryGuardian()
+            let (attestation, client) = try cas.attestation()
             // Executors of a cluster attest as the helper service with this job's grant.
+            let executors = sparkMaster.hasPrefix("local") ? nil : AttestedSparkJob.Executors(
+                service: Self.executorService, casURL: cas.casURL!, caFile: cas.caFile, agentSocket: cas.agent, evidence: cas.evidence.rawValue)
             do {
-                let grant = try await session.grant(helperService: Self.executorService, helperJob: jobs.executor)
-                executors = .init(casURL: cas.casURL!, caFile: cas.caFile, policy: cas.policy!, service: Self.executorService,
-                                  agentSocket: cas.agent, evidence: cas.evidence.rawValue, grant: grant)
-            } catch {
-                await session.shutdown()
-                throw CLIError((error as? RuntimeError)?.message ?? "\(error)")
+                outcome = try await job.run(attestation: attestation, client: client, executors: executors)
+            } catch let error as RuntimeError {
+                throw CLIError(error.message)
             }
+        } else {
+            let grant = try keys.map { KMSProxyGrant(kms: LocalKMS(masterKeys: try KeysFile(contentsOf: $0)), unwrap: nil, wrap: nil) }
+            outcome = try await job.run(localKeys: grant)
         }
-        let launch = AttestedSparkLaunch(installation: installation, master: sparkMaster, executors: executors)
-        let grant = KMSProxyGrant(kms: session.kmsClient(), unwrap: Set(session.configuration.unwrap), wrap: Set(session.configuration.wrap))
-        try await execute(launch, runnerArguments, configuration: session.configuration, grant: grant, session: session)
-    }
-
-    private func execute(_ launch: AttestedSparkLaunch, _ runnerArguments: [String], configuration: ServiceConfiguration,
-                         grant: KMSProxyGrant?, session: AttestedSession?) async throws {
-        let watch = ExecutorRefusalWatch()
-        var run = AttestedLaunch(command: launch.command(userArguments: runnerArguments), configuration: configuration,
-                                 baseEnvironment: launch.environment(), kmsProxy: grant)
-        run.stderrObserver = { watch.observe($0) }
-        let running = run
-        let status: Int32
-        do {
-            status = try await running.run()
-        } catch {
-            await session?.shutdown()
-            throw error
-        }
-        await session?.shutdown()
-        guard status != 0 else { return }
-        if !watch.refusals.isEmpty {
-            throw CLIError("the Spark query failed: CAS refused \(watch.refusals.joined(separator: ", "))")
+        guard outcome.status != 0 else { return }
+        if !outcome.refusedExecutors.isEmpty {
+            throw CLIError("the Spark query failed: CAS refused \(outcome.refusedExecutors.joined(separator: ", "))")
         }
         // The runner printed its one-line error already.
-        Foundation.exit(status)
+        Foundation.exit(outcome.status)
     }
 }
