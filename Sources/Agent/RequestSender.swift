@@ -178,7 +178,7 @@ extension UnixSocket {
     /// Reads up to the first newline (excluded), collecting the pid of every message's sender
     /// (SCM_CREDENTIALS); waits for data without holding a thread. nil line when it exceeds `limit`.
     static func readCredentialedLine(_ connection: UnixConnection, limit: Int) async throws -> (line: [UInt8]?, senders: Set<Int32>) {
-        var line: [UInt8] = []
+        var buffer = LineBuffer(limit: limit)
         var senders = Set<Int32>()
         var chunk = [UInt8](repeating: 0, count: 4096)
         // cmsghdr (16) + ucred (12), aligned: 32 bytes; room for a few.
@@ -193,13 +193,8 @@ extension UnixSocket {
                 }
                 throw AgentError(.socket, "read from socket failed (errno \(errno))")
             }
-            if n == 0 { return (line, senders) }
-            if let newline = chunk[0..<n].firstIndex(of: UInt8(ascii: "\n")) {
-                line += chunk[0..<newline]
-                return (line.count <= limit ? line : nil, senders)
-            }
-            line += chunk[0..<n]
-            if line.count > limit { return (nil, senders) }
+            if n == 0 { return (buffer.atEnd().line, senders) }
+            if let outcome = buffer.append(chunk[0..<n]) { return (outcome.line, senders) }
         }
     }
 

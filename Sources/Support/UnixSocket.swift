@@ -62,19 +62,14 @@ public enum UnixSocket {
 
     /// Reads up to the first newline (excluded) or EOF. nil when the line exceeds `limit`.
     public static func readLine(_ fd: Int32, limit: Int) throws(SocketError) -> [UInt8]? {
-        var line: [UInt8] = []
+        var buffer = LineBuffer(limit: limit)
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0, errno == EINTR { continue }
             guard n >= 0 else { throw SocketError(.socket, "read from socket failed (errno \(errno))") }
-            if n == 0 { return line }
-            if let newline = chunk[0..<n].firstIndex(of: UInt8(ascii: "\n")) {
-                line += chunk[0..<newline]
-                return line.count <= limit ? line : nil
-            }
-            line += chunk[0..<n]
-            if line.count > limit { return nil }
+            if n == 0 { return buffer.atEnd().line }
+            if let outcome = buffer.append(chunk[0..<n]) { return outcome.line }
         }
     }
 

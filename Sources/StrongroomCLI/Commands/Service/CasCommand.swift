@@ -41,32 +41,17 @@ struct CasInitCommand: AsyncParsableCommand {
 
     func run() async throws {
         try store.createDataDirectory()
-        let casStore = try await store.openStore()
-        defer { Task { await casStore.close() } }
-        let administrator: OwnerPublicKey
-        if let adminPublicKey {
-            administrator = try OwnerPublicKey(text: adminPublicKey)
-        } else {
-            let path = store.dataDir + "/admin.identity"
-            let identity = OwnerIdentity(name: "administrator")
-            try identity.write(to: path)
-            administrator = identity.publicKey
-            StandardError.write("administrator identity written to \(path)\n")
+        let initialization = CASInitialization(
+            masterKeyFile: masterKeyFile ?? store.defaultMasterKeyFile,
+            administrator: try adminPublicKey.map { try OwnerPublicKey(text: $0) },
+            administratorIdentityFile: store.dataDir + "/admin.identity", shares: shares, threshold: threshold)
+        let result = try await initialization.run(try await store.openStore())
+        if let identityFile = result.administratorIdentityFile {
+            StandardError.write("administrator identity written to \(identityFile)\n")
         }
-        let masterKey = CASMasterKey.generate()
-        let keyFile = masterKeyFile ?? store.defaultMasterKeyFile
-        try masterKey.write(to: keyFile)
-        do {
-            _ = try await CASKeyring.initialize(casStore, masterKey: masterKey, administrator: administrator)
-        } catch {
-            unlink(keyFile)  // an init that failed leaves no key behind
-            throw error
-        }
-        let recovery = try masterKey.split(shareCount: shares, threshold: threshold)
-        await casStore.close()
-        StandardError.write("master key written to \(keyFile) (mode 0600); move it off this machine for production\n")
+        StandardError.write("master key written to \(result.masterKeyFile) (mode 0600); move it off this machine for production\n")
         print("Recovery shares (\(threshold) of \(shares) unseal this CAS). They are shown once; give each to a different person:")
-        for share in recovery { print(share.text) }
+        for share in result.recoveryShares { print(share.text) }
     }
 }
 
