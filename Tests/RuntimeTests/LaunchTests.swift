@@ -39,6 +39,14 @@ import Testing
         #expect(status == 128 + SIGTERM, "status \(status)")
     }
 
+    /// A long-running child is not killed when the thread that awaited its start goes idle
+    /// (PR_SET_PDEATHSIG follows the forking thread: children are forked by one permanent thread).
+    @Test func aChildOutlivesTheThreadThatStartedIt() async throws {
+        let process = WorkloadProcess(command: "sh", arguments: ["-c", "sleep 12; exit 3"], environment: ["PATH": "/usr/bin:/bin"])
+        let status = try await process.run()
+        #expect(status == 3, "status \(status) (137: killed when a pool thread retired)")
+    }
+
     @Test func unknownCommandIsAClearError() async {
         let process = WorkloadProcess(command: "no-such-command-xyz", arguments: [], environment: ["PATH": "/usr/bin:/bin"])
         await #expect(throws: RuntimeError(.launch, "")) { try await process.run() }

@@ -58,7 +58,9 @@ public struct WorkloadProcess: Sendable {
         let relay = try stderrObserver.map { observer throws(RuntimeError) in try StderrRelay(observer: observer) }
         let pid: pid_t
         do {
-            pid = try spawn(executable, stderrPipe: relay?.writeEnd)
+            let process = self
+            let stderrPipe = relay?.writeEnd
+            pid = try await SpawningThread.shared.run { () throws(RuntimeError) in try process.spawn(executable, stderrPipe: stderrPipe) }
         } catch {
             relay?.closeBothEnds()
             throw error
