@@ -42,27 +42,23 @@ struct ScanBenchCommand: ParsableCommand {
         let next = Atomic<Int>(0)
         let failure = Mutex<(any Error)?>(nil)
         let decodedBytes = Atomic<Int>(0)
-        let queue = DispatchQueue(label: "bench.scan", attributes: .concurrent)
-        let group = DispatchGroup()
         let work = units
-        for _ in 0..<threads {
-            queue.async(group: group) {
-                while true {
-                    let i = next.add(1, ordering: .relaxed).oldValue
-                    if i >= work.count { return }
-                    let unit = work[i]
-                    do {
-                        let batch = try readers[unit.reader].readRowGroup(unit.group, fields: [unit.field])
-                        decodedBytes.add(batch.columns.reduce(0) { $0 + $1.approximateByteSize }, ordering: .relaxed)
-                    } catch {
-                        failure.withLock { if $0 == nil { $0 = error } }
-                        next.store(work.count, ordering: .relaxed)
-                        return
-                    }
+        // `threads` workers pulling units, as the engine's morsel workers do.
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                if i >= work.count { return }
+                let unit = work[i]
+                do {
+                    let batch = try readers[unit.reader].readRowGroup(unit.group, fields: [unit.field])
+                    decodedBytes.add(batch.columns.reduce(0) { $0 + $1.approximateByteSize }, ordering: .relaxed)
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                    next.store(work.count, ordering: .relaxed)
+                    return
                 }
             }
         }
-        group.wait()
         if let error = failure.withLock({ $0 }) { throw error }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let rows = readers.reduce(Int64(0)) { $0 + $1.numRows }

@@ -11,28 +11,6 @@ struct AuditCommand: AsyncParsableCommand {
         subcommands: [AuditExportCommand.self, AuditVerifyCommand.self])
 }
 
-/// Reads the whole chain from CAS, page by page (administrator or an auditor).
-enum AuditDownload {
-    static func export(from client: CASClient, as identity: OwnerIdentity, policy: String? = nil) async throws -> AuditExport {
-        var entries: [AuditEntry] = []
-        var checkpoints: [AuditCheckpoint] = []
-        var from = 1
-        while true {
-            let page = try await client.audit(AuditQuery(from: from, limit: AuditQuery.maximumLimit, policy: policy), as: identity)
-            let encoder = APIJSON.encoder()
-            for entry in page.entries {
-                entries.append(try JSONDecoder().decode(AuditEntry.self, from: encoder.encode(entry)))
-            }
-            for checkpoint in page.checkpoints where !checkpoints.contains(where: { $0.seq == checkpoint.seq }) {
-                checkpoints.append(try JSONDecoder().decode(AuditCheckpoint.self, from: encoder.encode(checkpoint)))
-            }
-            guard let last = page.entries.last, page.entries.count == AuditQuery.maximumLimit else { break }
-            from = Int(last.seq) + 1
-        }
-        return AuditExport(entries: entries, checkpoints: checkpoints)
-    }
-}
-
 struct AuditExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
@@ -48,7 +26,7 @@ struct AuditExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let auditor = try OwnerIdentity.read(from: identity)
-        let export = try await connection.client().using { try await AuditDownload.export(from: $0, as: auditor) }
+        let export = try await connection.client().using { try await $0.exportAudit(as: auditor) }
         if let out {
             try Data(export.jsonLines.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
             StandardError.write("\(export.entries.count) entries, \(export.checkpoints.count) checkpoints written to \(out)\n")
@@ -108,7 +86,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             let client = try CASClient(baseURL: cas!, caFile: ca ?? ProcessInfo.processInfo.environment["STRONGROOM_CAS_CA"])
             let pinned = keys
             (export, keys) = try await client.using { client in
-                let export = try await AuditDownload.export(from: client, as: auditor)
+                let export = try await client.exportAudit(as: auditor)
                 if let pinned { return (export, pinned) }
                 return (export, try await client.jwks())
             }
