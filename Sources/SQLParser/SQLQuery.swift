@@ -50,6 +50,17 @@ public struct SelectStatement: Sendable, Equatable {
     public var groupBy: [SQLExpression]
     public var having: SQLExpression?
     public var location: SourceLocation
+
+    public init(isDistinct: Bool = false, items: [SelectItem], from: TableReference?, filter: SQLExpression? = nil,
+                groupBy: [SQLExpression] = [], having: SQLExpression? = nil, location: SourceLocation) {
+        self.isDistinct = isDistinct
+        self.items = items
+        self.from = from
+        self.filter = filter
+        self.groupBy = groupBy
+        self.having = having
+        self.location = location
+    }
 }
 
 public enum SelectItem: Sendable, Equatable {
@@ -85,6 +96,11 @@ public indirect enum TableReference: Sendable, Equatable {
 public struct TableAlias: Sendable, Equatable {
     public var name: SQLIdentifier
     public var columns: [SQLIdentifier]
+
+    public init(name: SQLIdentifier, columns: [SQLIdentifier] = []) {
+        self.name = name
+        self.columns = columns
+    }
 }
 
 public struct JoinClause: Sendable, Equatable {
@@ -94,6 +110,14 @@ public struct JoinClause: Sendable, Equatable {
     public var condition: JoinCondition
     /// Where the join keyword (or the comma) is.
     public var location: SourceLocation
+
+    public init(kind: JoinKind, left: TableReference, right: TableReference, condition: JoinCondition, location: SourceLocation) {
+        self.kind = kind
+        self.left = left
+        self.right = right
+        self.condition = condition
+        self.location = location
+    }
 }
 
 public enum JoinKind: String, Sendable, Hashable {

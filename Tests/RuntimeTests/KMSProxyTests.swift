@@ -23,7 +23,7 @@ import Testing
         let server = try KMSProxyServer(socketPath: directory.path + "/kms.sock",
                                         grant: KMSProxyGrant(kms: kms, unwrap: ["granted"], wrap: ["granted"]), clients: .sameUser)
         let shutdown = ShutdownSignal()
-        let serving = Task { await server.serve(until: shutdown) }
+        let serving = Task(executorPreference: ServiceThread.shared) { await server.serve(until: shutdown) }
         var info = stat()
         #expect(stat(server.socketPath, &info) == 0 && info.st_mode & 0o777 == 0o600)
         do {

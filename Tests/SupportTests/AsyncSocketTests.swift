@@ -61,7 +61,7 @@ import Glibc
         let path = NSTemporaryDirectory() + "/sr-listener-\(UUID().uuidString.prefix(8)).sock"
         let listener = try UnixStreamListener(path: path, mode: 0o600)
         let shutdown = ShutdownSignal()
-        let serving = Task {
+        let serving = Task(executorPreference: ServiceThread.shared) {
             await listener.serve(until: shutdown, connectionDeadline: .seconds(5)) { connection in
                 guard let line = try? await connection.readLine(limit: 64) else { return }
                 try? await connection.writeAll(Array("echo:".utf8) + line + [10])
@@ -78,5 +78,42 @@ import Glibc
         shutdown.trigger()
         await serving.value
         #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    /// With every thread of the cooperative pool blocked (synchronous work elsewhere in the
+    /// process), a listener still answers at once: its tasks run on the services' own thread.
+    @Test func aListenerAnswersWhileTheCooperativePoolIsBlocked() async throws {
+        let path = NSTemporaryDirectory() + "/sr-listener-\(UUID().uuidString.prefix(8)).sock"
+        let listener = try UnixStreamListener(path: path, mode: 0o600)
+        let shutdown = ShutdownSignal()
+        let serving = Task(executorPreference: ServiceThread.shared) {
+            await listener.serve(until: shutdown, connectionDeadline: .seconds(10)) { connection in
+                guard let line = try? await connection.readLine(limit: 64) else { return }
+                try? await connection.writeAll(line + [10])
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))  // the listener is accepting
+        // The client runs on a thread of its own: it connects once the pool is blocked and
+        // times the answer there.
+        let client = Task {
+            try await Offload.run { () throws -> Double in
+                usleep(300_000)
+                let started = Date()
+                let fd = try UnixSocket.connect(path)
+                defer { close(fd) }
+                UnixSocket.setTimeouts(fd, seconds: 10)
+                try UnixSocket.writeAll(fd, Array("ping\n".utf8))
+                _ = try UnixSocket.readLine(fd, limit: 64)
+                return Date().timeIntervalSince(started)
+            }
+        }
+        let blockers = (0..<ProcessInfo.processInfo.activeProcessorCount + 1).map { _ in
+            Task.detached { usleep(3_000_000) }  // each holds a pool thread for 3 s
+        }
+        let seconds = try await client.value
+        #expect(seconds < 1.5, "answered after \(seconds) s")
+        for blocker in blockers { await blocker.value }
+        shutdown.trigger()
+        await serving.value
     }
 }

@@ -110,6 +110,7 @@ struct ExpressionBinder {
     }
 
     private func binary(_ op: SQLBinaryOperator, _ l: SQLExpression, _ r: SQLExpression, at: SourceLocation) throws -> PhysicalExpression {
+        if let folded = try foldedDateInterval(op, l, r) { return folded }
         switch op {
         case .and: return .and(try bind(l), try bind(r))
         case .or: return .or(try bind(l), try bind(r))

@@ -205,4 +205,27 @@ enum Conjuncts {
         if case .binary(.and, let a, let b, _) = e { return split(a) + split(b) }
         return [e]
     }
+
+    /// The branches of an OR (nested ORs flattened); `[e]` for anything else.
+    static func disjuncts(_ e: SQLExpression) -> [SQLExpression] {
+        if case .binary(.or, let a, let b, _) = e { return disjuncts(a) + disjuncts(b) }
+        return [e]
+    }
+
+    /// `(c AND a) OR (c AND b)` as `[c, a OR b]`: conjuncts every branch of an OR shares, then
+    /// the OR of what is left (dropped when a branch is left with nothing: it is then always true
+    /// where `c` holds). Anything else unchanged.
+    static func factoringCommonOfOr(_ e: SQLExpression) -> [SQLExpression] {
+        let branches = disjuncts(e).map(split)
+        guard branches.count > 1 else { return [e] }
+        let common = branches[0].filter { candidate in
+            branches.dropFirst().allSatisfy { branch in branch.contains { $0.description == candidate.description } }
+        }
+        guard !common.isEmpty else { return [e] }
+        let commonText = Set(common.map(\.description))
+        let rests = branches.map { branch in branch.filter { !commonText.contains($0.description) } }
+        if rests.contains(where: \.isEmpty) { return common }
+        let ors = rests.map { rest in rest.dropFirst().reduce(rest[0]) { SQLExpression.binary(.and, $0, $1, at: $0.location) } }
+        return common + [ors.dropFirst().reduce(ors[0]) { .binary(.or, $0, $1, at: $0.location) }]
+    }
 }

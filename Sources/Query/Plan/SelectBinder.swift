@@ -3,10 +3,20 @@ import QueryKernels
 import SQLParser
 
 extension QueryBinder {
-    func bindSelect(_ select: SelectStatement, orderBy: [OrderItem], limit: SQLExpression?, offset: SQLExpression?) throws -> BoundQuery {
-        var (plan, scope) = try bindFrom(select.from)
-        if let filter = select.filter {
-            (plan, scope) = try bindWhere(filter, plan: plan, scope: scope)
+    func bindSelect(_ written: SelectStatement, orderBy: [OrderItem], limit: SQLExpression?, offset: SQLExpression?) throws -> BoundQuery {
+        let select = try decorrelatingScalarSubqueries(written)
+        var plan: LogicalPlan, scope: Scope
+        if let from = select.from, let joins = try bindInnerJoins(from, filter: select.filter) {
+            (plan, scope) = (joins.plan, joins.scope)
+            if let first = joins.remaining.first {
+                let rest = joins.remaining.dropFirst().reduce(first) { .binary(.and, $0, $1, at: $0.location) }
+                (plan, scope) = try bindWhere(rest, plan: plan, scope: scope)
+            }
+        } else {
+            (plan, scope) = try bindFrom(select.from)
+            if let filter = select.filter {
+                (plan, scope) = try bindWhere(filter, plan: plan, scope: scope)
+            }
         }
         let items = try expandItems(select.items, scope: scope)
         var aggregateCalls: [String: SQLExpression] = [:]

@@ -1,10 +1,10 @@
 import Columnar
 
 /// Calendar arithmetic on days and microseconds since the epoch (proleptic Gregorian, UTC).
-enum CivilCalendar {
+public enum CivilCalendar {
     static let microsPerDay: Int64 = 86_400_000_000
 
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -14,9 +14,9 @@ enum CivilCalendar {
         return era * 146_097 + doe - 719_468
     }
 
-    static func isLeap(_ y: Int64) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+    public static func isLeap(_ y: Int64) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
-    static func daysInMonth(_ y: Int64, _ m: Int64) -> Int64 {
+    public static func daysInMonth(_ y: Int64, _ m: Int64) -> Int64 {
         switch m {
         case 2: return isLeap(y) ? 29 : 28
         case 4, 6, 9, 11: return 30

@@ -74,7 +74,7 @@ public struct AttestedLaunch: Sendable {
         // ends are still answered before the private directory goes.
         let shutdown = ShutdownSignal()
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await proxy.serve(until: shutdown) }
+            group.addTask(executorPreference: ServiceThread.shared) { await proxy.serve(until: shutdown) }
             defer { shutdown.trigger() }
             return try await process.run()
         }

@@ -32,7 +32,10 @@ private final class ReadinessWaiter: Sendable {
         var outcome: Result<Void, any Error>?
     }
 
-    private static let queue = DispatchQueue(label: "strongroom.readiness", attributes: .concurrent)
+    /// Serial on purpose: libdispatch gives a serial queue a thread of its own when the others are
+    /// busy (overcommit), while a concurrent queue waits for the shared worker threads — which
+    /// Swift's cooperative pool uses too, so blocked tasks elsewhere would silence every socket.
+    private static let queue = DispatchQueue(label: "strongroom.readiness")
     private let state = Mutex(State())
 
     func begin(_ fd: Int32, _ direction: DescriptorReadiness.Direction, deadline: ContinuousClock.Instant?,

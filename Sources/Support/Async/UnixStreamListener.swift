@@ -53,6 +53,17 @@ public final class UnixStreamListener: Sendable {
             unlink(path)
         }
         let active = ActiveConnections(limit: maxConnections)
+        // Connections are served on the services' own thread, not the cooperative pool.
+        await withTaskExecutorPreference(ServiceThread.shared) {
+            await serveConnections(until: shutdown, connectionDeadline: connectionDeadline, active: active,
+                                   onAcceptError: onAcceptError, handler)
+        }
+    }
+
+    private func serveConnections(
+        until shutdown: ShutdownSignal, connectionDeadline: Duration, active: ActiveConnections,
+        onAcceptError: @escaping @Sendable (Int32) -> Void, _ handler: @escaping @Sendable (UnixConnection) async -> Void
+    ) async {
         await withDiscardingTaskGroup { connections in
             while await acceptable(until: shutdown, active: active) {
                 let accepted = accept(fd, nil, nil)

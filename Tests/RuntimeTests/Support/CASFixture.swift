@@ -69,7 +69,7 @@ struct CASFixture: Sendable {
 
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
-            group.addTask { await agent.serve(listener, until: agentShutdown) }
+            group.addTask(executorPreference: ServiceThread.shared) { await agent.serve(listener, until: agentShutdown) }
             defer { group.cancelAll() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }

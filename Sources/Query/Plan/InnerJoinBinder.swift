@@ -1,0 +1,251 @@
+import Columnar
+import QueryKernels
+import SQLParser
+
+/// FROM lists of inner joins — comma lists and `JOIN … ON` — bound together with the WHERE
+/// conditions, so that join conditions written in WHERE become hash-join keys instead of a
+/// filter over a cross product:
+///
+/// 1. every relation of the list is bound on its own (tables, CTEs, subqueries, outer joins);
+/// 2. each conjunct of ON and WHERE goes where it can first be evaluated: over one relation, a
+///    filter on that relation (then pushed into its scan); `a = b` between two relations, a join
+///    key; anything else over several relations, a filter right after the join that brings its
+///    relations together; conditions with subqueries stay for WHERE's own binding;
+/// 3. the joins are ordered greedily from the largest relation: next the smallest (estimated)
+///    relation connected to what is joined so far, the smaller side always the build side;
+/// 4. the columns are put back in FROM order, so `SELECT *` and positions are unchanged.
+extension QueryBinder {
+    struct InnerJoins {
+        var plan: LogicalPlan
+        var scope: Scope
+        /// WHERE conjuncts left for `bindWhere` (subqueries, constants).
+        var remaining: [SQLExpression]
+    }
+
+    /// nil when `from` is not a join of two or more relations by inner or cross joins.
+    func bindInnerJoins(_ from: TableReference, filter: SQLExpression?) throws -> InnerJoins? {
+        var leaves: [TableReference] = []
+        var conditions: [SQLExpression] = []
+        guard Self.flattenInnerJoins(from, leaves: &leaves, conditions: &conditions), leaves.count > 1 else { return nil }
+        conditions += filter.map(Conjuncts.split) ?? []
+        // `(k = k' AND a) OR (k = k' AND b)` is `k = k' AND (a OR b)`: the join key comes out of the OR.
+        conditions = conditions.flatMap(Conjuncts.factoringCommonOfOr)
+
+        var relations = try leaves.map { leaf -> JoinRelation in
+            let (plan, scope) = try bindFrom(leaf)
+            return JoinRelation(plan: plan, scope: scope)
+        }
+        let fullScope = relations.reduce(Scope()) { $0 + $1.scope }
+        var edges: [JoinEdge] = []
+        var pending: [SQLExpression] = []
+        var remaining: [SQLExpression] = []
+        var local: [[PhysicalExpression]] = Array(repeating: [], count: relations.count)
+        for conjunct in conditions {
+            if conjunct.containsSubquery {
+                remaining.append(conjunct)
+                continue
+            }
+            // Errors (an unknown or ambiguous column) are the full scope's, as without reordering.
+            _ = try expressionBinder(fullScope).bind(conjunct)
+            let owners = owners(of: conjunct, relations)
+            if owners.count == 1 {
+                local[owners[0]].append(try expressionBinder(relations[owners[0]].scope).bind(conjunct))
+            } else if owners.count == relations.count {
+                remaining.append(conjunct)  // over no column: a constant condition
+            } else if let edge = edge(conjunct, relations) {
+                edges.append(edge)
+            } else {
+                pending.append(conjunct)
+                // An OR whose every branch restricts a relation on its own implies the OR of those
+                // restrictions there: filter the relation early too (the whole OR still applies).
+                for (relation, implied) in impliedRestrictions(conjunct, relations) {
+                    local[relation].append(try expressionBinder(relations[relation].scope).bind(implied))
+                }
+            }
+        }
+        for (i, conjuncts) in local.enumerated() where !conjuncts.isEmpty {
+            relations[i].plan = .filter(relations[i].plan, conjuncts.dropFirst().reduce(conjuncts[0]) { .and($0, $1) })
+        }
+
+        var joined = try joinInOrder(relations, edges: edges, pending: &pending)
+        remaining += pending
+        // Back to FROM order.
+        var offsets: [Int] = Array(repeating: 0, count: relations.count)
+        var position = 0
+        for relation in joined.order {
+            offsets[relation] = position
+            position += relations[relation].scope.entries.count
+        }
+        if joined.order != Array(relations.indices) {
+            let schema = try joined.plan.schema()
+            var columns: [PhysicalExpression] = []
+            var fields: [Field] = []
+            for (i, relation) in relations.enumerated() {
+                for c in relation.scope.entries.indices {
+                    let field = schema.fields[offsets[i] + c]
+                    columns.append(.column(offsets[i] + c, field.type))
+                    fields.append(field)
+                }
+            }
+            joined.plan = .project(joined.plan, columns, Schema(fields))
+        }
+        return InnerJoins(plan: joined.plan, scope: fullScope, remaining: remaining)
+    }
+
+    /// Leaves and ON conditions of a tree of inner and cross joins; false when the root is not one.
+    private static func flattenInnerJoins(_ reference: TableReference, leaves: inout [TableReference],
+                                          conditions: inout [SQLExpression]) -> Bool {
+        guard case .join(let clause) = reference, clause.kind == .inner || clause.kind == .cross else {
+            leaves.append(reference)
+            return false
+        }
+        switch clause.condition {
+        case .none: break
+        case .on(let condition): conditions += Conjuncts.split(condition)
+        case .using:
+            leaves.append(reference)  // USING merges columns: bound as written
+            return false
+        }
+        _ = flattenInnerJoins(clause.left, leaves: &leaves, conditions: &conditions)
+        _ = flattenInnerJoins(clause.right, leaves: &leaves, conditions: &conditions)
+        return true
+    }
+
+    /// The relations whose own columns are enough to evaluate `e`.
+    private func owners(of e: SQLExpression, _ relations: [JoinRelation]) -> [Int] {
+        relations.indices.filter { (try? expressionBinder(relations[$0].scope).bind(e)) != nil }
+    }
+
+    /// For `(a1 AND b1) OR (a2 AND b2) …`: per relation whose own conjuncts appear in every
+    /// branch, `(a1 OR a2 …)` with each `ai` the AND of that branch's conjuncts over the relation.
+    private func impliedRestrictions(_ e: SQLExpression, _ relations: [JoinRelation]) -> [(Int, SQLExpression)] {
+        let branches = Conjuncts.disjuncts(e)
+        guard branches.count > 1 else { return [] }
+        var result: [(Int, SQLExpression)] = []
+        for relation in relations.indices {
+            var restrictions: [SQLExpression] = []
+            for branch in branches {
+                let own = Conjuncts.split(branch).filter { conjunct in
+                    !conjunct.containsSubquery && owners(of: conjunct, relations) == [relation]
+                }
+                guard let first = own.first else { break }
+                restrictions.append(own.dropFirst().reduce(first) { .binary(.and, $0, $1, at: $0.location) })
+            }
+            guard restrictions.count == branches.count else { continue }
+            result.append((relation, restrictions.dropFirst().reduce(restrictions[0]) { .binary(.or, $0, $1, at: $0.location) }))
+        }
+        return result
+    }
+
+    /// `a = b` with `a` over one relation only and `b` over another only.
+    private func edge(_ e: SQLExpression, _ relations: [JoinRelation]) -> JoinEdge? {
+        guard case .binary(.equal, let a, let b, _) = e else { return nil }
+        let ownersA = owners(of: a, relations), ownersB = owners(of: b, relations)
+        guard ownersA.count == 1, ownersB.count == 1, ownersA[0] != ownersB[0] else { return nil }
+        return JoinEdge(left: ownersA[0], leftExpression: a, right: ownersB[0], rightExpression: b)
+    }
+
+    private struct Joined {
+        var plan: LogicalPlan
+        var scope: Scope
+        /// The relations in the order their columns stand in `plan`.
+        var order: [Int]
+        var rows: Double
+    }
+
+    /// Greedy left-deep joining: the largest relation first (it streams through every probe),
+    /// then repeatedly the smallest relation connected to the joined ones (a cross join only when
+    /// none is connected), each join's smaller side as its build side.
+    private func joinInOrder(_ relations: [JoinRelation], edges: [JoinEdge], pending: inout [SQLExpression]) throws -> Joined {
+        let rows = relations.map { Cardinality.estimate($0.plan) }
+        let unfiltered = relations.map { Cardinality.unfilteredRows($0.plan) }
+        let start = relations.indices.max { unfiltered[$0] < unfiltered[$1] }!
+        var joined = Joined(plan: relations[start].plan, scope: relations[start].scope, order: [start], rows: rows[start])
+        var inSet: Set<Int> = [start]
+        while inSet.count < relations.count {
+            let connected = relations.indices.filter { r in
+                !inSet.contains(r) && edges.contains { ($0.left == r && inSet.contains($0.right)) || ($0.right == r && inSet.contains($0.left)) }
+            }
+            let candidates = connected.isEmpty ? relations.indices.filter { !inSet.contains($0) } : connected
+            let next = candidates.min { rows[$0] < rows[$1] }!
+            var setKeys: [PhysicalExpression] = [], nextKeys: [PhysicalExpression] = []
+            for edge in edges {
+                let (setSide, nextSide): (SQLExpression, SQLExpression)
+                if edge.right == next && inSet.contains(edge.left) {
+                    (setSide, nextSide) = (edge.leftExpression, edge.rightExpression)
+                } else if edge.left == next && inSet.contains(edge.right) {
+                    (setSide, nextSide) = (edge.rightExpression, edge.leftExpression)
+                } else {
+                    continue
+                }
+                setKeys.append(try expressionBinder(joined.scope).bind(setSide))
+                nextKeys.append(try expressionBinder(relations[next].scope).bind(nextSide))
+            }
+            if setKeys.isEmpty {
+                // No equality: every row matches every row (a constant key).
+                setKeys = [.literal(.int64(1))]
+                nextKeys = [.literal(.int64(1))]
+            }
+            let nextFraction = rows[next] / max(1, unfiltered[next])
+            let outputRows = joined.rows >= rows[next]
+                ? Cardinality.joined(joined.rows, rows[next], smallerFraction: nextFraction)
+                : Cardinality.joined(joined.rows, rows[next], smallerFraction: 1)
+            if rows[next] <= joined.rows {
+                joined.plan = .join(joined.plan, relations[next].plan, .inner, leftKeys: setKeys,
+                                    rightKeys: try Self.coerced(nextKeys, to: setKeys))
+                joined.scope = joined.scope + relations[next].scope
+                joined.order.append(next)
+            } else {
+                joined.plan = .join(relations[next].plan, joined.plan, .inner, leftKeys: nextKeys,
+                                    rightKeys: try Self.coerced(setKeys, to: nextKeys))
+                joined.scope = relations[next].scope + joined.scope
+                joined.order.insert(next, at: 0)
+            }
+            joined.rows = outputRows
+            inSet.insert(next)
+            // Conditions over several relations, as soon as all of them are joined.
+            var waiting: [SQLExpression] = []
+            for conjunct in pending {
+                if let bound = try? expressionBinder(joined.scope).bind(conjunct) {
+                    joined.plan = .filter(joined.plan, bound)
+                } else {
+                    waiting.append(conjunct)
+                }
+            }
+            pending = waiting
+        }
+        return joined
+    }
+
+    /// Build keys cast to the probe keys' types.
+    static func coerced(_ keys: [PhysicalExpression], to probeKeys: [PhysicalExpression]) throws -> [PhysicalExpression] {
+        try zip(probeKeys, keys).map { probe, key in
+            let probeType = try ExpressionEvaluator.resultType(of: probe, schema: Schema([]))
+            let keyType = try ExpressionEvaluator.resultType(of: key, schema: Schema([]))
+            return probeType == keyType ? key : .cast(key, probeType)
+        }
+    }
+}
+
+private struct JoinRelation {
+    var plan: LogicalPlan
+    var scope: Scope
+}
+
+/// `leftExpression = rightExpression`, each over one relation (indices into the FROM list).
+private struct JoinEdge {
+    var left: Int
+    var leftExpression: SQLExpression
+    var right: Int
+    var rightExpression: SQLExpression
+}
+
+extension SQLExpression {
+    /// Whether a subquery appears anywhere in the expression.
+    var containsSubquery: Bool {
+        switch self {
+        case .inSubquery, .exists, .subquery: true
+        default: children.contains { $0.containsSubquery }
+        }
+    }
+}
