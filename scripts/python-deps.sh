@@ -8,6 +8,12 @@
 set -euo pipefail
 PY=${PYTHON:-python3}
 
+# tpchgen-cli (a Rust binary published on PyPI) writes the TPC-H data of Tests/tpch and bench/tpch.
+if ! command -v tpchgen-cli >/dev/null 2>&1; then
+  echo "pip install tpchgen-cli==4.0.0"
+  PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore "$PY" -m pip install --quiet --disable-pip-version-check "tpchgen-cli==4.0.0"
+fi
+
 missing=$("$PY" - <<'PY'
 import importlib
 wanted = [("pyarrow", "pyarrow>=15"), ("duckdb", "duckdb"), ("pyspark", "pyspark==4.0.1"),

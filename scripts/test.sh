@@ -90,4 +90,8 @@ step "SQL logic suite (pytest Tests/sqllogic: strongroom query against DuckDB) a
 sqllogic_rc=0
 python3 -m pytest Tests/sqllogic -ra -o cache_dir="$WORK/pytest-cache-sqllogic" || sqllogic_rc=$?
 
-[ "$graph_rc" -eq 0 ] && [ "$swift_rc" -eq 0 ] && [ "$fuzz_rc" -eq 0 ] && [ "$demo_rc" -eq 0 ] && [ "$example_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$adversarial_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ]
+step "TPC-H, 22 queries on PME-encrypted data against DuckDB (pytest Tests/tpch, scale factor ${STRONGROOM_TPCH_SCALE:-0.01}) after $((SECONDS - started))s"
+tpch_rc=0
+python3 -m pytest Tests/tpch -ra -o cache_dir="$WORK/pytest-cache-tpch" || tpch_rc=$?
+
+[ "$graph_rc" -eq 0 ] && [ "$swift_rc" -eq 0 ] && [ "$fuzz_rc" -eq 0 ] && [ "$demo_rc" -eq 0 ] && [ "$example_rc" -eq 0 ] && [ "$pytest_rc" -eq 0 ] && [ "$adversarial_rc" -eq 0 ] && [ "$sqllogic_rc" -eq 0 ] && [ "$tpch_rc" -eq 0 ]

@@ -81,7 +81,7 @@ extension LogicalPlan {
         case .filter(let input, _), .project(let input, _, _), .aggregate(let input, _, _, _), .aggregateBelowJoin(let input, _, _, _),
              .sort(let input, _), .topN(let input, _, _, _), .limit(let input, _, _):
             return input.externalScansLoaded()
-        case .join(let left, let right, _, _, _):
+        case .join(let left, let right, _, _, _, _):
             // Both sides: every pending scan is recorded in one pass.
             let l = left.externalScansLoaded()
             let r = right.externalScansLoaded()

@@ -80,7 +80,7 @@ public struct QueryExecutor: Sendable {
     /// (a few rows) against the join's table, and merge each matched (or, for a left join,
     /// unmatched) partial group into the final group its joined row falls in.
     private func aggregateBelowJoin(_ input: LogicalPlan, keys: [PhysicalExpression], names: [String], specs: [AggregateSpec]) throws -> RecordBatch {
-        guard case .join(let left, let right, let kind, let leftKeys, let rightKeys) = input, kind == .inner || kind == .leftOuter else {
+        guard case .join(let left, let right, let kind, let leftKeys, let rightKeys, nil) = input, kind == .inner || kind == .leftOuter else {
             return try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()
         }
         let join = try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys)
@@ -114,8 +114,10 @@ public struct QueryExecutor: Sendable {
         return final.finish()
     }
 
-    private func buildJoin(_ right: LogicalPlan, kind: JoinKind, leftKeys: [PhysicalExpression], rightKeys: [PhysicalExpression]) throws -> HashJoin {
+    private func buildJoin(_ right: LogicalPlan, kind: JoinKind, leftKeys: [PhysicalExpression], rightKeys: [PhysicalExpression],
+                           residual: PhysicalExpression? = nil) throws -> HashJoin {
         var join = try HashJoin(kind: kind, probeKeys: leftKeys, buildKeys: rightKeys, budget: budget)
+        join.residual = residual
         for batch in try run(right) { try join.addBuild(batch) }
         try join.finishBuild(schema: try right.schema())
         return join
@@ -196,8 +198,8 @@ public struct QueryExecutor: Sendable {
                     return RecordBatch(schema: schema, columns: columns, rowCount: batch.rowCount)
                 }
             }
-        case .join(let left, let right, let kind, let leftKeys, let rightKeys):
-            let built = try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys)
+        case .join(let left, let right, let kind, let leftKeys, let rightKeys, let residual):
+            let built = try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual)
             return try tasks(left).map { task in { try built.probe(try task()) } }
         case .unionAll(let inputs):
             return try inputs.flatMap { try tasks($0) }

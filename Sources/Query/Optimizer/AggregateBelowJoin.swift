@@ -11,7 +11,7 @@ enum AggregateBelowJoin {
         switch plan {
         case .aggregate(let input, let keys, let names, let specs):
             let input = apply(input)
-            if case .join(let left, _, let kind, _, _) = input, kind == .inner || kind == .leftOuter,
+            if case .join(let left, _, let kind, _, _, nil) = input, kind == .inner || kind == .leftOuter,
                let leftWidth = try? left.schema().fields.count,
                specs.allSatisfy({ ($0.argument?.columnsUsed ?? []).allSatisfy { $0 < leftWidth } }) {
                 return .aggregateBelowJoin(input, keys: keys, keyNames: names, aggregates: specs)
@@ -21,7 +21,7 @@ enum AggregateBelowJoin {
         case .aggregateBelowJoin(let input, let k, let n, let a): return .aggregateBelowJoin(apply(input), keys: k, keyNames: n, aggregates: a)
         case .filter(let input, let p): return .filter(apply(input), p)
         case .project(let input, let e, let s): return .project(apply(input), e, s)
-        case .join(let l, let r, let kind, let lk, let rk): return .join(apply(l), apply(r), kind, leftKeys: lk, rightKeys: rk)
+        case .join(let l, let r, let kind, let lk, let rk, let residual): return .join(apply(l), apply(r), kind, leftKeys: lk, rightKeys: rk, residual: residual)
         case .sort(let input, let keys): return .sort(apply(input), keys)
         case .topN(let input, let keys, let limit, let offset): return .topN(apply(input), keys, limit: limit, offset: offset)
         case .limit(let input, let limit, let offset): return .limit(apply(input), limit: limit, offset: offset)

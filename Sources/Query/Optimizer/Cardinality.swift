@@ -26,7 +26,7 @@ enum Cardinality {
             return min(limit.map(Double.init) ?? .infinity, estimate(input))
         case .aggregate(let input, let keys, _, _), .aggregateBelowJoin(let input, let keys, _, _):
             return keys.isEmpty ? 1 : max(1, estimate(input) * 0.1)
-        case .join(let left, let right, let kind, _, _):
+        case .join(let left, let right, let kind, _, _, _):
             let l = estimate(left), r = estimate(right)
             switch kind {
             case .inner: return joined(l, r, smallerFraction: 1)

@@ -47,19 +47,22 @@ enum ColumnPruning {
                 return (.aggregate(child, keys: keys, keyNames: names, aggregates: specs), identity(keys.count + specs.count))
             }
             return (.aggregateBelowJoin(child, keys: keys, keyNames: names, aggregates: specs), identity(keys.count + specs.count))
-        case .join(let left, let right, let kind, let leftKeys, let rightKeys):
+        case .join(let left, let right, let kind, let leftKeys, let rightKeys, let residual):
             let leftWidth = try left.schema().fields.count
             let semi = kind == .leftSemi || kind == .leftAnti
-            let requiredLeft = required.map { $0.filter { $0 < leftWidth } }
-            let requiredRight: Set<Int>? = semi ? [] : required.map { Set($0.filter { $0 >= leftWidth }.map { $0 - leftWidth }) }
+            let residualColumns = residual?.columnsUsed ?? []
+            let requiredLeft = required.map { $0.filter { $0 < leftWidth }.union(residualColumns.filter { $0 < leftWidth }) }
+            let residualRight = Set(residualColumns.filter { $0 >= leftWidth }.map { $0 - leftWidth })
+            let requiredRight: Set<Int>? = semi ? residualRight : required.map { Set($0.filter { $0 >= leftWidth }.map { $0 - leftWidth }) }
             let (l, lmap) = try prune(left, required: requiredLeft.map { $0.union(leftKeys.flatMap(\.columnsUsed)) })
             let (r, rmap) = try prune(right, required: requiredRight.map { $0.union(rightKeys.flatMap(\.columnsUsed)) })
-            var map = lmap
-            if !semi {
-                let newLeftWidth = try l.schema().fields.count
-                for (old, new) in rmap { map[leftWidth + old] = newLeftWidth + new }
-            }
-            return (.join(l, r, kind, leftKeys: leftKeys.map { $0.remapped(lmap) }, rightKeys: rightKeys.map { $0.remapped(rmap) }), map)
+            // Where the right side's columns stand after the left's (the output of inner and
+            // outer joins; the residual's view for semi and anti joins).
+            var combined = lmap
+            let newLeftWidth = try l.schema().fields.count
+            for (old, new) in rmap { combined[leftWidth + old] = newLeftWidth + new }
+            return (.join(l, r, kind, leftKeys: leftKeys.map { $0.remapped(lmap) }, rightKeys: rightKeys.map { $0.remapped(rmap) },
+                          residual: residual?.remapped(combined)), semi ? lmap : combined)
         case .sort(let input, let keys):
             let (child, map) = try prune(input, required: required.map { $0.union(keys.flatMap { $0.expression.columnsUsed }) })
             return (.sort(child, keys.map { $0.remapped(map) }), map)

@@ -179,16 +179,34 @@ extension QueryBinder {
         let (inner, innerScope) = try bindFrom(select.from)
         var outerKeys: [PhysicalExpression] = [], innerKeys: [PhysicalExpression] = []
         var local: [PhysicalExpression] = []
+        var residual: [SQLExpression] = []
         for conjunct in Conjuncts.split(filter) {
             if let bound = try? expressionBinder(innerScope).bind(conjunct) {
                 local.append(bound)
             } else if let (i, o) = try equiKeys(conjunct, innerScope, scope) {
                 innerKeys.append(i); outerKeys.append(o)
             } else {
-                throw BindError(.unsupported, "this correlated condition is not supported in EXISTS", at: conjunct.location)
+                residual.append(conjunct)
             }
         }
-        guard !outerKeys.isEmpty else { return nil }
+        guard !outerKeys.isEmpty else {
+            if let first = residual.first {
+                throw BindError(.unsupported, "a correlated EXISTS needs an equality between its columns and the outer query's", at: first.location)
+            }
+            return nil
+        }
+        // Other correlated conditions decide among the key matches, over the outer row's columns
+        // followed by the subquery's.
+        var bound: PhysicalExpression?
+        for conjunct in residual {
+            let condition: PhysicalExpression
+            do {
+                condition = try correlatedCondition(conjunct, outer: scope, inner: innerScope)
+            } catch {
+                throw BindError(.unsupported, "this correlated condition is not supported in EXISTS", at: conjunct.location)
+            }
+            bound = bound.map { .and($0, condition) } ?? condition
+        }
         var build = inner
         if let first = local.first { build = .filter(build, local.dropFirst().reduce(first) { .and($0, $1) }) }
         innerKeys = try zip(outerKeys, innerKeys).map { o, i in
@@ -196,7 +214,18 @@ extension QueryBinder {
             let it = try ExpressionEvaluator.resultType(of: i, schema: Schema([]))
             return ot == it ? i : .cast(i, ot)
         }
-        return .join(plan, build, negated ? .leftAnti : .leftSemi, leftKeys: outerKeys, rightKeys: innerKeys)
+        return .join(plan, build, negated ? .leftAnti : .leftSemi, leftKeys: outerKeys, rightKeys: innerKeys, residual: bound)
+    }
+
+    /// A condition of a correlated subquery over the outer row followed by the subquery's row.
+    /// A name both queries have must be qualified (it is reported as ambiguous otherwise).
+    private func correlatedCondition(_ e: SQLExpression, outer: Scope, inner: Scope) throws -> PhysicalExpression {
+        // Bound over inner then outer columns, then moved to the pair's layout: outer first.
+        let bound = try expressionBinder(inner + outer).bind(e)
+        var map: [Int: Int] = [:]
+        for i in inner.entries.indices { map[i] = outer.entries.count + i }
+        for o in outer.entries.indices { map[inner.entries.count + o] = o }
+        return bound.remapped(map)
     }
 }
 

@@ -18,7 +18,10 @@ public indirect enum LogicalPlan: Sendable {
     /// groups are joined and regrouped, else it runs as `.aggregate`.
     case aggregateBelowJoin(LogicalPlan, keys: [PhysicalExpression], keyNames: [String], aggregates: [AggregateSpec])
     /// `left` is probed against a hash table built from `right`.
-    case join(LogicalPlan, LogicalPlan, QueryKernels.JoinKind, leftKeys: [PhysicalExpression], rightKeys: [PhysicalExpression])
+    /// `residual` (semi and anti joins): a condition over the left row's columns followed by the
+    /// right row's that a key match must also meet.
+    case join(LogicalPlan, LogicalPlan, QueryKernels.JoinKind, leftKeys: [PhysicalExpression], rightKeys: [PhysicalExpression],
+              residual: PhysicalExpression? = nil)
     case sort(LogicalPlan, [SortKey])
     case topN(LogicalPlan, [SortKey], limit: Int, offset: Int)
     case limit(LogicalPlan, limit: Int?, offset: Int)
@@ -34,7 +37,7 @@ public indirect enum LogicalPlan: Sendable {
         case .project(_, _, let schema): return schema
         case .aggregate(_, let keys, let names, let aggregates), .aggregateBelowJoin(_, let keys, let names, let aggregates):
             return try HashAggregate(keys: keys, keyNames: names, aggregates: aggregates).outputSchema
-        case .join(let left, let right, let kind, _, _):
+        case .join(let left, let right, let kind, _, _, _):
             let l = try left.schema()
             switch kind {
             case .leftSemi, .leftAnti: return l

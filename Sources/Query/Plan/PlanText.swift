@@ -25,8 +25,9 @@ enum PlanText {
             return "\(pad)HashAggregate keys: [\(keys.map(\.description).joined(separator: ", "))] aggregates: [\(specs.map(\.name).joined(separator: ", "))]\n" + (try child(input))
         case .aggregateBelowJoin(let input, let keys, _, let specs):
             return "\(pad)HashAggregate keys: [\(keys.map(\.description).joined(separator: ", "))] aggregates: [\(specs.map(\.name).joined(separator: ", "))] (below the join when its build keys are unique)\n" + (try child(input))
-        case .join(let l, let r, let kind, let lk, let rk):
-            return "\(pad)HashJoin \(kind.rawValue) on \(zip(lk, rk).map { "\($0) = \($1)" }.joined(separator: " AND "))\n" + (try child(l)) + (try child(r))
+        case .join(let l, let r, let kind, let lk, let rk, let residual):
+            return "\(pad)HashJoin \(kind.rawValue) on \(zip(lk, rk).map { "\($0) = \($1)" }.joined(separator: " AND "))"
+                + (residual.map { " AND \($0)" } ?? "") + "\n" + (try child(l)) + (try child(r))
         case .sort(let input, let keys): return "\(pad)Sort \(keys.map { "\($0.expression) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", "))\n" + (try child(input))
         case .topN(let input, let keys, let limit, let offset):
             return "\(pad)TopN \(limit) offset \(offset) by \(keys.map { "\($0.expression) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", "))\n" + (try child(input))

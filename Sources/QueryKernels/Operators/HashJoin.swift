@@ -11,6 +11,9 @@ public struct HashJoin: Sendable {
     public let kind: JoinKind
     public let probeKeys: [PhysicalExpression]
     public let buildKeys: [PhysicalExpression]
+    /// Semi and anti joins: a condition over the probe row's columns followed by the build
+    /// row's that a key match must also meet (`EXISTS (… WHERE t.k = o.k AND t.s <> o.s)`).
+    public var residual: PhysicalExpression?
     private var buildBatches: [RecordBatch] = []
     private var built: RecordBatch?
     private var table = ByteKeyTable()
@@ -131,10 +134,50 @@ public struct HashJoin: Sendable {
                 }
             }
         }
+        if let residual, kind == .leftSemi || kind == .leftAnti {
+            return try matchingResidual(batch, keys: keys, residual: residual, built: built)
+        }
         let left = batch.take(Selection(probeIdx))
         if kind == .leftSemi || kind == .leftAnti { return left }
         let right = built.columns.map { $0.take(buildIdx) }
         return RecordBatch(schema: Schema(batch.schema.fields + built.schema.fields), columns: left.columns + right, rowCount: probeIdx.count)
+    }
+
+    /// Semi/anti join with a residual: every key match is a candidate pair; a probe row matches
+    /// when the residual is TRUE for one of its pairs.
+    private func matchingResidual(_ batch: RecordBatch, keys: (vectors: [Vector], types: [DataType]),
+                                  residual: PhysicalExpression, built: RecordBatch) throws(QueryError) -> RecordBatch {
+        let n = batch.rowCount
+        var probeIdx: [Int32] = [], buildIdx: [Int32] = []
+        func pairs(_ i: Int, _ found: Int32?) {
+            guard let id = found else { return }
+            var r = heads[Int(id)]
+            while r >= 0 { probeIdx.append(Int32(i)); buildIdx.append(r); r = next[Int(r)] }
+        }
+        if let intTable, case .int(let values) = keys.vectors[0].values {
+            let key = keys.vectors[0]
+            for i in 0..<n {
+                let id = key.isValid(i) ? intTable.find(values[i], 0, 0) : -1
+                pairs(i, id >= 0 ? id : nil)
+            }
+        } else {
+            let rows = RowKeys(keys.vectors, rows: n)
+            rows.bytes.withUnsafeBufferPointer { b in
+                for i in 0..<n where !rows.hasNull[i] {
+                    let key = UnsafeBufferPointer(rebasing: b[rows.offsets[i]..<rows.offsets[i + 1]])
+                    pairs(i, table.find(key, hash: rows.hashes[i]))
+                }
+            }
+        }
+        let candidates = RecordBatch(schema: Schema(batch.schema.fields + built.schema.fields),
+                                     columns: batch.take(Selection(probeIdx)).columns + built.columns.map { $0.take(buildIdx) },
+                                     rowCount: probeIdx.count)
+        let mask = try Evaluation(batch: candidates).eval(residual)
+        guard mask.type == .boolean else { throw QueryError(.typeMismatch, "join condition \(residual) is \(mask.type), not boolean") }
+        var matched = [Bool](repeating: false, count: n)
+        for k in Selection.fromMask(mask.bools, validity: mask.validity).indices { matched[Int(probeIdx[Int(k)])] = true }
+        let keep = kind == .leftSemi
+        return batch.take(Selection((0..<n).filter { matched[$0] == keep }.map(Int32.init)))
     }
 
     /// Output rows of probe row `i` given its key's build group (nil: no match).
