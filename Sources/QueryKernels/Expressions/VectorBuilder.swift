@@ -33,13 +33,27 @@ struct VectorBuilder: Sendable {
         let valid = source.isValid(i)
         if !valid { appendNulls(1); return }
         validity.append(true)
-        switch (values, source.values) {
-        case (.bool(var v), .bool(let s)): values = .int([]); v.append(s[i]); values = .bool(v)
-        case (.int(var v), .int(let s)): values = .int([]); v.append(s[i]); values = .int(v)
-        case (.double(var v), .double(let s)): values = .int([]); v.append(s[i]); values = .double(v)
-        case (.wide(var v), .wide(let s)): values = .int([]); v.append(s[i]); values = .wide(v)
-        case (.bytes(var v), .bytes(let s)): values = .int([]); v.append(s[i]); values = .bytes(v)
-        default: preconditionFailure("VectorBuilder: kernel storage mismatch")
+        // One switch on `values` alone, its storage taken out before appending so the buffer is
+        // uniquely held and grows in place. (Switching on a tuple of `values` and the source held a
+        // second reference for the whole switch: every append copied everything appended so far.)
+        let source = source.values
+        func mismatch() -> Never { preconditionFailure("VectorBuilder: kernel storage mismatch") }
+        switch values {
+        case .bool(var v):
+            guard case .bool(let s) = source else { mismatch() }
+            values = .int([]); v.append(s[i]); values = .bool(v)
+        case .int(var v):
+            guard case .int(let s) = source else { mismatch() }
+            values = .int([]); v.append(s[i]); values = .int(v)
+        case .double(var v):
+            guard case .double(let s) = source else { mismatch() }
+            values = .int([]); v.append(s[i]); values = .double(v)
+        case .wide(var v):
+            guard case .wide(let s) = source else { mismatch() }
+            values = .int([]); v.append(s[i]); values = .wide(v)
+        case .bytes(var v):
+            guard case .bytes(let s) = source else { mismatch() }
+            values = .int([]); v.append(s[i]); values = .bytes(v)
         }
     }
 
