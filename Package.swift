@@ -197,7 +197,7 @@ let package = Package(
             dependencies: [
                 "Parquet", "Columnar", "StrongroomCrypto", "Query", "SQLParser",
                 "Attestation", "Policy", "CASCore", "CASStorage", "CASServer", "CASClient", "Agent", "Runtime",
-                "AlwaysEncrypted", "EncryptedTables", "Kubernetes", "Support", "Session", "Spark",
+                "AlwaysEncrypted", "EncryptedTables", "Kubernetes", "QueryKernels", "Support", "Session", "Spark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -217,7 +217,7 @@ let package = Package(
         .executableTarget(
             name: "strongroom-bench",
             dependencies: [
-                "StrongroomCLI", "Session", "Parquet", "Query", "Attestation", "CASClient", "CASCore", "CASServer", "CASStorage",
+                "StrongroomCLI", "Session", "Parquet", "Query", "QueryKernels", "Attestation", "CASClient", "CASCore", "CASServer", "CASStorage",
                 "Policy", "StrongroomCrypto", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -8,9 +8,10 @@ public struct QueryEngine: Sendable {
     public let catalog: Catalog
     public let executor: QueryExecutor
 
-    public init(catalog: Catalog, threads: Int, memoryLimit: Int? = nil, onMorselScanned: (@Sendable () -> Void)? = nil) {
+    /// `memoryLimit` nil: `MemoryLimit.default` (a share of the machine's or container's memory).
+    public init(catalog: Catalog, threads: Int, memoryLimit: MemoryLimit? = nil, onMorselScanned: (@Sendable () -> Void)? = nil) {
         self.catalog = catalog
-        self.executor = QueryExecutor(threads: threads, budget: MemoryBudget(limit: memoryLimit ?? .max),
+        self.executor = QueryExecutor(threads: threads, budget: MemoryBudget(memoryLimit ?? .default),
                                       onMorselScanned: onMorselScanned)
     }
 

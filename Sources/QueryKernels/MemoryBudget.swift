@@ -4,10 +4,31 @@ import Synchronization
 /// exceeding it is a clear error, never an out-of-memory kill.
 public final class MemoryBudget: Sendable {
     public let limit: Int
+    /// How the limit came about (`--memory-limit`, the default share of memory), for errors.
+    private let origin: String
     private let used = Atomic<Int>(0)
 
     /// `limit` in bytes; `Int.max` for no limit.
-    public init(limit: Int = .max) { self.limit = limit }
+    public init(limit: Int = .max) {
+        self.limit = limit
+        origin = "--memory-limit"
+    }
+
+    public init(_ limit: MemoryLimit) {
+        self.limit = limit.bytes
+        origin = limit.origin
+    }
+
+    /// Throws the memory-limit error when `bytes` more would not fit (charges nothing): for
+    /// operators about to allocate an output they can size beforehand.
+    public func ensureRoom(for bytes: Int) throws(QueryError) {
+        let (total, overflow) = used.load(ordering: .relaxed).addingReportingOverflow(max(0, bytes))
+        if overflow || total > limit { throw exceeded(overflow ? Int.max : total) }
+    }
+
+    private func exceeded(_ total: Int) -> QueryError {
+        QueryError(.memoryLimit, "the query needs \(MemoryLimit.text(total)) of memory, over \(origin == "--memory-limit" ? "--memory-limit" : origin) of \(MemoryLimit.text(limit))")
+    }
 
     public var usedBytes: Int { used.load(ordering: .relaxed) }
 
@@ -17,9 +38,7 @@ public final class MemoryBudget: Sendable {
         var current = used.load(ordering: .relaxed)
         while true {
             let (total, overflow) = current.addingReportingOverflow(bytes)
-            if overflow || total > limit {
-                throw QueryError(.memoryLimit, "query memory of \(overflow ? Int.max : total) bytes exceeds --memory-limit of \(limit) bytes")
-            }
+            if overflow || total > limit { throw exceeded(overflow ? Int.max : total) }
             let (exchanged, original) = used.compareExchange(expected: current, desired: total, ordering: .relaxed)
             if exchanged { return }
             current = original

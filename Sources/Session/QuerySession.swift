@@ -15,14 +15,14 @@ public struct QuerySession: Sendable {
     /// Column master keys held locally (development RSA keys) for Always Encrypted tables.
     public var localMasterKeys: [String: ColumnMasterKey]
     public var threads: Int
-    public var memoryLimit: Int?
+    public var memoryLimit: MemoryLimit?
     public var onMorselScanned: (@Sendable () -> Void)?
     /// The tables bound so far, in order.
     public private(set) var tables: [(name: String, location: String)] = []
 
     public init(
         keys: KeySource = .none, localMasterKeys: [String: ColumnMasterKey] = [:], threads: Int,
-        memoryLimit: Int? = nil, onMorselScanned: (@Sendable () -> Void)? = nil
+        memoryLimit: MemoryLimit? = nil, onMorselScanned: (@Sendable () -> Void)? = nil
     ) {
         self.keys = keys
         self.localMasterKeys = localMasterKeys

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import StrongroomCLI
 import Query
+import QueryKernels
 import Session
 
 /// The taxi queries timed inside one process, to compare with DuckDB's in-process timings
@@ -39,8 +40,8 @@ struct TaxiBenchCommand: AsyncParsableCommand {
     @Option(help: "Timed runs per query (after one warm-up); the median is reported.")
     var runs: Int = 3
 
-    @Option(name: .customLong("memory-limit"), help: "Bytes a query may hold.")
-    var memoryLimit: Int?
+    @Option(name: .customLong("memory-limit"), help: "Memory a query may hold (bytes, or 4GB, 512MiB…).")
+    var memoryLimit: MemoryLimit?
 
     @Option(help: "text or json.")
     var format: ReportFormat = .text

@@ -9,7 +9,7 @@ import Testing
 @Suite("query engine")
 struct QueryEngineTests {
     /// Two files of `id` 0..<40 (int64) and `grp` ("g" + id % 3), 10-row row groups.
-    static func engine(threads: Int = 2, memoryLimit: Int? = nil) throws -> (QueryEngine, URL) {
+    static func engine(threads: Int = 2, memoryLimit: MemoryLimit? = nil) throws -> (QueryEngine, URL) {
         let dir = try ParquetTableTests.temporaryDirectory()
         let paths = try ParquetTableTests.writeFiles(2, rows: 20, rowGroupRows: 10, in: dir)
         var catalog = Catalog()
@@ -76,7 +76,7 @@ struct QueryEngineTests {
     }
 
     @Test func memoryLimitIsAnErrorNotAKill() async throws {
-        let (engine, dir) = try Self.engine(memoryLimit: 64)
+        let (engine, dir) = try Self.engine(memoryLimit: MemoryLimit(bytes: 64))
         defer { try? FileManager.default.removeItem(at: dir) }
         let error = await #expect(throws: QueryError.self) { _ = try await engine.run("SELECT id, name FROM t ORDER BY name") }
         #expect(error?.code == .memoryLimit)

@@ -115,11 +115,20 @@ public struct HashJoin: Sendable {
         let keys = try Self.keyVectors(probeKeys, batch, against: buildTypes)
         var probeIdx: [Int32] = [], buildIdx: [Int32] = []
         probeIdx.reserveCapacity(n)
+        // An output row costs its two indices and its columns; the budget decides how many fit,
+        // so a join that multiplies rows (a cross product) stops with the memory-limit error
+        // instead of failing an allocation.
+        let rowBytes = 8 + (n > 0 ? batch.columns.reduce(0) { $0 + $1.approximateByteSize } / n : 0)
+            + (built.rowCount > 0 ? built.columns.reduce(0) { $0 + $1.approximateByteSize } / built.rowCount : 0)
+        let room = charge.budget.map { max(0, $0.limit - $0.usedBytes) } ?? .max
+        let pairLimit = room / max(1, rowBytes)
+        var overLimit = false
         if let intTable, case .int(let values) = keys.vectors[0].values {
             let key = keys.vectors[0]
             for i in 0..<n {
                 let id = key.isValid(i) ? intTable.find(values[i], 0, 0) : -1
                 collect(probe: i, found: id >= 0 ? id : nil, probeIdx: &probeIdx, buildIdx: &buildIdx)
+                if probeIdx.count > pairLimit { overLimit = true; break }
             }
         } else {
             let rows = RowKeys(keys.vectors, rows: n)
@@ -131,8 +140,12 @@ public struct HashJoin: Sendable {
                         found = table.find(key, hash: rows.hashes[i])
                     }
                     collect(probe: i, found: found, probeIdx: &probeIdx, buildIdx: &buildIdx)
+                    if probeIdx.count > pairLimit { overLimit = true; break }
                 }
             }
+        }
+        if overLimit || kind == .inner || kind == .leftOuter {
+            try charge.budget?.ensureRoom(for: (overLimit ? pairLimit + 1 : probeIdx.count) * rowBytes)
         }
         if let residual, kind == .leftSemi || kind == .leftAnti {
             return try matchingResidual(batch, keys: keys, residual: residual, built: built)

@@ -5,6 +5,7 @@ import EncryptedTables
 import Foundation
 import Parquet
 import Query
+import QueryKernels
 import Runtime
 import SQLParser
 import Session
@@ -43,8 +44,8 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(help: "Worker threads.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .customLong("memory-limit"), help: "Bytes the query may hold; over it the query stops with an error.")
-    var memoryLimit: Int?
+    @Option(name: .customLong("memory-limit"), help: "Memory the query may hold (bytes, or 4GB, 512MiB…; default 80% of the machine's or container's memory); over it the query stops with an error.")
+    var memoryLimit: MemoryLimit?
 
     @Option(help: "table, csv or jsonl.")
     var format: QueryOutputFormat = .table
@@ -75,7 +76,6 @@ struct QueryCommand: AsyncParsableCommand {
 
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be ≥ 1") }
-        if let memoryLimit, memoryLimit < 1 { throw ValidationError("--memory-limit must be ≥ 1") }
         for table in tables where !table.contains("=") { throw ValidationError("--table takes NAME=PATH, got '\(table)'") }
         try cas.validateOptional()
         if cas.isRequested && keys != nil { throw ValidationError("--keys and --cas are alternatives: with --cas, CAS provides the keys") }
