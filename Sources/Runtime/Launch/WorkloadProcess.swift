@@ -60,14 +60,19 @@ public struct WorkloadProcess: Sendable {
         do {
             let process = self
             let stderrPipe = relay?.writeEnd
-            pid = try await SpawningThread.shared.run { () throws(RuntimeError) in try process.spawn(executable, stderrPipe: stderrPipe) }
+            // Named as running (signals forwarded, `onStart` told) on the spawning thread itself,
+            // right after the fork: the child may connect to a KMS proxy before this task runs again.
+            pid = try await SpawningThread.shared.run { () throws(RuntimeError) in
+                let pid = try process.spawn(executable, stderrPipe: stderrPipe)
+                WorkloadProcess.runningChild.store(pid, ordering: .releasing)
+                process.onStart?(pid)
+                return pid
+            }
         } catch {
             relay?.closeBothEnds()
             throw error
         }
         relay?.closeWriteEnd()
-        WorkloadProcess.runningChild.store(pid, ordering: .releasing)
-        onStart?(pid)
         guard let relay else { return try await Self.exitStatus(of: pid, command: command) }
         let command = self.command
         return try await withTaskGroup(of: Void.self) { group -> Result<Int32, RuntimeError> in
