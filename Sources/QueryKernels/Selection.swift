@@ -105,6 +105,12 @@ extension Column {
     /// The rows at `idx`, in order. An index of -1 gives a NULL row (used by outer joins).
     public func take(_ idx: [Int32]) -> Column {
         let hasMissing = idx.contains(where: { $0 < 0 })
+        // Only NULL rows can come from an empty column (an outer join's empty build side): there
+        // is no row 0 to stand in for them below.
+        if count == 0 {
+            precondition(!idx.contains(where: { $0 >= 0 }), "Column.take: row index past an empty column")
+            return Column(type: type, values: values.placeholders(idx.count), validity: [Bool](repeating: false, count: idx.count))
+        }
         let safe = hasMissing ? idx.map { max($0, 0) } : idx
         var validity: [Bool]? = self.validity.map { gather($0, safe) }
         if hasMissing {
@@ -163,5 +169,23 @@ extension Column {
         default: break
         }
         return c
+    }
+}
+
+extension ColumnValues {
+    /// `n` placeholder slots (zeros, empty values) of the same storage, for NULL rows.
+    func placeholders(_ n: Int) -> ColumnValues {
+        switch self {
+        case .boolean: .boolean([Bool](repeating: false, count: n))
+        case .int32: .int32([Int32](repeating: 0, count: n))
+        case .int64: .int64([Int64](repeating: 0, count: n))
+        case .float32: .float32([Float](repeating: 0, count: n))
+        case .float64: .float64([Double](repeating: 0, count: n))
+        case .bytes: .bytes(ByteArrays(offsets: [Int32](repeating: 0, count: n + 1), data: []))
+        case .fixed(let width, _): .fixed(width: width, data: [UInt8](repeating: 0, count: n * width))
+        case .list(_, let child): .list(offsets: [Int32](repeating: 0, count: n + 1), child: child)
+        case .map(_, let keys, let values): .map(offsets: [Int32](repeating: 0, count: n + 1), keys: keys, values: values)
+        case .structure(let children): .structure(children.map { $0.take([Int32](repeating: -1, count: n)) })
+        }
     }
 }

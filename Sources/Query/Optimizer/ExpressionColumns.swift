@@ -31,28 +31,37 @@ extension PhysicalExpression {
 
     /// The expression with column `i` replaced by `map[i]`.
     func remapped(_ map: [Int: Int]) -> PhysicalExpression {
-        switch self {
-        case .column(let i, let t): return .column(map[i] ?? i, t)
-        case .literal: return self
-        case .arithmetic(let op, let a, let b): return .arithmetic(op, a.remapped(map), b.remapped(map))
-        case .compare(let op, let a, let b): return .compare(op, a.remapped(map), b.remapped(map))
-        case .and(let a, let b): return .and(a.remapped(map), b.remapped(map))
-        case .or(let a, let b): return .or(a.remapped(map), b.remapped(map))
-        case .isDistinctFrom(let a, let b, let n): return .isDistinctFrom(a.remapped(map), b.remapped(map), negated: n)
-        case .negate(let a): return .negate(a.remapped(map))
-        case .not(let a): return .not(a.remapped(map))
-        case .isNull(let a): return .isNull(a.remapped(map))
-        case .isNotNull(let a): return .isNotNull(a.remapped(map))
-        case .like(let a, let p, let n): return .like(a.remapped(map), p, negated: n)
-        case .cast(let a, let t): return .cast(a.remapped(map), t)
-        case .between(let a, let l, let h, let n): return .between(a.remapped(map), low: l.remapped(map), high: h.remapped(map), negated: n)
-        case .inList(let a, let list, let n): return .inList(a.remapped(map), list.map { $0.remapped(map) }, negated: n)
-        case .caseWhen(let branches, let otherwise):
-            return .caseWhen(branches.map { CaseBranch(when: $0.when.remapped(map), then: $0.then.remapped(map)) },
-                             otherwise: otherwise?.remapped(map))
-        case .coalesce(let list): return .coalesce(list.map { $0.remapped(map) })
-        case .function(let fn, let list): return .function(fn, list.map { $0.remapped(map) })
+        transformed { e in
+            if case .column(let i, let t) = e { return .column(map[i] ?? i, t) }
+            return e
         }
+    }
+
+    /// Rebuilt bottom-up: every subexpression, its own children already transformed, goes
+    /// through `f`.
+    func transformed(_ f: (PhysicalExpression) -> PhysicalExpression) -> PhysicalExpression {
+        let rebuilt: PhysicalExpression = switch self {
+        case .column, .literal: self
+        case .arithmetic(let op, let a, let b): .arithmetic(op, a.transformed(f), b.transformed(f))
+        case .compare(let op, let a, let b): .compare(op, a.transformed(f), b.transformed(f))
+        case .and(let a, let b): .and(a.transformed(f), b.transformed(f))
+        case .or(let a, let b): .or(a.transformed(f), b.transformed(f))
+        case .isDistinctFrom(let a, let b, let n): .isDistinctFrom(a.transformed(f), b.transformed(f), negated: n)
+        case .negate(let a): .negate(a.transformed(f))
+        case .not(let a): .not(a.transformed(f))
+        case .isNull(let a): .isNull(a.transformed(f))
+        case .isNotNull(let a): .isNotNull(a.transformed(f))
+        case .like(let a, let p, let n): .like(a.transformed(f), p, negated: n)
+        case .cast(let a, let t): .cast(a.transformed(f), t)
+        case .between(let a, let l, let h, let n): .between(a.transformed(f), low: l.transformed(f), high: h.transformed(f), negated: n)
+        case .inList(let a, let list, let n): .inList(a.transformed(f), list.map { $0.transformed(f) }, negated: n)
+        case .caseWhen(let branches, let otherwise):
+            .caseWhen(branches.map { CaseBranch(when: $0.when.transformed(f), then: $0.then.transformed(f)) },
+                      otherwise: otherwise?.transformed(f))
+        case .coalesce(let list): .coalesce(list.map { $0.transformed(f) })
+        case .function(let fn, let list): .function(fn, list.map { $0.transformed(f) })
+        }
+        return f(rebuilt)
     }
 }
 

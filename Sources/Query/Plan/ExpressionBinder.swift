@@ -23,7 +23,12 @@ struct ExpressionBinder {
     static let aggregateNames: Set<String> = ["count", "sum", "avg", "mean", "min", "max", "stddev_samp", "stddev",
                                               "var_samp", "variance"]
 
+    /// `e` over the scope, its constant parts computed once (`ConstantFolding`).
     func bind(_ e: SQLExpression) throws -> PhysicalExpression {
+        ConstantFolding.fold(try bindUnfolded(e))
+    }
+
+    private func bindUnfolded(_ e: SQLExpression) throws -> PhysicalExpression {
         if let aggregate {
             if let index = aggregate.keys[e.description] { return column(index, in: aggregate.output) }
             if case .function(let call, _) = e, Self.aggregateNames.contains(call.name.normalized) {
@@ -65,7 +70,7 @@ struct ExpressionBinder {
         case .between(let operand, let low, let high, let negated, _):
             let (a, l) = try coerced(try bind(operand), try bind(low))
             let (_, h) = try coerced(a, try bind(high))
-            return .between(a, low: l, high: h, negated: negated)
+            return .between(a, low: try inDecimalType(of: a, l), high: try inDecimalType(of: a, h), negated: negated)
         case .inList(let operand, let list, let negated, _):
             let a = try bind(operand)
             return .inList(a, try list.map { try coerced(a, try bind($0)).1 }, negated: negated)
@@ -147,11 +152,26 @@ struct ExpressionBinder {
             default: .greaterOrEqual
             }
             let (a, b) = try coerced(try bind(l), try bind(r))
-            return .compare(comparison, a, b)
+            return .compare(comparison, try inDecimalType(of: b, a), try inDecimalType(of: a, b))
         }
     }
 
     /// A string literal compared with a date, timestamp or number is read as that type.
+    /// A number literal compared with a DECIMAL(p, s) expression, written in that type when that
+    /// loses nothing (an integer, or a decimal of scale ≤ s, that fits): the comparison then runs
+    /// on the column's own values instead of widening every row to a common type.
+    func inDecimalType(of other: PhysicalExpression, _ e: PhysicalExpression) throws -> PhysicalExpression {
+        guard case .literal(let value) = e, case .decimal(_, let scale) = try type(of: other) else { return e }
+        switch value {
+        case .int64: break
+        case .decimal(_, _, let literalScale) where literalScale <= scale: break
+        default: return e
+        }
+        let converted = ConstantFolding.fold(.cast(e, try type(of: other)))
+        if case .literal = converted { return converted }
+        return e
+    }
+
     func coerced(_ a: PhysicalExpression, _ b: PhysicalExpression) throws -> (PhysicalExpression, PhysicalExpression) {
         func target(_ e: PhysicalExpression) throws -> DataType? {
             let t = try type(of: e)
