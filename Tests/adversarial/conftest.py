@@ -22,6 +22,7 @@ import srlib
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pysupport"))
 from postgres_cluster import PostgresCluster as SharedPostgresCluster, psql  # noqa: E402  (shared with Tests/interop)
+from strongroom_binary import strongroom_binary  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -305,11 +306,7 @@ def make_policy(name, owners, services=(), master_keys=(), secrets=(), exports=N
 
 @pytest.fixture(scope="session")
 def sr():
-    binary = os.environ.get("STRONGROOM_BIN")
-    if not binary:
-        pytest.skip("STRONGROOM_BIN is not set (scripts/test.sh sets it to the release build of strongroom)")
-    assert os.access(binary, os.X_OK), f"STRONGROOM_BIN={binary} is not an executable file"
-    return Strongroom(os.path.realpath(binary))
+    return Strongroom(os.path.realpath(strongroom_binary()))
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,16 @@
 """Shared fixtures: the strongroom binary, a CLI runner, the shared vectors, key files."""
 import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 import pme_kms
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pysupport"))
+from strongroom_binary import strongroom_binary  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 CLI_TIMEOUT = float(os.environ.get("STRONGROOM_CLI_TIMEOUT", "300"))
@@ -101,11 +105,7 @@ def key_leak_forms(key_bytes):
 
 @pytest.fixture(scope="session")
 def strongroom():
-    binary = os.environ.get("STRONGROOM_BIN")
-    if not binary:
-        pytest.skip("STRONGROOM_BIN is not set (scripts/test.sh sets it to the release build of strongroom)")
-    assert os.access(binary, os.X_OK), f"STRONGROOM_BIN={binary} is not an executable file"
-    return Strongroom(binary)
+    return Strongroom(strongroom_binary())
 
 
 @pytest.fixture(scope="session")

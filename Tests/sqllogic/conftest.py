@@ -32,6 +32,9 @@ sys.path.insert(0, str(REPO / "Tests" / "interop"))  # pme_kms: the PME writer a
 
 import pme_kms  # noqa: E402
 
+sys.path.insert(0, str(REPO / "Tests" / "pysupport"))
+from strongroom_binary import strongroom_binary  # noqa: E402
+
 TAXI_ROWS = int(os.environ.get("STRONGROOM_SQLLOGIC_TAXI_ROWS", "200000"))
 
 
@@ -46,11 +49,7 @@ def shared_dir():
 
 @pytest.fixture(scope="session")
 def strongroom_bin():
-    binary = os.environ.get("STRONGROOM_BIN")
-    if not binary:
-        pytest.skip("STRONGROOM_BIN is not set (the path of the strongroom executable under test)")
-    assert os.access(binary, os.X_OK), f"STRONGROOM_BIN={binary} is not an executable file"
-    return binary
+    return strongroom_binary()
 
 
 # ---------------------------------------------------------------- hand-made tables

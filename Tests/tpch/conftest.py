@@ -13,6 +13,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "Tests" / "sqllogic"))
+sys.path.insert(0, str(REPO / "Tests" / "pysupport"))
+from strongroom_binary import strongroom_binary  # noqa: E402
 
 TABLES = ["lineitem", "orders", "customer", "part", "partsupp", "supplier", "nation", "region"]
 SCALE = os.environ.get("STRONGROOM_TPCH_SCALE", "0.01")
@@ -21,11 +23,7 @@ QUERIES = REPO / "bench" / "tpch" / "queries"
 
 @pytest.fixture(scope="session")
 def strongroom_bin():
-    binary = os.environ.get("STRONGROOM_BIN")
-    if not binary:
-        pytest.skip("STRONGROOM_BIN is not set (the path of the strongroom executable under test)")
-    assert os.access(binary, os.X_OK), f"STRONGROOM_BIN={binary} is not an executable file"
-    return binary
+    return strongroom_binary()
 
 
 @pytest.fixture(scope="session")
