@@ -144,11 +144,11 @@ public struct HashJoin: Sendable {
                 }
             }
         }
-        if overLimit || kind == .inner || kind == .leftOuter {
+        if overLimit || collectsPairs {
             try charge.budget?.ensureRoom(for: (overLimit ? pairLimit + 1 : probeIdx.count) * rowBytes)
         }
         if let residual, kind == .leftSemi || kind == .leftAnti {
-            return try matchingResidual(batch, keys: keys, residual: residual, built: built)
+            return try matchingResidual(batch, pairs: (probeIdx, buildIdx), residual: residual, built: built)
         }
         let left = batch.take(Selection(probeIdx))
         if kind == .leftSemi || kind == .leftAnti { return left }
@@ -156,32 +156,12 @@ public struct HashJoin: Sendable {
         return RecordBatch(schema: Schema(batch.schema.fields + built.schema.fields), columns: left.columns + right, rowCount: probeIdx.count)
     }
 
-    /// Semi/anti join with a residual: every key match is a candidate pair; a probe row matches
-    /// when the residual is TRUE for one of its pairs.
-    private func matchingResidual(_ batch: RecordBatch, keys: (vectors: [Vector], types: [DataType]),
+    /// Semi/anti join with a residual: every key match (`pairs`) is a candidate; a probe row
+    /// matches when the residual is TRUE for one of its pairs.
+    private func matchingResidual(_ batch: RecordBatch, pairs: (probe: [Int32], build: [Int32]),
                                   residual: PhysicalExpression, built: RecordBatch) throws(QueryError) -> RecordBatch {
         let n = batch.rowCount
-        var probeIdx: [Int32] = [], buildIdx: [Int32] = []
-        func pairs(_ i: Int, _ found: Int32?) {
-            guard let id = found else { return }
-            var r = heads[Int(id)]
-            while r >= 0 { probeIdx.append(Int32(i)); buildIdx.append(r); r = next[Int(r)] }
-        }
-        if let intTable, case .int(let values) = keys.vectors[0].values {
-            let key = keys.vectors[0]
-            for i in 0..<n {
-                let id = key.isValid(i) ? intTable.find(values[i], 0, 0) : -1
-                pairs(i, id >= 0 ? id : nil)
-            }
-        } else {
-            let rows = RowKeys(keys.vectors, rows: n)
-            rows.bytes.withUnsafeBufferPointer { b in
-                for i in 0..<n where !rows.hasNull[i] {
-                    let key = UnsafeBufferPointer(rebasing: b[rows.offsets[i]..<rows.offsets[i + 1]])
-                    pairs(i, table.find(key, hash: rows.hashes[i]))
-                }
-            }
-        }
+        let (probeIdx, buildIdx) = pairs
         let candidates = RecordBatch(schema: Schema(batch.schema.fields + built.schema.fields),
                                      columns: batch.take(Selection(probeIdx)).columns + built.columns.map { $0.take(buildIdx) },
                                      rowCount: probeIdx.count)
@@ -193,13 +173,17 @@ public struct HashJoin: Sendable {
         return batch.take(Selection((0..<n).filter { matched[$0] == keep }.map(Int32.init)))
     }
 
-    /// Output rows of probe row `i` given its key's build group (nil: no match).
+    /// Whether probing lists every (probe row, build row) pair of a key match: the output of
+    /// inner and outer joins, the candidates of a semi or anti join's residual.
+    private var collectsPairs: Bool { kind == .inner || kind == .leftOuter || residual != nil }
+
+    /// Output rows (or candidate pairs) of probe row `i` given its key's build group (nil: no match).
     @inline(__always)
     private func collect(probe i: Int, found: Int32?, probeIdx: inout [Int32], buildIdx: inout [Int32]) {
         switch kind {
-        case .leftSemi: if found != nil { probeIdx.append(Int32(i)) }
-        case .leftAnti: if found == nil { probeIdx.append(Int32(i)) }
-        case .inner, .leftOuter:
+        case .leftSemi where residual == nil: if found != nil { probeIdx.append(Int32(i)) }
+        case .leftAnti where residual == nil: if found == nil { probeIdx.append(Int32(i)) }
+        case .inner, .leftOuter, .leftSemi, .leftAnti:
             if let id = found {
                 var r = heads[Int(id)]
                 while r >= 0 { probeIdx.append(Int32(i)); buildIdx.append(r); r = next[Int(r)] }
