@@ -60,9 +60,12 @@ public struct WorkloadProcess: Sendable {
         do {
             let process = self
             let stderrPipe = relay?.writeEnd
-            // Named as running (signals forwarded, `onStart` told) on the spawning thread itself,
-            // right after the fork: the child may connect to a KMS proxy before this task runs again.
-            pid = try await SpawningThread.shared.run { () throws(RuntimeError) in
+            // Forked on the services' thread, which lives as long as the process: PR_SET_PDEATHSIG
+            // follows the forking thread, and Swift's cooperative pool retires idle threads (a
+            // child forked from one was killed about 5 s later). Named as running (signals
+            // forwarded, `onStart` told) right after the fork, on that thread: the child may
+            // connect to a KMS proxy before this task runs again.
+            pid = try await withTaskExecutorPreference(ServiceThread.shared) { () async throws(RuntimeError) -> pid_t in
                 let pid = try process.spawn(executable, stderrPipe: stderrPipe)
                 WorkloadProcess.runningChild.store(pid, ordering: .releasing)
                 process.onStart?(pid)
