@@ -56,17 +56,24 @@ import Glibc
         #expect(signal.hasFired)
     }
 
-    /// A listener answers its clients, and a stop returns only after the socket file is gone.
-    @Test func aListenerServesUntilShutdownAndRemovesItsSocket() async throws {
+    /// A listener on a fresh socket that answers each line with `echo:` and the line, served on
+    /// the services' thread until the returned signal fires.
+    static func echoListener(deadline: Duration) throws -> (path: String, shutdown: ShutdownSignal, serving: Task<Void, Never>) {
         let path = NSTemporaryDirectory() + "/sr-listener-\(UUID().uuidString.prefix(8)).sock"
         let listener = try UnixStreamListener(path: path, mode: 0o600)
         let shutdown = ShutdownSignal()
         let serving = Task(executorPreference: ServiceThread.shared) {
-            await listener.serve(until: shutdown, connectionDeadline: .seconds(5)) { connection in
+            await listener.serve(until: shutdown, connectionDeadline: deadline) { connection in
                 guard let line = try? await connection.readLine(limit: 64) else { return }
                 try? await connection.writeAll(Array("echo:".utf8) + line + [10])
             }
         }
+        return (path, shutdown, serving)
+    }
+
+    /// A listener answers its clients, and a stop returns only after the socket file is gone.
+    @Test func aListenerServesUntilShutdownAndRemovesItsSocket() async throws {
+        let (path, shutdown, serving) = try Self.echoListener(deadline: .seconds(5))
         let answer = try await Offload.run { () throws -> String in
             let fd = try UnixSocket.connect(path)
             defer { close(fd) }
@@ -83,15 +90,7 @@ import Glibc
     /// With every thread of the cooperative pool blocked (synchronous work elsewhere in the
     /// process), a listener still answers at once: its tasks run on the services' own thread.
     @Test func aListenerAnswersWhileTheCooperativePoolIsBlocked() async throws {
-        let path = NSTemporaryDirectory() + "/sr-listener-\(UUID().uuidString.prefix(8)).sock"
-        let listener = try UnixStreamListener(path: path, mode: 0o600)
-        let shutdown = ShutdownSignal()
-        let serving = Task(executorPreference: ServiceThread.shared) {
-            await listener.serve(until: shutdown, connectionDeadline: .seconds(10)) { connection in
-                guard let line = try? await connection.readLine(limit: 64) else { return }
-                try? await connection.writeAll(line + [10])
-            }
-        }
+        let (path, shutdown, serving) = try Self.echoListener(deadline: .seconds(10))
         try await Task.sleep(for: .milliseconds(100))  // the listener is accepting
         // The client runs on a thread of its own: it connects once the pool is blocked and
         // times the answer there.
