@@ -24,22 +24,16 @@ public struct QueryEngine: Sendable {
 
     public func plan(_ sql: String) throws -> (plan: LogicalPlan, names: [String], hugeInts: Set<Int>) {
         let query = try SQLParser.parse(sql)
-        let executor = self.executor
-        let bound = try QueryBinder(catalog: catalog, run: { plan in try executor.run(Optimizer.optimize(plan)) }).bind(query)
+        let bound = try QueryBinder(catalog: catalog).bindStatement(query)
         return (Optimizer.optimize(bound.plan), bound.names, bound.hugeIntColumns)
     }
 
     /// Runs `sql` on a thread of its own (`Offload`), after loading what its external tables
     /// must supply: a run that meets a scan not loaded yet stops before executing anything
-    /// else, the scans are loaded (awaited, concurrently) and the query runs again — twice at
-    /// most, or a few times when scalar subqueries read external tables while planning.
+    /// else, the scans are loaded (awaited, concurrently) and the query runs again. Planning
+    /// reads no table, so one round suffices; the loop bounds a table that keeps asking.
     public func run(_ sql: String) async throws -> Result {
         try await withExternalScansLoaded { try runLoaded(sql) }
-    }
-
-    /// `explain` for queries whose planning reads external tables (scalar subqueries).
-    public func explain(_ sql: String) async throws -> String {
-        try await withExternalScansLoaded { try explain(sql) }
     }
 
     private func withExternalScansLoaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
@@ -65,6 +59,7 @@ public struct QueryEngine: Sendable {
                       hugeIntColumns: hugeInts)
     }
 
+    /// The plan as text. Planning runs nothing (subqueries are init plans) and reads no table.
     public func explain(_ sql: String) throws -> String {
         try PlanText.render(plan(sql).plan)
     }

@@ -108,7 +108,7 @@ import Testing
         let engine = QueryEngine(catalog: catalog, threads: 1)
         let result = try await engine.run("SELECT i32 FROM p WHERE name = 'Zoë'")
         #expect(result.batches.reduce(0) { $0 + $1.rowCount } == 1)
-        #expect(try await engine.explain("SELECT i32 FROM p WHERE name = 'Zoë'").contains("1 on deterministic ciphertext"))
+        #expect(try engine.explain("SELECT i32 FROM p WHERE name = 'Zoë'").contains("1 on deterministic ciphertext"))
     }
 
     @Test func inPlaceEncryptionIsAllOrNothing() async throws {

@@ -48,7 +48,7 @@ struct QueryEngineTests {
     @Test func rowGroupPruning() async throws {
         let (engine, dir) = try Self.engine()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let plan = try await engine.explain("SELECT count(*) FROM t WHERE id > 33")
+        let plan = try engine.explain("SELECT count(*) FROM t WHERE id > 33")
         #expect(plan.contains("prune row groups"))
         #expect(Self.int64s(try await engine.run("SELECT count(*) FROM t WHERE id > 33"), column: 0) == [6])
         #expect(Self.int64s(try await engine.run("SELECT count(*) FROM t WHERE 33 < id"), column: 0) == [6])
@@ -58,7 +58,7 @@ struct QueryEngineTests {
     @Test func countStarScansNoColumns() async throws {
         let (engine, dir) = try Self.engine()
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(try await engine.explain("SELECT count(*) FROM t").contains("Scan t []"))
+        #expect(try engine.explain("SELECT count(*) FROM t").contains("Scan t []"))
         #expect(Self.int64s(try await engine.run("SELECT count(*) FROM t"), column: 0) == [40])
     }
 
@@ -91,5 +91,28 @@ struct QueryEngineTests {
             Issue.record("sum of integers is a 16-byte decimal"); return
         }
         #expect(bytes.last == 3)
+    }
+
+    /// Planning runs nothing: uncorrelated subqueries are init plans, so `explain` of a query
+    /// whose subqueries would fail succeeds, and only running it meets the failures.
+    @Test func explainRunsNoSubquery() async throws {
+        let (engine, dir) = try Self.engine()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let scalar = "SELECT id FROM t WHERE id > (SELECT id FROM t)"
+        let plan = try engine.explain(scalar)
+        #expect(plan.contains("InitPlan $0") && plan.contains("$0"))
+        let tooMany = await #expect(throws: QueryError.self) { _ = try await engine.run(scalar) }
+        #expect(tooMany?.message.contains("more than one row") == true)
+
+        let failing = "SELECT count(*) FROM t WHERE EXISTS (SELECT 1 FROM t WHERE CAST(name AS BIGINT) > 0)"
+        _ = try engine.explain(failing)
+        await #expect(throws: QueryError.self) { _ = try await engine.run(failing) }
+
+        // The values reach the body: NULL from an empty subquery, a NOT IN shape, a count.
+        #expect(Self.int64s(try await engine.run("SELECT count(*) FROM t WHERE id > (SELECT max(id) - 3 FROM t)"), column: 0) == [3])
+        #expect(Self.int64s(try await engine.run("SELECT count(*) FROM t WHERE id < (SELECT id FROM t WHERE id < 0)"), column: 0) == [0])
+        #expect(Self.int64s(try await engine.run("SELECT count(*) FROM t WHERE id NOT IN (SELECT id FROM t WHERE id >= 2)"), column: 0) == [2])
+        #expect(Self.int64s(try await engine.run("SELECT count(*) FROM t WHERE id NOT IN (SELECT id FROM t WHERE id < 0)"), column: 0) == [40])
+        #expect(Self.int64s(try await engine.run("SELECT count(*) FROM t WHERE NOT EXISTS (SELECT 1 FROM t WHERE id > 100)"), column: 0) == [40])
     }
 }

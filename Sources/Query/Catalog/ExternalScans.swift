@@ -86,8 +86,8 @@ extension LogicalPlan {
             let l = left.externalScansLoaded()
             let r = right.externalScansLoaded()
             return l && r
-        case .unionAll(let inputs):
-            return inputs.map { $0.externalScansLoaded() }.allSatisfy { $0 }
+        case .unionAll, .withInitPlans:
+            return children.map { $0.externalScansLoaded() }.allSatisfy { $0 }
         }
     }
 }

@@ -22,6 +22,8 @@ public struct QueryExecutor: Sendable {
 
     public func run(_ plan: LogicalPlan) throws -> [RecordBatch] {
         switch plan {
+        case .withInitPlans(let body, let initPlans):
+            return try run(body.replacingParameters(try initPlanValues(initPlans)))
         case .aggregate(let input, let keys, let names, let specs):
             return [try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()]
         case .aggregateBelowJoin(let input, let keys, let names, let specs):
@@ -203,6 +205,8 @@ public struct QueryExecutor: Sendable {
             return try tasks(left).map { task in { try built.probe(try task()) } }
         case .unionAll(let inputs):
             return try inputs.flatMap { try tasks($0) }
+        case .withInitPlans(let body, let initPlans):
+            return try tasks(body.replacingParameters(try initPlanValues(initPlans)))
         case .aggregate, .aggregateBelowJoin, .sort, .topN, .limit:
             return try run(plan).map { batch in { batch } }
         }

@@ -17,15 +17,7 @@ enum AggregateBelowJoin {
                 return .aggregateBelowJoin(input, keys: keys, keyNames: names, aggregates: specs)
             }
             return .aggregate(input, keys: keys, keyNames: names, aggregates: specs)
-        case .scan, .values: return plan
-        case .aggregateBelowJoin(let input, let k, let n, let a): return .aggregateBelowJoin(apply(input), keys: k, keyNames: n, aggregates: a)
-        case .filter(let input, let p): return .filter(apply(input), p)
-        case .project(let input, let e, let s): return .project(apply(input), e, s)
-        case .join(let l, let r, let kind, let lk, let rk, let residual): return .join(apply(l), apply(r), kind, leftKeys: lk, rightKeys: rk, residual: residual)
-        case .sort(let input, let keys): return .sort(apply(input), keys)
-        case .topN(let input, let keys, let limit, let offset): return .topN(apply(input), keys, limit: limit, offset: offset)
-        case .limit(let input, let limit, let offset): return .limit(apply(input), limit: limit, offset: offset)
-        case .unionAll(let inputs): return .unionAll(inputs.map(apply))
+        default: return plan.mapChildren(apply)
         }
     }
 }

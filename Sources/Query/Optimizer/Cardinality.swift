@@ -35,6 +35,8 @@ enum Cardinality {
             }
         case .unionAll(let inputs):
             return inputs.reduce(0) { $0 + estimate($1) }
+        case .withInitPlans(let body, _):
+            return estimate(body)
         }
     }
 

@@ -75,6 +75,9 @@ enum ColumnPruning {
         case .unionAll(let inputs):
             // Union inputs must keep identical columns: no pruning across the union.
             return (.unionAll(try inputs.map { try prune($0, required: nil).plan }), identity(try plan.schema().fields.count))
+        case .withInitPlans(let body, let initPlans):
+            let (child, map) = try prune(body, required: required)
+            return (.withInitPlans(child, initPlans: try initPlans.map { try prune($0, required: nil).plan }), map)
         }
     }
 

@@ -11,7 +11,7 @@ enum ConstantFolding {
     static func fold(_ e: PhysicalExpression) -> PhysicalExpression {
         e.transformed { node in
             switch node {
-            case .column, .literal: return node
+            case .column, .literal, .parameter: return node
             default: break
             }
             guard node.columnsUsed.isEmpty, !node.isVolatile,

@@ -11,7 +11,7 @@ extension PhysicalExpression {
     private func visitColumns(_ f: (Int) -> Void) {
         switch self {
         case .column(let i, _): f(i)
-        case .literal: break
+        case .literal, .parameter: break
         case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b),
              .isDistinctFrom(let a, let b, _):
             a.visitColumns(f); b.visitColumns(f)
@@ -41,7 +41,7 @@ extension PhysicalExpression {
     /// through `f`.
     func transformed(_ f: (PhysicalExpression) -> PhysicalExpression) -> PhysicalExpression {
         let rebuilt: PhysicalExpression = switch self {
-        case .column, .literal: self
+        case .column, .literal, .parameter: self
         case .arithmetic(let op, let a, let b): .arithmetic(op, a.transformed(f), b.transformed(f))
         case .compare(let op, let a, let b): .compare(op, a.transformed(f), b.transformed(f))
         case .and(let a, let b): .and(a.transformed(f), b.transformed(f))

@@ -7,18 +7,10 @@ enum FilterIntoScan {
         switch plan {
         case .filter(.scan(let table, let source, let columns, let existing, let pruning), let predicate):
             let combined = existing.map { PhysicalExpression.and($0, predicate) } ?? predicate
-            let extra = conjuncts(predicate).compactMap { pruningPredicate($0, columns: columns, source: source) }
-            return .scan(table: table, source: source, columns: columns, filter: combined, pruning: pruning + extra)
+            return .scan(table: table, source: source, columns: columns, filter: combined,
+                         pruning: pruning + pruningPredicates(predicate, columns: columns, source: source))
         case .filter(let input, let p): return rebuiltIfChanged(.filter(apply(input), p), from: plan)
-        case .scan, .values: return plan
-        case .project(let input, let e, let s): return .project(apply(input), e, s)
-        case .aggregate(let input, let k, let n, let a): return .aggregate(apply(input), keys: k, keyNames: n, aggregates: a)
-        case .aggregateBelowJoin(let input, let k, let n, let a): return .aggregateBelowJoin(apply(input), keys: k, keyNames: n, aggregates: a)
-        case .join(let l, let r, let kind, let lk, let rk, let residual): return .join(apply(l), apply(r), kind, leftKeys: lk, rightKeys: rk, residual: residual)
-        case .sort(let input, let keys): return .sort(apply(input), keys)
-        case .topN(let input, let keys, let limit, let offset): return .topN(apply(input), keys, limit: limit, offset: offset)
-        case .limit(let input, let limit, let offset): return .limit(apply(input), limit: limit, offset: offset)
-        case .unionAll(let inputs): return .unionAll(inputs.map(apply))
+        default: return plan.mapChildren(apply)
         }
     }
 
@@ -26,6 +18,11 @@ enum FilterIntoScan {
     private static func rebuiltIfChanged(_ rewritten: LogicalPlan, from original: LogicalPlan) -> LogicalPlan {
         if case .filter(.scan, _) = rewritten { return apply(rewritten) }
         return rewritten
+    }
+
+    /// The pruning predicates `filter`'s conjuncts allow.
+    static func pruningPredicates(_ filter: PhysicalExpression, columns: [Int], source: TableSource) -> [PruningPredicate] {
+        conjuncts(filter).compactMap { pruningPredicate($0, columns: columns, source: source) }
     }
 
     static func conjuncts(_ e: PhysicalExpression) -> [PhysicalExpression] {

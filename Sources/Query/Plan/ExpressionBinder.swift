@@ -17,8 +17,9 @@ struct ExpressionBinder {
 
     let scope: Scope
     var aggregate: AggregateContext?
-    /// Runs an uncorrelated scalar subquery (bound as a plan) and returns its single value.
-    let scalarSubquery: (SQLQuery) throws -> ScalarValue
+    /// Binds an uncorrelated scalar subquery as an init plan and returns the parameter that
+    /// stands for its value.
+    let scalarSubquery: (SQLQuery) throws -> PhysicalExpression
 
     static let aggregateNames: Set<String> = ["count", "sum", "avg", "mean", "min", "max", "stddev_samp", "stddev",
                                               "var_samp", "variance"]
@@ -100,7 +101,7 @@ struct ExpressionBinder {
         case .function(let call, let at):
             return try function(call, at: at)
         case .subquery(let query, _):
-            return .literal(try scalarSubquery(query))
+            return try scalarSubquery(query)
         case .inSubquery(_, _, _, let at), .exists(_, let at):
             throw BindError(.unsupported, "IN (SELECT …) and EXISTS are supported as WHERE conditions", at: at)
         }

@@ -139,25 +139,21 @@ extension QueryBinder {
                 if !negated {
                     plan = .join(plan, sub.plan, .leftSemi, leftKeys: [key], rightKeys: [buildKey])
                 } else {
-                    // NOT IN is never true when the subquery yields a NULL, nor for a NULL operand.
-                    // NOT IN (empty) is true for every row, NULL operands included.
-                    let rows = try run(sub.plan).filter { $0.rowCount > 0 }
-                    if rows.contains(where: { $0.columns[0].nullCount > 0 }) {
-                        rest.append(.literal(.bool(false)))
-                    } else if !rows.isEmpty {
-                        plan = .join(.filter(plan, .isNotNull(key)), .values(try Concatenate.batches(rows, schema: sub.plan.schema())),
-                                     .leftAnti, leftKeys: [key], rightKeys: [buildKey])
-                    }
+                    // NOT IN (empty) is true for every row, NULL operands included; otherwise it
+                    // is never true for a NULL operand, nor when the subquery yields a NULL.
+                    let shape = try initPlans.add(NotInShape.plan(sub.plan))
+                    plan = .join(plan, sub.plan, .leftAnti, leftKeys: [key], rightKeys: [buildKey])
+                    rest.append(NotInShape.condition(shape, operand: key))
                 }
-            case .exists(let query, let at), .unary(.not, .exists(let query, let at), _):
+            case .exists(let query, _), .unary(.not, .exists(let query, _), _):
                 let negated = if case .unary = conjunct { true } else { false }
                 if let joined = try correlatedExists(query, negated: negated, plan: plan, scope: scope) {
                     plan = joined
                 } else {
                     let sub = try bind(query)
-                    let found = try run(.limit(sub.plan, limit: 1, offset: 0)).contains { $0.rowCount > 0 }
-                    _ = at
-                    rest.append(.literal(.bool(found != negated)))
+                    let count = AggregateSpec(.countStar, name: "count")
+                    let rows = try initPlans.add(.aggregate(.limit(sub.plan, limit: 1, offset: 0), keys: [], keyNames: [], aggregates: [count]))
+                    rest.append(.compare(negated ? .equal : .greater, rows, .literal(.int64(0))))
                 }
             case .literal(.null, _):
                 rest.append(.literal(.bool(false)))  // WHERE NULL keeps no row
@@ -181,12 +177,19 @@ extension QueryBinder {
         var local: [PhysicalExpression] = []
         var residual: [SQLExpression] = []
         for conjunct in Conjuncts.split(filter) {
-            if let bound = try? expressionBinder(innerScope).bind(conjunct) {
-                local.append(bound)
-            } else if let (i, o) = try equiKeys(conjunct, innerScope, scope) {
+            let innerError: any Error
+            do {
+                local.append(try expressionBinder(innerScope).bind(conjunct))
+                continue
+            } catch {
+                innerError = error
+            }
+            if let (i, o) = try equiKeys(conjunct, innerScope, scope) {
                 innerKeys.append(i); outerKeys.append(o)
-            } else {
+            } else if (try? correlatedCondition(conjunct, outer: scope, inner: innerScope)) != nil {
                 residual.append(conjunct)
+            } else {
+                throw innerError  // not a correlation: an error of the subquery itself
             }
         }
         guard !outerKeys.isEmpty else {

@@ -26,6 +26,11 @@ public indirect enum LogicalPlan: Sendable {
     case topN(LogicalPlan, [SortKey], limit: Int, offset: Int)
     case limit(LogicalPlan, limit: Int?, offset: Int)
     case unionAll([LogicalPlan])
+    /// `body` refers to uncorrelated subqueries through `.parameter(i, _)`: `initPlans[i]` runs
+    /// once, before the body (PostgreSQL's InitPlan), and its single value (NULL when it has no
+    /// row, an error when it has more) replaces the parameter. An init plan may use the
+    /// parameters of the init plans before it. Planning runs none of them, so `--explain` is free.
+    case withInitPlans(LogicalPlan, initPlans: [LogicalPlan])
 
     public func schema() throws -> Schema {
         switch self {
@@ -46,6 +51,38 @@ public indirect enum LogicalPlan: Sendable {
                 return Schema(l.fields + (try right.schema()).fields.map { Field($0.name, $0.type, nullable: true) })
             }
         case .unionAll(let inputs): return try inputs[0].schema()
+        case .withInitPlans(let body, _): return try body.schema()
+        }
+    }
+
+    /// The plan's inputs, in order (a join's left then right; init plans before the body).
+    public var children: [LogicalPlan] {
+        switch self {
+        case .scan, .values: []
+        case .filter(let input, _), .project(let input, _, _), .aggregate(let input, _, _, _), .aggregateBelowJoin(let input, _, _, _),
+             .sort(let input, _), .topN(let input, _, _, _), .limit(let input, _, _):
+            [input]
+        case .join(let left, let right, _, _, _, _): [left, right]
+        case .unionAll(let inputs): inputs
+        case .withInitPlans(let body, let initPlans): initPlans + [body]
+        }
+    }
+
+    /// The same node over its inputs rewritten by `f` (for rules that only act on some nodes).
+    public func mapChildren(_ f: (LogicalPlan) throws -> LogicalPlan) rethrows -> LogicalPlan {
+        switch self {
+        case .scan, .values: self
+        case .filter(let input, let p): .filter(try f(input), p)
+        case .project(let input, let e, let s): .project(try f(input), e, s)
+        case .aggregate(let input, let k, let n, let a): .aggregate(try f(input), keys: k, keyNames: n, aggregates: a)
+        case .aggregateBelowJoin(let input, let k, let n, let a): .aggregateBelowJoin(try f(input), keys: k, keyNames: n, aggregates: a)
+        case .join(let l, let r, let kind, let lk, let rk, let residual):
+            .join(try f(l), try f(r), kind, leftKeys: lk, rightKeys: rk, residual: residual)
+        case .sort(let input, let keys): .sort(try f(input), keys)
+        case .topN(let input, let keys, let limit, let offset): .topN(try f(input), keys, limit: limit, offset: offset)
+        case .limit(let input, let limit, let offset): .limit(try f(input), limit: limit, offset: offset)
+        case .unionAll(let inputs): .unionAll(try inputs.map(f))
+        case .withInitPlans(let body, let initPlans): .withInitPlans(try f(body), initPlans: try initPlans.map(f))
         }
     }
 }

@@ -34,6 +34,10 @@ enum PlanText {
         case .limit(let input, let limit, let offset):
             return "\(pad)Limit \(limit.map(String.init) ?? "all") offset \(offset)\n" + (try child(input))
         case .unionAll(let inputs): return "\(pad)UnionAll\n" + (try inputs.map(child).joined())
+        case .withInitPlans(let body, let initPlans):
+            // Each init plan runs once before the body; `$i` in the body is its value.
+            let headers = try initPlans.enumerated().map { "\(pad)InitPlan $\($0.offset)\n" + (try child($0.element)) }
+            return headers.joined() + (try render(body, depth: depth))
         }
     }
 }

@@ -14,16 +14,23 @@ public struct BoundQuery: Sendable {
 /// subqueries, ordering and limits into a logical plan.
 public struct QueryBinder {
     let catalog: Catalog
-    /// Runs plans of uncorrelated subqueries during binding (IN/EXISTS/scalar).
-    let run: (LogicalPlan) throws -> [RecordBatch]
+    /// Uncorrelated subqueries bound so far, shared by every copy of this binder: binding runs
+    /// nothing, each one becomes an init plan of the statement.
+    let initPlans = InitPlans()
     var ctes: [String: BoundQuery] = [:]
 
-    public init(catalog: Catalog, run: @escaping (LogicalPlan) throws -> [RecordBatch]) {
+    public init(catalog: Catalog) {
         self.catalog = catalog
-        self.run = run
     }
 
-    public func bind(_ query: SQLQuery) throws -> BoundQuery {
+    /// The whole statement: its plan wrapped with the init plans of its uncorrelated subqueries.
+    public func bindStatement(_ query: SQLQuery) throws -> BoundQuery {
+        var bound = try bind(query)
+        if !initPlans.plans.isEmpty { bound.plan = .withInitPlans(bound.plan, initPlans: initPlans.plans) }
+        return bound
+    }
+
+    func bind(_ query: SQLQuery) throws -> BoundQuery {
         var binder = self
         for cte in query.with {
             var bound = try binder.bind(cte.query)
@@ -112,17 +119,23 @@ public struct QueryBinder {
     func expressionBinder(_ scope: Scope, aggregate: ExpressionBinder.AggregateContext? = nil) -> ExpressionBinder {
         ExpressionBinder(scope: scope, aggregate: aggregate, scalarSubquery: { query in
             let bound = try self.bind(query)
-            let batches = try self.run(bound.plan)
-            let rows = batches.reduce(0) { $0 + $1.rowCount }
             guard bound.names.count == 1 else {
                 throw BindError(.invalid, "a scalar subquery must return one column", at: query.location)
             }
-            guard rows <= 1 else {
-                throw BindError(.invalid, "a scalar subquery returned more than one row", at: query.location)
-            }
-            guard let batch = batches.first(where: { $0.rowCount > 0 }) else { return .null }
-            return ScalarValue(batch.columns[0], row: 0)
+            return try initPlans.add(bound.plan)
         })
+    }
+}
+
+/// The uncorrelated subqueries of a statement being bound, in the order their values are needed
+/// (a subquery inside another is added first).
+final class InitPlans {
+    private(set) var plans: [LogicalPlan] = []
+
+    /// `plan` (one column) as an init plan; returns the parameter standing for its value.
+    func add(_ plan: LogicalPlan) throws -> PhysicalExpression {
+        plans.append(plan)
+        return .parameter(plans.count - 1, try plan.schema().fields[0].type)
     }
 }
 

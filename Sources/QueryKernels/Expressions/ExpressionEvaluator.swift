@@ -60,6 +60,12 @@ struct Evaluation {
             return try Vector(column: batch.columns[i], name: name)
         case .literal(let v):
             return try Literals.broadcast(v, count: n, hint: hint)
+        case .parameter(let i, let type):
+            // Type inference only: running plans have their parameters replaced by values.
+            guard batch == nil, let t = KernelType.normalize(type) else {
+                throw QueryError(.invalidArgument, "subquery value $\(i) was used before the subquery ran")
+            }
+            return Vector(type: t, values: Vector.zeros(t, n), validity: nil)
         case .arithmetic(let op, let a, let b):
             let (x, y) = try evalPair(a, b)
             return try Arithmetic.apply(op, x, y, context: e)

@@ -60,6 +60,9 @@ public indirect enum PhysicalExpression: Sendable, Hashable {
     case cast(PhysicalExpression, DataType)
     case coalesce([PhysicalExpression])
     case function(ScalarFunction, [PhysicalExpression])
+    /// The value of the query's uncorrelated subquery number `i` (an init plan), of type `type`:
+    /// known only when the query runs, which replaces it by a literal before evaluating anything.
+    case parameter(Int, DataType)
 }
 
 extension PhysicalExpression: CustomStringConvertible {
@@ -68,6 +71,7 @@ extension PhysicalExpression: CustomStringConvertible {
         switch self {
         case .column(let i, _): return "#\(i)"
         case .literal(let v): return "\(v)"
+        case .parameter(let i, _): return "$\(i)"
         case .arithmetic(let op, let a, let b): return "(\(a) \(op.rawValue) \(b))"
         case .negate(let a): return "-\(a)"
         case .compare(let op, let a, let b): return "(\(a) \(op.rawValue) \(b))"
