@@ -1,3 +1,4 @@
+import RowText
 import ArgumentParser
 import Dispatch
 import Foundation

@@ -1,3 +1,4 @@
+import RowText
 import Columnar
 import Foundation
 @testable import StrongroomCLI

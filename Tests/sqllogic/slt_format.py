@@ -19,12 +19,14 @@ Flags: `tables=` the table names the query uses (see conftest.py for what each o
 reads the plaintext ones; `ordered`/`unordered` override the default row-order rule (compare in
 order iff the statement ends in a top-level ORDER BY); `approx`/`exact` override the float rule
 (relative tolerance 1e-9 iff the SQL calls avg/sum/stddev_samp/var_samp); `threads=N` passes
---threads N.
+--threads N; `memory=LIMIT` passes --memory-limit LIMIT (operators spill beyond it).
 """
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Spark's LEFT SEMI / LEFT ANTI JOIN is DuckDB's SEMI / ANTI JOIN (same semantics).
+_SPARK_JOIN = re.compile(r"\bLEFT\s+(SEMI|ANTI)\s+JOIN\b", re.I)
 _AGG_FLOAT = re.compile(r"\b(avg|sum|stddev_samp|var_samp|stddev|variance)\s*\(", re.I)
 _FLAGS = {"encrypted", "ordered", "unordered", "approx", "exact"}
 
@@ -39,6 +41,7 @@ class Case:
     flags: frozenset = frozenset()
     expect: tuple = ()  # error substrings (alternatives)
     threads: int = 0
+    memory: str = ""  # --memory-limit, e.g. 256KB
 
     @property
     def id(self):
@@ -134,7 +137,7 @@ def _parse_block(name, line, block):
         raise ValueError(f"{where}: block must start with 'query' or 'error', got {header!r}")
     if not sql:
         raise ValueError(f"{where}: block has no SQL")
-    tables, flags, expect, threads = (), set(), (), 0
+    tables, flags, expect, threads, memory = (), set(), (), 0, ""
     rest = header[len(kind):].strip()
     while rest:
         if rest.startswith("expect="):
@@ -146,13 +149,15 @@ def _parse_block(name, line, block):
             tables = tuple(t for t in tok[len("tables="):].split(",") if t)
         elif tok.startswith("threads="):
             threads = int(tok[len("threads="):])
+        elif tok.startswith("memory="):
+            memory = tok[len("memory="):]
         elif tok in _FLAGS:
             flags.add(tok)
         else:
             raise ValueError(f"{where}: unknown header token {tok!r}")
     if expect and kind != "error":
         raise ValueError(f"{where}: expect= only belongs to error blocks")
-    return Case(name, line, kind, sql, tables, frozenset(flags), expect, threads)
+    return Case(name, line, kind, sql, tables, frozenset(flags), expect, threads, memory)
 
 
 def load_cases(folder):
@@ -160,3 +165,8 @@ def load_cases(folder):
     for p in sorted(Path(folder).glob("*.test")):
         cases.extend(parse_file(p))
     return cases
+
+
+def duckdb_sql(sql):
+    """The statement as DuckDB spells it."""
+    return _SPARK_JOIN.sub(lambda m: f"{m.group(1)} JOIN", sql)

@@ -1,5 +1,4 @@
 """Runs every block of the .test files: DuckDB's answer on the same files is the expectation."""
-import re
 from pathlib import Path
 
 import pytest
@@ -9,13 +8,7 @@ from . import slt_format
 from .slt_cli import run_strongroom
 
 CASES = slt_format.load_cases(Path(__file__).parent)
-# Spark's LEFT SEMI / LEFT ANTI JOIN is DuckDB's SEMI / ANTI JOIN (same semantics).
-_SPARK_JOIN = re.compile(r"\bLEFT\s+(SEMI|ANTI)\s+JOIN\b", re.I)
-
-
-def duckdb_sql(sql):
-    """The statement as DuckDB spells it."""
-    return _SPARK_JOIN.sub(lambda m: f"{m.group(1)} JOIN", sql)
+duckdb_sql = slt_format.duckdb_sql
 
 
 def test_suite_is_large_enough():
@@ -38,6 +31,8 @@ def _args(case, dataset):
         args += ["--keys", dataset["keys"]]
     if case.threads:
         args += ["--threads", str(case.threads)]
+    if case.memory:
+        args += ["--memory-limit", case.memory]
     return args
 
 

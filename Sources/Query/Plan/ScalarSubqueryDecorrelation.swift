@@ -12,7 +12,7 @@ import SQLParser
 /// The subquery then runs once, not once per outer row, and its join key meets the outer one in
 /// the join binder. Equivalent because an outer row without a group would compare with NULL
 /// (no row from an aggregate other than count over no rows), which no comparison passes.
-/// Handled: `outer op (subquery)` with op a comparison; the subquery a single SELECT of one
+/// Handled: `outer op (subquery)` with op a comparison, the subquery possibly inside arithmetic; the subquery a single SELECT of one
 /// aggregate expression (not count) whose WHERE is conditions on its own FROM and equalities
 /// between its columns and the outer query's. Anything else is left as it was.
 extension QueryBinder {
@@ -44,14 +44,32 @@ extension QueryBinder {
         var keyEqualities: [SQLExpression]
     }
 
-    /// `a op (subquery)` or `(subquery) op a`: the subquery and how to put the conjunct back
-    /// together around its replacement.
+    /// `a op f((subquery))` or `f((subquery)) op a`, where `f` is arithmetic, negation and casts
+    /// (NULL in, NULL out, so an outer row without a group still compares with NULL): the
+    /// subquery and how to put the conjunct back together around its replacement.
     private static func comparedSubquery(_ e: SQLExpression) -> (SQLQuery, (SQLExpression) -> SQLExpression)? {
         guard case .binary(let op, let a, let b, let at) = e,
               [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op) else { return nil }
-        if case .subquery(let query, _) = b, !a.containsSubquery { return (query, { .binary(op, a, $0, at: at) }) }
-        if case .subquery(let query, _) = a, !b.containsSubquery { return (query, { .binary(op, $0, b, at: at) }) }
+        if !a.containsSubquery, let (query, rebuild) = nullPropagatingSubquery(b) { return (query, { .binary(op, a, rebuild($0), at: at) }) }
+        if !b.containsSubquery, let (query, rebuild) = nullPropagatingSubquery(a) { return (query, { .binary(op, rebuild($0), b, at: at) }) }
         return nil
+    }
+
+    private static func nullPropagatingSubquery(_ e: SQLExpression) -> (SQLQuery, (SQLExpression) -> SQLExpression)? {
+        switch e {
+        case .subquery(let query, _):
+            return (query, { $0 })
+        case .binary(let op, let a, let b, let at) where [.add, .subtract, .multiply, .divide, .modulo].contains(op):
+            if !a.containsSubquery, let (query, rebuild) = nullPropagatingSubquery(b) { return (query, { .binary(op, a, rebuild($0), at: at) }) }
+            if !b.containsSubquery, let (query, rebuild) = nullPropagatingSubquery(a) { return (query, { .binary(op, rebuild($0), b, at: at) }) }
+            return nil
+        case .unary(let op, let a, let at) where op == .negate || op == .plus:
+            return nullPropagatingSubquery(a).map { query, rebuild in (query, { .unary(op, rebuild($0), at: at) }) }
+        case .cast(let a, let type, let at):
+            return nullPropagatingSubquery(a).map { query, rebuild in (query, { .cast(rebuild($0), type, at: at) }) }
+        default:
+            return nil
+        }
     }
 
     private func decorrelated(_ query: SQLQuery, outerScope: Scope, name: String) throws -> Decorrelated? {

@@ -1,3 +1,4 @@
+import RowText
 import ArgumentParser
 import Columnar
 import Foundation

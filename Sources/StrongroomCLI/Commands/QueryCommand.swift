@@ -1,3 +1,4 @@
+import RowText
 import AlwaysEncrypted
 import ArgumentParser
 import Columnar

@@ -60,18 +60,6 @@ package struct Progress {
     }
 }
 
-enum CSVText {
-    /// RFC 4180: quote fields with comma, quote, CR or LF; double the quotes.
-    static func field(_ text: String?) -> String {
-        guard let text else { return "" }
-        if text.isEmpty { return "\"\"" }
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return text
-    }
-}
-
 package enum StandardError {
     package static func write(_ text: String) {
         var bytes = Array(text.utf8)

@@ -4,7 +4,7 @@ import Foundation
 /// One cell rendered for output: JSON text for JSONL, or plain text for CSV.
 /// The rules are the CLI contract: floats shortest round-trip, dates YYYY-MM-DD, timestamps
 /// ISO-8601 UTC with microseconds and Z, decimals as strings, binary as base64.
-enum CellValue {
+package enum CellValue {
     case null
     case bool(Bool)
     case number(String)
@@ -12,13 +12,13 @@ enum CellValue {
     case array([CellValue])
     case object([(String, CellValue)])
 
-    var json: String {
+    package var json: String {
         var out = ""
         writeJSON(into: &out)
         return out
     }
 
-    func writeJSON(into out: inout String) {
+    package func writeJSON(into out: inout String) {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -44,7 +44,7 @@ enum CellValue {
     }
 
     /// CSV field text (before quoting); nil for NULL.
-    var csvText: String? {
+    package var csvText: String? {
         switch self {
         case .null: return nil
         case .bool(let b): return b ? "true" : "false"
@@ -55,8 +55,8 @@ enum CellValue {
     }
 }
 
-enum JSONText {
-    static func appendString(_ s: String, to out: inout String) {
+package enum JSONText {
+    package static func appendString(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -75,10 +75,12 @@ enum JSONText {
 }
 
 /// Reads cells out of a column.
-struct CellReader {
-    let column: Column
+package struct CellReader {
+    package let column: Column
 
-    func cell(_ row: Int) -> CellValue {
+    package init(column: Column) { self.column = column }
+
+    package func cell(_ row: Int) -> CellValue {
         if column.isNull(row) { return .null }
         switch column.values {
         case .boolean(let v): return .bool(v[row])
@@ -163,8 +165,8 @@ struct CellReader {
 }
 
 /// IEEE 754 half precision to single precision, without relying on Float16 (absent on some x86 toolchains).
-enum Float16Bits {
-    static func toFloat(_ h: UInt16) -> Float {
+package enum Float16Bits {
+    package static func toFloat(_ h: UInt16) -> Float {
         let sign: UInt32 = UInt32(h & 0x8000) << 16
         let exponent = Int((h >> 10) & 0x1F)
         let mantissa = UInt32(h & 0x3FF)
