@@ -64,7 +64,7 @@ let package = Package(
             name: "Parquet",
             dependencies: ["Columnar", "StrongroomCrypto", "ParquetCodecs", "CZlib", "Support"],
             swiftSettings: fast),
-        .target(name: "QueryKernels", dependencies: ["Columnar", "Support"], swiftSettings: fast),
+        .target(name: "QueryKernels", dependencies: ["Columnar", "StrongroomCrypto", "Support"], swiftSettings: fast),
         .target(
             name: "Query",
             dependencies: ["Parquet", "Columnar", "QueryKernels", "SQLParser", "Support"],

@@ -74,7 +74,7 @@ public struct Column: Sendable, Hashable {
         return n
     }
 
-    static func rowCount(of values: ColumnValues) -> Int {
+    public static func rowCount(of values: ColumnValues) -> Int {
         switch values {
         case .boolean(let v): return v.count
         case .int32(let v): return v.count

@@ -64,4 +64,10 @@ struct MemoryCharge: Sendable {
         try budget.charge(bytes - charged)
         charged = bytes
     }
+
+    /// Gives everything charged back (after the operator spilled what it held).
+    mutating func release() {
+        budget?.release(charged)
+        charged = 0
+    }
 }

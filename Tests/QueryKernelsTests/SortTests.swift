@@ -24,11 +24,14 @@ private let orders: [(String, [SortKey])] = [
 @Test func sortMatchesDuckDB() throws {
     let outcomes = try DuckDBOracle.run(orders.map { "SELECT id FROM \(table.sql) ORDER BY \($0.0)" })
     for ((sql, keys), expected) in zip(orders, outcomes) {
-        var sort = Sort(keys: keys, schema: table.batch.schema)
-        try sort.consume(table.batch.slice(0..<4))
-        try sort.consume(table.batch.slice(4..<10))
-        let out = try sort.finish()
-        #expect(expected == .rows(out.columns[0].int64Cells), "\(sql)")
+        // In memory, and spilled: a 1-byte limit makes every batch a run of its own, merged at the end.
+        for budget in [nil, MemoryBudget(limit: 1)] {
+            var sort = Sort(keys: keys, schema: table.batch.schema, budget: budget)
+            for r in [0..<4, 4..<5, 5..<10] { try sort.consume(table.batch.slice(r)) }
+            #expect(sort.spilledRuns == (budget == nil ? 0 : 3))
+            let out = try Concatenate.batches(try sort.finish(), schema: table.batch.schema)
+            #expect(expected == .rows(out.columns[0].int64Cells), "\(sql)\(budget == nil ? "" : " (spilled)")")
+        }
     }
 }
 

@@ -30,8 +30,8 @@ public struct QueryExecutor: Sendable {
             return [try aggregateBelowJoin(input, keys: keys, names: names, specs: specs)]
         case .sort(let input, let keys):
             var sort = Sort(keys: keys, schema: try input.schema(), budget: budget)
-            for batch in try run(input) { try sort.consume(batch) }
-            return [try sort.finish()]
+            try forEachBatchInOrder(try tasks(input)) { try sort.consume($0) }
+            return try sort.finish()
         case .topN(let input, let keys, let limit, let offset):
             let schema = try input.schema()
             let tasks = try self.tasks(input)
@@ -61,6 +61,22 @@ public struct QueryExecutor: Sendable {
             }
             let ordered = results.flatMap { $0 }.sorted { $0.0 < $1.0 }.map(\.1)
             return ordered.isEmpty ? [RecordBatch(schema: try plan.schema(), columns: try emptyColumns(plan.schema()), rowCount: 0)] : ordered
+        }
+    }
+
+    /// The tasks' batches, in task order, to `body` on this thread; the tasks run on the workers
+    /// a window at a time, so only a window of batches is held (an operator that spills sees
+    /// its input as it comes, not all of it at once).
+    func forEachBatchInOrder(_ tasks: [Task], _ body: (RecordBatch) throws -> Void) throws {
+        let window = threads * 2
+        var start = 0
+        while start < tasks.count {
+            let end = min(tasks.count, start + window)
+            let results = try Workers.run(count: end - start, threads: threads, makeState: { [(Int, RecordBatch)]() }) { out, i in
+                out.append((i, try tasks[start + i]()))
+            }
+            for (_, batch) in results.flatMap({ $0 }).sorted(by: { $0.0 < $1.0 }) { try body(batch) }
+            start = end
         }
     }
 

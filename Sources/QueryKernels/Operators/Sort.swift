@@ -35,20 +35,28 @@ struct SortColumns {
     }
 
     /// Whether row a sorts before row b.
-    func less(_ a: Int, _ b: Int) -> Bool {
-        for (keys, valid, ascending, nullsFirst) in keys {
-            let va = valid?[a] ?? true, vb = valid?[b] ?? true
+    func less(_ a: Int, _ b: Int) -> Bool { Self.less(self, a, self, b) }
+
+    /// Whether row `a` of `x` sorts before row `b` of `y` (keys of the same sort over two batches).
+    static func less(_ x: SortColumns, _ a: Int, _ y: SortColumns, _ b: Int) -> Bool {
+        for k in x.keys.indices {
+            let (xKeys, xValid, ascending, nullsFirst) = x.keys[k]
+            let (yKeys, yValid, _, _) = y.keys[k]
+            let va = xValid?[a] ?? true, vb = yValid?[b] ?? true
             if va != vb { return nullsFirst ? !va : va }
             if !va { continue }
             var c = 0
-            switch keys {
-            case .int(let x): c = x[a] < x[b] ? -1 : (x[a] > x[b] ? 1 : 0)
-            case .wide(let x): c = x[a] < x[b] ? -1 : (x[a] > x[b] ? 1 : 0)
-            case .bytes(let s):
+            switch (xKeys, yKeys) {
+            case (.int(let p), .int(let q)): c = p[a] < q[b] ? -1 : (p[a] > q[b] ? 1 : 0)
+            case (.wide(let p), .wide(let q)): c = p[a] < q[b] ? -1 : (p[a] > q[b] ? 1 : 0)
+            case (.bytes(let s), .bytes(let t)):
                 c = s.data.withUnsafeBufferPointer { d in
-                    let sa = Int(s.offsets[a]), sb = Int(s.offsets[b])
-                    return compareBytes(d, sa, Int(s.offsets[a + 1]) - sa, d, sb, Int(s.offsets[b + 1]) - sb)
+                    t.data.withUnsafeBufferPointer { e in
+                        let sa = Int(s.offsets[a]), tb = Int(t.offsets[b])
+                        return compareBytes(d, sa, Int(s.offsets[a + 1]) - sa, e, tb, Int(t.offsets[b + 1]) - tb)
+                    }
                 }
+            default: c = 0  // same expressions over the same schema give the same key kinds
             }
             if c != 0 { return ascending ? c < 0 : c > 0 }
         }
@@ -63,13 +71,18 @@ struct SortColumns {
     }
 }
 
-/// ORDER BY: collects all batches, sorts once at `finish`.
+/// ORDER BY: collects the batches and sorts them at `finish`. Over the memory limit it spills:
+/// what it holds is sorted and written as a run to an encrypted spill file, and `finish` merges
+/// the runs (external merge sort), holding one block of each run at a time.
 public struct Sort: Sendable {
     public let keys: [SortKey]
     public let schema: Schema
     private var batches: [RecordBatch] = []
     private var charge: MemoryCharge
     private var bytes = 0
+    private var runs: [SpillFile] = []
+    /// Rows per block of a spilled run and per merged output batch.
+    static let blockRows = 4096
 
     public init(keys: [SortKey], schema: Schema, budget: MemoryBudget? = nil) {
         self.keys = keys
@@ -77,18 +90,48 @@ public struct Sort: Sendable {
         charge = MemoryCharge(budget)
     }
 
+    /// Runs spilled so far (for tests and EXPLAIN ANALYZE-style reports).
+    public var spilledRuns: Int { runs.count }
+
     public mutating func consume(_ batch: RecordBatch) throws(QueryError) {
         guard batch.rowCount > 0 else { return }
         bytes += batch.columns.reduce(0) { $0 + $1.approximateByteSize }
-        try charge.grow(to: bytes)
         batches.append(batch)
+        do {
+            try charge.grow(to: bytes)
+        } catch where error.code == .memoryLimit {
+            try spillRun()
+        }
     }
 
-    public func finish() throws(QueryError) -> RecordBatch {
+    /// Sorts what is held, writes it as a run and gives its memory back.
+    private mutating func spillRun() throws(QueryError) {
+        let sorted = try sortedHeld()
+        let run = try SpillFile()
+        var start = 0
+        while start < sorted.rowCount {
+            let end = min(sorted.rowCount, start + Self.blockRows)
+            try run.append(sorted.slice(start..<end))
+            start = end
+        }
+        runs.append(run)
+        batches = []
+        bytes = 0
+        charge.release()
+    }
+
+    private func sortedHeld() throws(QueryError) -> RecordBatch {
         let all = try Concatenate.batches(batches, schema: schema)
         guard all.rowCount > 1 else { return all }
         let order = try SortColumns(keys, on: all).permutation(rows: all.rowCount)
         return all.take(Selection(order))
+    }
+
+    public mutating func finish() throws(QueryError) -> [RecordBatch] {
+        if runs.isEmpty { return [try sortedHeld()] }
+        if !batches.isEmpty { try spillRun() }
+        var merge = try RunMerge(runs: runs, keys: keys, schema: schema)
+        return try merge.all()
     }
 }
 
