@@ -78,8 +78,15 @@ struct QueryEngineTests {
     @Test func memoryLimitIsAnErrorNotAKill() async throws {
         let (engine, dir) = try Self.engine(memoryLimit: MemoryLimit(bytes: 64))
         defer { try? FileManager.default.removeItem(at: dir) }
-        let error = await #expect(throws: QueryError.self) { _ = try await engine.run("SELECT id, name FROM t ORDER BY name") }
+        // Rows collected for the result cannot spill: the limit is an error naming it.
+        let error = await #expect(throws: QueryError.self) { _ = try await engine.run("SELECT id, name FROM t") }
         #expect(error?.code == .memoryLimit)
+        #expect(error?.message.contains("--memory-limit") == true)
+        // A sort spills instead, and its answer is the in-memory one.
+        let (unlimited, dir2) = try Self.engine()
+        defer { try? FileManager.default.removeItem(at: dir2) }
+        let sql = "SELECT id, name FROM t ORDER BY name DESC, id"
+        #expect(Self.int64s(try await engine.run(sql), column: 0) == Self.int64s(try await unlimited.run(sql), column: 0))
     }
 
     @Test func caseInsensitiveNamesAndCTEs() async throws {
