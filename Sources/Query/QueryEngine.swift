@@ -20,6 +20,8 @@ public struct QueryEngine: Sendable {
         public var batches: [RecordBatch]
         /// Columns to print as integers although stored as DECIMAL(38,0) (sums of integers).
         public var hugeIntColumns: Set<Int>
+        /// Bytes the query's operators wrote to (encrypted) spill files.
+        public var spilledBytes = 0
     }
 
     public func plan(_ sql: String) throws -> (plan: LogicalPlan, names: [String], hugeInts: Set<Int>) {
@@ -52,11 +54,12 @@ public struct QueryEngine: Sendable {
     public func runLoaded(_ sql: String) throws -> Result {
         let (plan, names, hugeInts) = try plan(sql)
         guard plan.externalScansLoaded() else { throw ExternalScansPending() }
+        let spilledBefore = executor.budget?.spilledBytes ?? 0
         let batches = try executor.run(plan)
         let schema = try plan.schema()
         let renamed = Schema(zip(names, schema.fields).map { Field($0, $1.type, nullable: $1.nullable) })
         return Result(schema: renamed, batches: batches.map { RecordBatch(schema: renamed, columns: $0.columns, rowCount: $0.rowCount) },
-                      hugeIntColumns: hugeInts)
+                      hugeIntColumns: hugeInts, spilledBytes: (executor.budget?.spilledBytes ?? 0) - spilledBefore)
     }
 
     /// The plan as text. Planning runs nothing (subqueries are init plans) and reads no table.

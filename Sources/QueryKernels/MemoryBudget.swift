@@ -7,6 +7,7 @@ public final class MemoryBudget: Sendable {
     /// How the limit came about (`--memory-limit`, the default share of memory), for errors.
     private let origin: String
     private let used = Atomic<Int>(0)
+    private let spilled = Atomic<Int>(0)
 
     /// `limit` in bytes; `Int.max` for no limit.
     public init(limit: Int = .max) {
@@ -32,6 +33,11 @@ public final class MemoryBudget: Sendable {
 
     public var usedBytes: Int { used.load(ordering: .relaxed) }
 
+    /// Bytes operators have written to spill files (encrypted) under this budget.
+    public var spilledBytes: Int { spilled.load(ordering: .relaxed) }
+
+    func recordSpill(_ bytes: Int) { spilled.add(bytes, ordering: .relaxed) }
+
     /// Charges `bytes`; throws (and charges nothing) when the total would exceed the limit.
     public func charge(_ bytes: Int) throws(QueryError) {
         guard bytes > 0 else { return }
@@ -43,6 +49,12 @@ public final class MemoryBudget: Sendable {
             if exchanged { return }
             current = original
         }
+    }
+
+    /// Gives back what was charged since `usedBytes` was `mark` (an attempt that failed or whose
+    /// tables are gone; operators of one query run one after another around such attempts).
+    public func release(down mark: Int) {
+        release(usedBytes - mark)
     }
 
     public func release(_ bytes: Int) {

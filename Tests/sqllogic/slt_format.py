@@ -19,7 +19,8 @@ Flags: `tables=` the table names the query uses (see conftest.py for what each o
 reads the plaintext ones; `ordered`/`unordered` override the default row-order rule (compare in
 order iff the statement ends in a top-level ORDER BY); `approx`/`exact` override the float rule
 (relative tolerance 1e-9 iff the SQL calls avg/sum/stddev_samp/var_samp); `threads=N` passes
---threads N; `memory=LIMIT` passes --memory-limit LIMIT (operators spill beyond it).
+--threads N; `memory=LIMIT` passes --memory-limit LIMIT (operators spill beyond it); `spills`
+says the query must spill under it (checked by the Swift runner, QueryTests/SQLLogicTests).
 """
 import re
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from pathlib import Path
 # Spark's LEFT SEMI / LEFT ANTI JOIN is DuckDB's SEMI / ANTI JOIN (same semantics).
 _SPARK_JOIN = re.compile(r"\bLEFT\s+(SEMI|ANTI)\s+JOIN\b", re.I)
 _AGG_FLOAT = re.compile(r"\b(avg|sum|stddev_samp|var_samp|stddev|variance)\s*\(", re.I)
-_FLAGS = {"encrypted", "ordered", "unordered", "approx", "exact"}
+_FLAGS = {"encrypted", "ordered", "unordered", "approx", "exact", "spills"}
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,17 @@ public struct QueryExecutor: Sendable {
         case .withInitPlans(let body, let initPlans):
             return try run(body.replacingParameters(try initPlanValues(initPlans)))
         case .aggregate(let input, let keys, let names, let specs):
-            return [try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()]
+            return try spilling(keys: keys) {
+                [try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()]
+            } overLimit: {
+                try partitionedAggregate(input, keys: keys, names: names, specs: specs)
+            }
         case .aggregateBelowJoin(let input, let keys, let names, let specs):
-            return [try aggregateBelowJoin(input, keys: keys, names: names, specs: specs)]
+            return try spilling(keys: keys) {
+                [try aggregateBelowJoin(input, keys: keys, names: names, specs: specs)]
+            } overLimit: {
+                try partitionedAggregate(input, keys: keys, names: names, specs: specs)
+            }
         case .sort(let input, let keys):
             var sort = Sort(keys: keys, schema: try input.schema(), budget: budget)
             try forEachBatchInOrder(try tasks(input)) { try sort.consume($0) }
@@ -78,6 +86,27 @@ public struct QueryExecutor: Sendable {
             for (_, batch) in results.flatMap({ $0 }).sorted(by: { $0.0 < $1.0 }) { try body(batch) }
             start = end
         }
+    }
+
+    /// `inMemory`, or when it fails on the memory limit, `overLimit` (which spills) after giving
+    /// back what the failed attempt held. Its input runs again: cheaper than holding it. An
+    /// aggregate without keys holds one group and never spills.
+    private func spilling(keys: [PhysicalExpression], _ inMemory: () throws -> [RecordBatch],
+                          overLimit: () throws -> [RecordBatch]) throws -> [RecordBatch] {
+        guard let budget, !keys.isEmpty else { return try inMemory() }
+        let mark = budget.usedBytes
+        do {
+            return try inMemory()
+        } catch let error as QueryError where error.code == .memoryLimit {
+            budget.release(down: mark)
+            return try overLimit()
+        }
+    }
+
+    private func partitionedAggregate(_ input: LogicalPlan, keys: [PhysicalExpression], names: [String], specs: [AggregateSpec]) throws -> [RecordBatch] {
+        var aggregate = try PartitionedAggregate(keys: keys, keyNames: names, aggregates: specs, budget: budget)
+        try forEachBatchInOrder(try tasks(input)) { try aggregate.consume($0) }
+        return try aggregate.finish()
     }
 
     /// The aggregate of the tasks' batches: partial per worker, merged.

@@ -107,7 +107,7 @@ public struct Sort: Sendable {
     /// Sorts what is held, writes it as a run and gives its memory back.
     private mutating func spillRun() throws(QueryError) {
         let sorted = try sortedHeld()
-        let run = try SpillFile()
+        let run = try SpillFile(budget: charge.budget)
         var start = 0
         while start < sorted.rowCount {
             let end = min(sorted.rowCount, start + Self.blockRows)

@@ -26,8 +26,11 @@ public final class SpillFile: @unchecked Sendable {  // used by one operator at 
     private let fileID: [UInt8]
     private var blocks: [(offset: Int64, length: Int, rows: Int)] = []
     private var end: Int64 = 0
+    /// Told of every byte written, for the query's spill statistics.
+    private let budget: MemoryBudget?
 
-    public init(directory: String = SpillDirectory.path) throws(QueryError) {
+    public init(directory: String = SpillDirectory.path, budget: MemoryBudget? = nil) throws(QueryError) {
+        self.budget = budget
         descriptor = try Self.openUnnamed(in: directory)
         do {
             key = try SecretKey.random(bitCount: 256)
@@ -71,6 +74,7 @@ public final class SpillFile: @unchecked Sendable {  // used by one operator at 
             throw QueryError(.unsupported, "writing a spill file failed: \(String(cString: strerror(failure))) (STRONGROOM_SPILL_DIR chooses where spill files go)")
         }
         blocks.append((end, sealed.count, batch.rowCount))
+        budget?.recordSpill(sealed.count)
         end += Int64(sealed.count)
     }
 

@@ -12,6 +12,8 @@ struct SLTCase: Sendable, CustomStringConvertible {
     var tables: [String] = []
     var threads = 2
     var memoryLimit: String?
+    /// `spills`: the engine must have written spill files for the query.
+    var mustSpill = false
     /// Error blocks: lower-cased substrings, one of which the error must contain.
     var expectedErrors: [String] = []
     var order = Order.rowsort
@@ -69,6 +71,8 @@ enum SLTFile {
                 let text = ([String(word.dropFirst("expect=".count))] + rest).joined(separator: " ")
                 c.expectedErrors = text.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 break
+            } else if word == "spills" {
+                c.mustSpill = true
             } else if !["ordered", "unordered", "approx", "exact", "encrypted"].contains(word) {
                 throw FormatError(description: "\(file):\(line): unknown header word \(word)")
             }
