@@ -27,6 +27,12 @@ public final class MemoryBudget: Sendable {
         if overflow || total > limit { throw exceeded(overflow ? Int.max : total) }
     }
 
+    /// The memory-limit error for an operator that needs `bytes` more than what is held now.
+    public func exceededError(adding bytes: Int) -> QueryError {
+        let (total, overflow) = usedBytes.addingReportingOverflow(max(0, bytes))
+        return exceeded(overflow ? Int.max : max(total, limit + 1))
+    }
+
     private func exceeded(_ total: Int) -> QueryError {
         QueryError(.memoryLimit, "the query needs \(MemoryLimit.text(total)) of memory, over \(origin == "--memory-limit" ? "--memory-limit" : origin) of \(MemoryLimit.text(limit))")
     }

@@ -24,6 +24,19 @@ struct SQLLogicTests {
         }
     }
 
+    /// The spilling queries again under other limits, from below a spill block to above most of
+    /// the data: the answer must not depend on how much spilled (bugs at the boundaries, where
+    /// some operators spill and others do not, are the ones worth finding).
+    @Test(arguments: ["96KB", "1MB", "3MB"])
+    func spillingAnswersHoldAtOtherLimits(_ limit: String) async throws {
+        let text = try String(contentsOf: Self.folder.appendingPathComponent("spilling.slt"), encoding: .utf8)
+        for var c in try SLTFile.parse(text, file: "spilling.slt") where c.kind == .query {
+            c.memoryLimit = limit
+            c.mustSpill = false
+            if let problem = await Self.check(c) { Issue.record(Comment(rawValue: "\(c) at memory=\(limit)\n\(c.sql)\n\(problem)")) }
+        }
+    }
+
     /// nil when the engine's answer is right, else what differs.
     static func check(_ c: SLTCase) async -> String? {
         let result: QueryEngine.Result

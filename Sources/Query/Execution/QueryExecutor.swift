@@ -31,10 +31,13 @@ public struct QueryExecutor: Sendable {
                 try partitionedAggregate(input, keys: keys, names: names, specs: specs)
             }
         case .aggregateBelowJoin(let input, let keys, let names, let specs):
-            return try spilling(keys: keys) {
+            // Over the limit (the eager partial groups or the join's table): the plain aggregate
+            // over the join, whose join and groups spill.
+            return try spilling(keys: nil) {
                 [try aggregateBelowJoin(input, keys: keys, names: names, specs: specs)]
             } overLimit: {
-                try partitionedAggregate(input, keys: keys, names: names, specs: specs)
+                keys.isEmpty ? [try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()]
+                    : try partitionedAggregate(input, keys: keys, names: names, specs: specs)
             }
         case .sort(let input, let keys):
             var sort = Sort(keys: keys, schema: try input.schema(), budget: budget)
@@ -90,16 +93,33 @@ public struct QueryExecutor: Sendable {
 
     /// `inMemory`, or when it fails on the memory limit, `overLimit` (which spills) after giving
     /// back what the failed attempt held. Its input runs again: cheaper than holding it. An
-    /// aggregate without keys holds one group and never spills.
-    private func spilling(keys: [PhysicalExpression], _ inMemory: () throws -> [RecordBatch],
+    /// aggregate without keys (`keys` empty; nil: not an aggregate's keys) holds one group and
+    /// never spills.
+    private func spilling(keys: [PhysicalExpression]?, _ inMemory: () throws -> [RecordBatch],
                           overLimit: () throws -> [RecordBatch]) throws -> [RecordBatch] {
-        guard let budget, !keys.isEmpty else { return try inMemory() }
+        guard let budget, keys.map({ !$0.isEmpty }) ?? true else { return try inMemory() }
         let mark = budget.usedBytes
         do {
             return try inMemory()
         } catch let error as QueryError where error.code == .memoryLimit {
             budget.release(down: mark)
             return try overLimit()
+        }
+    }
+
+    /// A join over the memory limit (GraceHashJoin): one task per partition pair.
+    private func graceJoinTasks(_ plan: LogicalPlan) throws -> [Task] {
+        guard case .join(let left, let right, let kind, let leftKeys, let rightKeys, let residual) = plan else { return [] }
+        var join = try GraceHashJoin(kind: kind, probeKeys: leftKeys, buildKeys: rightKeys, residual: residual, budget: budget)
+        try forEachBatchInOrder(try tasks(right)) { try join.addBuild($0) }
+        try forEachBatchInOrder(try tasks(left)) { try join.addProbe($0) }
+        let schema = try plan.schema()
+        let empty = try emptyColumns(schema)
+        return try join.partitionJoins(buildSchema: try right.schema(), probeSchema: try left.schema()).map { partition in
+            {
+                let parts = try partition()
+                return parts.isEmpty ? RecordBatch(schema: schema, columns: empty, rowCount: 0) : try Concatenate.batches(parts, schema: schema)
+            }
         }
     }
 
@@ -130,10 +150,17 @@ public struct QueryExecutor: Sendable {
         guard case .join(let left, let right, let kind, let leftKeys, let rightKeys, nil) = input, kind == .inner || kind == .leftOuter else {
             return try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()
         }
-        let join = try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys)
+        let mark = budget?.usedBytes ?? 0
+        let join: HashJoin
+        do {
+            join = try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys)
+        } catch let error as QueryError where error.code == .memoryLimit && budget != nil {
+            budget?.release(down: mark)  // the plain aggregate over the join, which then spills
+            return try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()
+        }
         let leftTasks = try tasks(left)
         guard join.hasUniqueBuildKeys else {
-            return try aggregate(leftTasks.map { task in { try join.probe(try task()) } }, keys: keys, names: names, specs: specs).finish()
+            return try aggregate(leftTasks.map { task in { try join.probeInPieces(try task()) } }, keys: keys, names: names, specs: specs).finish()
         }
         let leftSchema = try left.schema()
         let leftWidth = leftSchema.fields.count
@@ -246,8 +273,16 @@ public struct QueryExecutor: Sendable {
                 }
             }
         case .join(let left, let right, let kind, let leftKeys, let rightKeys, let residual):
-            let built = try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual)
-            return try tasks(left).map { task in { try built.probe(try task()) } }
+            let mark = budget?.usedBytes ?? 0
+            let built: HashJoin
+            do {
+                built = try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual)
+            } catch let error as QueryError where error.code == .memoryLimit && budget != nil {
+                // The build side does not fit: both sides go to spill partitions, joined pair by pair.
+                budget?.release(down: mark)
+                return try graceJoinTasks(plan)
+            }
+            return try tasks(left).map { task in { try built.probeInPieces(try task()) } }
         case .unionAll(let inputs):
             return try inputs.flatMap { try tasks($0) }
         case .withInitPlans(let body, let initPlans):

@@ -142,6 +142,9 @@ public struct HashAggregate: Sendable {
         for i in states.indices { states[i].resize(total) }
     }
 
+    /// Gives back to the budget what this aggregate charged (its table is about to be dropped).
+    public mutating func releaseMemory() { charge.release() }
+
     public mutating func consume(_ batch: RecordBatch) throws(QueryError) {
         let n = batch.rowCount
         guard n > 0 else { return }

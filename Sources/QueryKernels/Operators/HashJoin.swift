@@ -40,6 +40,9 @@ public struct HashJoin: Sendable {
         buildBatches.append(batch)
     }
 
+    /// Gives back to the budget what this join charged (its table is about to be dropped).
+    public mutating func releaseMemory() { charge.release() }
+
     /// Builds the hash table; call after the last `addBuild`, before `probe`.
     public mutating func finishBuild(schema: Schema) throws(QueryError) {
         let all = try Concatenate.batches(buildBatches, schema: schema)
@@ -83,7 +86,7 @@ public struct HashJoin: Sendable {
     /// Set when the join has one integer-like key (the fast path).
     private var intTable: IntKeyTable?
 
-    private static func keyVectors(_ exprs: [PhysicalExpression], _ batch: RecordBatch, against types: [DataType]?) throws(QueryError) -> (vectors: [Vector], types: [DataType]) {
+    static func keyVectors(_ exprs: [PhysicalExpression], _ batch: RecordBatch, against types: [DataType]?) throws(QueryError) -> (vectors: [Vector], types: [DataType]) {
         let ev = Evaluation(batch: batch)
         var out: [Vector] = [], ts: [DataType] = []
         for (i, e) in exprs.enumerated() {
@@ -103,6 +106,34 @@ public struct HashJoin: Sendable {
 
     public func probe(_ batch: RecordBatch) throws(QueryError) -> RecordBatch {
         try probe(batch, keys: probeKeys)
+    }
+
+    /// `probe`, in halves of `batch` while the output of a part does not fit the memory left
+    /// (a morsel can match more rows than the limit holds while each half does). The output of
+    /// one call is still bounded by the whole limit, so a row explosion stays an error; a
+    /// single probe row whose matches do not fit is the error too.
+    public func probeInPieces(_ batch: RecordBatch) throws(QueryError) -> RecordBatch {
+        var pieces: [RecordBatch] = []
+        var bytes = 0
+        try probePieces(batch, into: &pieces, bytes: &bytes)
+        if pieces.count == 1 { return pieces[0] }
+        let schema = kind == .leftSemi || kind == .leftAnti ? batch.schema : Schema(batch.schema.fields + (built?.schema.fields ?? []))
+        return try Concatenate.batches(pieces, schema: pieces.first?.schema ?? schema)
+    }
+
+    private func probePieces(_ batch: RecordBatch, into pieces: inout [RecordBatch], bytes: inout Int) throws(QueryError) {
+        let joined: RecordBatch
+        do {
+            joined = try probe(batch)
+        } catch where error.code == .memoryLimit && batch.rowCount > 1 {
+            let middle = batch.rowCount / 2
+            try probePieces(batch.slice(0..<middle), into: &pieces, bytes: &bytes)
+            try probePieces(batch.slice(middle..<batch.rowCount), into: &pieces, bytes: &bytes)
+            return
+        }
+        bytes += joined.columns.reduce(0) { $0 + $1.approximateByteSize }
+        if let budget = charge.budget, bytes > budget.limit { throw budget.exceededError(adding: bytes) }
+        pieces.append(joined)
     }
 
     /// `probe` with other probe key expressions over `batch` (same count as the build keys).
@@ -144,8 +175,13 @@ public struct HashJoin: Sendable {
                 }
             }
         }
-        if overLimit || collectsPairs {
-            try charge.budget?.ensureRoom(for: (overLimit ? pairLimit + 1 : probeIdx.count) * rowBytes)
+        if overLimit, let budget = charge.budget {
+            // The pairs collected are cut short: always the error, even if another thread has
+            // given memory back since `room` was read (a recheck could pass and lose rows).
+            throw budget.exceededError(adding: (pairLimit + 1) * rowBytes)
+        }
+        if collectsPairs {
+            try charge.budget?.ensureRoom(for: probeIdx.count * rowBytes)
         }
         if let residual, kind == .leftSemi || kind == .leftAnti {
             return try matchingResidual(batch, pairs: (probeIdx, buildIdx), residual: residual, built: built)

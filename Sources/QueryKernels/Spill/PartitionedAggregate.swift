@@ -62,14 +62,13 @@ public struct PartitionedAggregate {
 
     private func aggregate(_ file: SpillFile, schema: Schema, level: Int, into out: inout [RecordBatch]) throws(QueryError) {
         guard file.blockCount > 0 else { return }
-        let mark = budget?.usedBytes ?? 0
+        var table = try HashAggregate(keys: partitionKeys, keyNames: keyNames, aggregates: partitionAggregates, budget: budget)
         do {
-            var table = try HashAggregate(keys: partitionKeys, keyNames: keyNames, aggregates: partitionAggregates, budget: budget)
             for b in 0..<file.blockCount { try table.consume(try file.read(b, schema: schema)) }
             out.append(table.finish())
-            budget?.release(down: mark)
+            table.releaseMemory()
         } catch where error.code == .memoryLimit && level < SpillPartitions.maxLevel {
-            budget?.release(down: mark)
+            table.releaseMemory()
             var split = try SpillPartitions(level: level + 1, budget: budget)
             for b in 0..<file.blockCount { try split.add(try file.read(b, schema: schema), keyColumns: 0..<keys.count) }
             for part in try split.finish(schema: schema) { try aggregate(part, schema: schema, level: level + 1, into: &out) }

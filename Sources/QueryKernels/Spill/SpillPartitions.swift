@@ -23,7 +23,13 @@ struct SpillPartitions {
     mutating func add(_ batch: RecordBatch, keyColumns: Range<Int>) throws(QueryError) {
         guard batch.rowCount > 0 else { return }
         let vectors = try keyColumns.map { i throws(QueryError) in try Vector(column: batch.columns[i]) }
-        let hashes = RowKeys(vectors, rows: batch.rowCount).hashes
+        try add(batch, keys: vectors)
+    }
+
+    /// Adds the rows of `batch`, partitioned on the key values `keys` (one per row each).
+    mutating func add(_ batch: RecordBatch, keys: [Vector]) throws(QueryError) {
+        guard batch.rowCount > 0 else { return }
+        let hashes = RowKeys(keys, rows: batch.rowCount).hashes
         let shift = UInt64(60 - 4 * level)  // the top bits, a different nibble per level
         var rows = Array(repeating: [Int32](), count: Self.fanOut)
         for (i, h) in hashes.enumerated() { rows[Int((h >> shift) & UInt64(Self.fanOut - 1))].append(Int32(i)) }
