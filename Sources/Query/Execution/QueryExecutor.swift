@@ -282,7 +282,13 @@ public struct QueryExecutor: Sendable {
                 budget?.release(down: mark)
                 return try graceJoinTasks(plan)
             }
-            return try tasks(left).map { task in { try built.probeInPieces(try task()) } }
+            let probes: [Task] = try tasks(left).map { task in { try built.probeInPieces(try task()) } }
+            guard kind.tracksBuildRows else { return probes }
+            // Build rows are emitted once every probe has marked the ones it matched.
+            var outputs: [RecordBatch] = []
+            try forEachBatchInOrder(probes) { if $0.rowCount > 0 { outputs.append($0) } }
+            outputs.append(try built.finishProbe(probeSchema: try left.schema()))
+            return outputs.map { batch in { batch } }
         case .unionAll(let inputs):
             return try inputs.flatMap { try tasks($0) }
         case .withInitPlans(let body, let initPlans):

@@ -31,7 +31,10 @@ enum Cardinality {
             switch kind {
             case .inner: return joined(l, r, smallerFraction: 1)
             case .leftOuter: return max(l, joined(l, r, smallerFraction: 1))
+            case .rightOuter: return max(r, joined(l, r, smallerFraction: 1))
+            case .fullOuter: return max(l, r, joined(l, r, smallerFraction: 1))
             case .leftSemi, .leftAnti: return l * 0.5
+            case .rightSemi, .rightAnti: return r * 0.5
             }
         case .unionAll(let inputs):
             return inputs.reduce(0) { $0 + estimate($1) }

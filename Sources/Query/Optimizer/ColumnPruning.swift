@@ -49,11 +49,14 @@ enum ColumnPruning {
             return (.aggregateBelowJoin(child, keys: keys, keyNames: names, aggregates: specs), identity(keys.count + specs.count))
         case .join(let left, let right, let kind, let leftKeys, let rightKeys, let residual):
             let leftWidth = try left.schema().fields.count
-            let semi = kind == .leftSemi || kind == .leftAnti
             let residualColumns = residual?.columnsUsed ?? []
-            let requiredLeft = required.map { $0.filter { $0 < leftWidth }.union(residualColumns.filter { $0 < leftWidth }) }
+            let residualLeft = residualColumns.filter { $0 < leftWidth }
             let residualRight = Set(residualColumns.filter { $0 >= leftWidth }.map { $0 - leftWidth })
-            let requiredRight: Set<Int>? = semi ? residualRight : required.map { Set($0.filter { $0 >= leftWidth }.map { $0 - leftWidth }) }
+            // Output positions: left columns then right ones, or one side's alone.
+            let requiredLeft: Set<Int>? = kind.outputsRightOnly ? residualLeft : required.map { $0.filter { $0 < leftWidth }.union(residualLeft) }
+            let requiredRight: Set<Int>? = kind.outputsLeftOnly ? residualRight
+                : kind.outputsRightOnly ? required.map { $0.union(residualRight) }
+                : required.map { Set($0.filter { $0 >= leftWidth }.map { $0 - leftWidth }).union(residualRight) }
             let (l, lmap) = try prune(left, required: requiredLeft.map { $0.union(leftKeys.flatMap(\.columnsUsed)) })
             let (r, rmap) = try prune(right, required: requiredRight.map { $0.union(rightKeys.flatMap(\.columnsUsed)) })
             // Where the right side's columns stand after the left's (the output of inner and
@@ -62,7 +65,7 @@ enum ColumnPruning {
             let newLeftWidth = try l.schema().fields.count
             for (old, new) in rmap { combined[leftWidth + old] = newLeftWidth + new }
             return (.join(l, r, kind, leftKeys: leftKeys.map { $0.remapped(lmap) }, rightKeys: rightKeys.map { $0.remapped(rmap) },
-                          residual: residual?.remapped(combined)), semi ? lmap : combined)
+                          residual: residual?.remapped(combined)), kind.outputsLeftOnly ? lmap : kind.outputsRightOnly ? rmap : combined)
         case .sort(let input, let keys):
             let (child, map) = try prune(input, required: required.map { $0.union(keys.flatMap { $0.expression.columnsUsed }) })
             return (.sort(child, keys.map { $0.remapped(map) }), map)

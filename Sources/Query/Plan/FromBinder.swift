@@ -58,8 +58,8 @@ extension QueryBinder {
         case .left: kind = .leftOuter
         case .leftSemi: kind = .leftSemi
         case .leftAnti: kind = .leftAnti
-        case .right, .full:
-            throw BindError(.unsupported, "\(clause.kind.rawValue) JOIN is not supported; swap the tables and use LEFT JOIN", at: clause.location)
+        case .right: kind = .rightOuter
+        case .full: kind = .fullOuter
         }
         var leftKeys: [PhysicalExpression] = [], rightKeys: [PhysicalExpression] = []
         var residual: [SQLExpression] = []
@@ -84,10 +84,11 @@ extension QueryBinder {
             }
         }
         var build = right
-        // Conditions on the build side alone can filter it first, for every join kind.
+        // Conditions on the build side alone filter it first, unless the join keeps its rows
+        // (right, full): there they decide matches, like the conditions over both sides.
         var leftResidual: [SQLExpression] = []
         for conjunct in residual {
-            if let bound = try? expressionBinder(rightScope).bind(conjunct) {
+            if !kind.tracksBuildRows, let bound = try? expressionBinder(rightScope).bind(conjunct) {
                 build = .filter(build, bound)
             } else {
                 leftResidual.append(conjunct)
@@ -102,15 +103,19 @@ extension QueryBinder {
             let rt = try ExpressionEvaluator.resultType(of: r, schema: Schema([]))
             return lt == rt ? r : .cast(r, lt)
         }
-        var plan = LogicalPlan.join(left, build, kind, leftKeys: leftKeys, rightKeys: rightKeys)
-        let scope = (kind == .leftSemi || kind == .leftAnti) ? leftScope : leftScope + rightScope
-        if !leftResidual.isEmpty {
-            guard kind == .inner else {
-                throw BindError(.unsupported, "this join condition is only supported for inner joins", at: leftResidual[0].location)
-            }
-            for conjunct in leftResidual { plan = .filter(plan, try expressionBinder(scope).bind(conjunct)) }
+        let scope = kind.outputsLeftOnly ? leftScope : leftScope + rightScope
+        // Other conditions: a filter above an inner join; inside the join (over the left row's
+        // columns then the right row's) for the kinds whose unmatched rows they decide.
+        let conditions = try leftResidual.map { try expressionBinder(leftScope + rightScope).bind($0) }
+        let condition = conditions.first.map { first in conditions.dropFirst().reduce(first) { PhysicalExpression.and($0, $1) } }
+        if kind == .inner {
+            let plan = LogicalPlan.join(left, build, kind, leftKeys: leftKeys, rightKeys: rightKeys)
+            return (condition.map { .filter(plan, $0) } ?? plan, scope)
         }
-        return (plan, scope)
+        if kind.outputsLeftOnly {
+            return (try SemiJoin.plan(left, build, anti: kind == .leftAnti, outerKeys: leftKeys, innerKeys: rightKeys, residual: condition), scope)
+        }
+        return (.join(left, build, kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: condition), scope)
     }
 
     /// `a = b` with `a` over the left side only and `b` over the right only (or swapped).
@@ -127,7 +132,12 @@ extension QueryBinder {
     func bindWhere(_ condition: SQLExpression, plan input: LogicalPlan, scope: Scope) throws -> (LogicalPlan, Scope) {
         var plan = input
         var rest: [PhysicalExpression] = []
-        for conjunct in Conjuncts.split(condition) {
+        // Conditions without subqueries filter the input first: the joins the subqueries become
+        // then see (and size their sides by) the rows that can pass.
+        let conjuncts = Conjuncts.split(condition)
+        let plain = try conjuncts.filter { !$0.containsSubquery && !Self.isNullLiteral($0) }.map { try expressionBinder(scope).bind($0) }
+        if let first = plain.first { plan = .filter(plan, plain.dropFirst().reduce(first) { .and($0, $1) }) }
+        for conjunct in conjuncts where conjunct.containsSubquery || Self.isNullLiteral(conjunct) {
             switch conjunct {
             case .inSubquery(let operand, let query, let negated, let at):
                 let sub = try bind(query)
@@ -137,12 +147,12 @@ extension QueryBinder {
                 let subType = try sub.plan.schema().fields[0].type
                 let buildKey: PhysicalExpression = subType == keyType ? .column(0, subType) : .cast(.column(0, subType), keyType)
                 if !negated {
-                    plan = .join(plan, sub.plan, .leftSemi, leftKeys: [key], rightKeys: [buildKey])
+                    plan = try SemiJoin.plan(plan, sub.plan, anti: false, outerKeys: [key], innerKeys: [buildKey])
                 } else {
                     // NOT IN (empty) is true for every row, NULL operands included; otherwise it
                     // is never true for a NULL operand, nor when the subquery yields a NULL.
                     let shape = try initPlans.add(NotInShape.plan(sub.plan))
-                    plan = .join(plan, sub.plan, .leftAnti, leftKeys: [key], rightKeys: [buildKey])
+                    plan = try SemiJoin.plan(plan, sub.plan, anti: true, outerKeys: [key], innerKeys: [buildKey])
                     rest.append(NotInShape.condition(shape, operand: key))
                 }
             case .exists(let query, _), .unary(.not, .exists(let query, _), _):
@@ -165,6 +175,11 @@ extension QueryBinder {
             plan = .filter(plan, rest.dropFirst().reduce(first) { .and($0, $1) })
         }
         return (plan, scope)
+    }
+
+    private static func isNullLiteral(_ e: SQLExpression) -> Bool {
+        if case .literal(.null, _) = e { return true }
+        return false
     }
 
     /// `EXISTS (SELECT … FROM t WHERE t.k = outer.k AND …)`: a semi (anti) join on the
@@ -217,7 +232,7 @@ extension QueryBinder {
             let it = try ExpressionEvaluator.resultType(of: i, schema: Schema([]))
             return ot == it ? i : .cast(i, ot)
         }
-        return .join(plan, build, negated ? .leftAnti : .leftSemi, leftKeys: outerKeys, rightKeys: innerKeys, residual: bound)
+        return try SemiJoin.plan(plan, build, anti: negated, outerKeys: outerKeys, innerKeys: innerKeys, residual: bound)
     }
 
     /// A condition of a correlated subquery over the outer row followed by the subquery's row.

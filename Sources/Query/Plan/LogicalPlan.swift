@@ -18,8 +18,8 @@ public indirect enum LogicalPlan: Sendable {
     /// groups are joined and regrouped, else it runs as `.aggregate`.
     case aggregateBelowJoin(LogicalPlan, keys: [PhysicalExpression], keyNames: [String], aggregates: [AggregateSpec])
     /// `left` is probed against a hash table built from `right`.
-    /// `residual` (semi and anti joins): a condition over the left row's columns followed by the
-    /// right row's that a key match must also meet.
+    /// `residual`: a condition over the left row's columns followed by the right row's that a
+    /// key match must also meet (outer joins NULL-extend rows whose matches all fail it).
     case join(LogicalPlan, LogicalPlan, QueryKernels.JoinKind, leftKeys: [PhysicalExpression], rightKeys: [PhysicalExpression],
               residual: PhysicalExpression? = nil)
     case sort(LogicalPlan, [SortKey])
@@ -44,11 +44,14 @@ public indirect enum LogicalPlan: Sendable {
             return try HashAggregate(keys: keys, keyNames: names, aggregates: aggregates).outputSchema
         case .join(let left, let right, let kind, _, _, _):
             let l = try left.schema()
+            func nullable(_ s: Schema) -> [Field] { s.fields.map { Field($0.name, $0.type, nullable: true) } }
             switch kind {
             case .leftSemi, .leftAnti: return l
+            case .rightSemi, .rightAnti: return try right.schema()
             case .inner: return Schema(l.fields + (try right.schema()).fields)
-            case .leftOuter:
-                return Schema(l.fields + (try right.schema()).fields.map { Field($0.name, $0.type, nullable: true) })
+            case .leftOuter: return Schema(l.fields + nullable(try right.schema()))
+            case .rightOuter: return Schema(nullable(l) + (try right.schema()).fields)
+            case .fullOuter: return Schema(nullable(l) + nullable(try right.schema()))
             }
         case .unionAll(let inputs): return try inputs[0].schema()
         case .withInitPlans(let body, _): return try body.schema()

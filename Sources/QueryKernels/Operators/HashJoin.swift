@@ -1,19 +1,35 @@
 import Columnar
+import Synchronization
 
 public enum JoinKind: String, Sendable, Hashable {
     case inner, leftOuter = "left", leftSemi = "semi", leftAnti = "anti"
+    /// Kinds that keep or pick build (right) rows by whether any probe row matched them: they
+    /// mark matched build rows while probing and emit their build rows after the last probe.
+    case rightOuter = "right", fullOuter = "full", rightSemi = "right semi", rightAnti = "right anti"
+
+    /// Whether the join's output is one side's columns only (and which).
+    public var outputsLeftOnly: Bool { self == .leftSemi || self == .leftAnti }
+    public var outputsRightOnly: Bool { self == .rightSemi || self == .rightAnti }
+    /// Whether build rows are emitted after probing (`HashJoin.finishProbe`).
+    public var tracksBuildRows: Bool { self == .rightOuter || self == .fullOuter || self == .rightSemi || self == .rightAnti }
 }
 
 /// Equi-join by hash: `build` the right side's batches, then `probe` left batches one at a time.
-/// Output rows: probe columns then build columns (inner, left outer), or probe columns only
-/// (semi, anti). NULL keys never match (an anti join keeps probe rows with NULL keys).
+/// Output rows: probe columns then build columns (inner, outer joins), probe columns only (left
+/// semi, anti), build columns only (right semi, anti). NULL keys never match (an anti join keeps
+/// the rows with NULL keys of the side it returns). `residual`, a condition over the probe row's
+/// columns followed by the build row's, decides among key matches for every kind (an outer
+/// join's row whose key matches fail it is NULL-extended). The right and full kinds mark the
+/// build rows matched while probing (probes may run in parallel) and `finishProbe` emits them.
 public struct HashJoin: Sendable {
     public let kind: JoinKind
     public let probeKeys: [PhysicalExpression]
     public let buildKeys: [PhysicalExpression]
-    /// Semi and anti joins: a condition over the probe row's columns followed by the build
-    /// row's that a key match must also meet (`EXISTS (… WHERE t.k = o.k AND t.s <> o.s)`).
+    /// A condition over the probe row's columns followed by the build row's that a key match
+    /// must also meet (`EXISTS (… WHERE t.k = o.k AND t.s <> o.s)`, `LEFT JOIN … ON a.k = b.k AND a.x < b.y`).
     public var residual: PhysicalExpression?
+    /// Build rows some probe row matched (kinds that track them).
+    private var marks: BuildMarks?
     private var buildBatches: [RecordBatch] = []
     private var built: RecordBatch?
     private var table = ByteKeyTable()
@@ -61,6 +77,7 @@ public struct HashJoin: Sendable {
             intTable = table
             buildTypes = keys.types
             built = all
+            if kind.tracksBuildRows { marks = BuildMarks(rows: n) }
             bytes += table.byteSize + n * 4
             try charge.grow(to: bytes)
             return
@@ -76,6 +93,7 @@ public struct HashJoin: Sendable {
         }
         buildTypes = keys.types
         built = all
+        if kind.tracksBuildRows { marks = BuildMarks(rows: n) }
         bytes += table.byteSize + n * 4
         try charge.grow(to: bytes)
     }
@@ -183,49 +201,91 @@ public struct HashJoin: Sendable {
         if collectsPairs {
             try charge.budget?.ensureRoom(for: probeIdx.count * rowBytes)
         }
-        if let residual, kind == .leftSemi || kind == .leftAnti {
-            return try matchingResidual(batch, pairs: (probeIdx, buildIdx), residual: residual, built: built)
+        guard collectsPairs else { return batch.take(Selection(probeIdx)) }  // semi/anti, no residual
+        if let residual {
+            (probeIdx, buildIdx) = try keptPairs(batch, pairs: (probeIdx, buildIdx), residual: residual, built: built)
+        }
+        marks?.mark(buildIdx)
+        switch kind {
+        case .leftSemi, .leftAnti:
+            var matched = [Bool](repeating: false, count: n)
+            for i in probeIdx { matched[Int(i)] = true }
+            let keep = kind == .leftSemi
+            return batch.take(Selection((0..<n).filter { matched[$0] == keep }.map(Int32.init)))
+        case .rightSemi, .rightAnti:
+            return built.slice(0..<0)  // their rows come from finishProbe
+        case .leftOuter, .fullOuter:
+            // Probe rows without a match, NULL-extended.
+            var matched = [Bool](repeating: false, count: n)
+            for i in probeIdx { matched[Int(i)] = true }
+            for i in 0..<n where !matched[i] { probeIdx.append(Int32(i)); buildIdx.append(-1) }
+        case .inner, .rightOuter:
+            break
         }
         let left = batch.take(Selection(probeIdx))
-        if kind == .leftSemi || kind == .leftAnti { return left }
         let right = built.columns.map { $0.take(buildIdx) }
         return RecordBatch(schema: Schema(batch.schema.fields + built.schema.fields), columns: left.columns + right, rowCount: probeIdx.count)
     }
 
-    /// Semi/anti join with a residual: every key match (`pairs`) is a candidate; a probe row
-    /// matches when the residual is TRUE for one of its pairs.
-    private func matchingResidual(_ batch: RecordBatch, pairs: (probe: [Int32], build: [Int32]),
-                                  residual: PhysicalExpression, built: RecordBatch) throws(QueryError) -> RecordBatch {
-        let n = batch.rowCount
+    /// After the last probe: the build rows the kind emits — unmatched ones NULL-extended on the
+    /// probe side (right, full), matched ones (right semi) or unmatched ones (right anti). An
+    /// empty batch for the other kinds. `probeSchema` is the probe side's.
+    public func finishProbe(probeSchema: Schema) throws(QueryError) -> RecordBatch {
+        guard let built, let marks, kind.tracksBuildRows else {
+            return RecordBatch(schema: Schema([]), columns: [], rowCount: 0)
+        }
+        let matched = marks.snapshot()
+        let keep = (0..<built.rowCount).filter { matched[$0] == (kind == .rightSemi) }.map(Int32.init)
+        let rows = built.take(Selection(keep))
+        if kind.outputsRightOnly { return rows }
+        let nulls = try probeSchema.fields.map { f throws(QueryError) in
+            try Concatenate.columns([], type: f.type).take([Int32](repeating: -1, count: keep.count))
+        }
+        let fields = probeSchema.fields.map { Field($0.name, $0.type, nullable: true) } + built.schema.fields
+        return RecordBatch(schema: Schema(fields), columns: nulls + rows.columns, rowCount: keep.count)
+    }
+
+    /// The key-matched pairs for which `residual` is TRUE.
+    private func keptPairs(_ batch: RecordBatch, pairs: (probe: [Int32], build: [Int32]),
+                           residual: PhysicalExpression, built: RecordBatch) throws(QueryError) -> ([Int32], [Int32]) {
         let (probeIdx, buildIdx) = pairs
         let candidates = RecordBatch(schema: Schema(batch.schema.fields + built.schema.fields),
                                      columns: batch.take(Selection(probeIdx)).columns + built.columns.map { $0.take(buildIdx) },
                                      rowCount: probeIdx.count)
         let mask = try Evaluation(batch: candidates).eval(residual)
         guard mask.type == .boolean else { throw QueryError(.typeMismatch, "join condition \(residual) is \(mask.type), not boolean") }
-        var matched = [Bool](repeating: false, count: n)
-        for k in Selection.fromMask(mask.bools, validity: mask.validity).indices { matched[Int(probeIdx[Int(k)])] = true }
-        let keep = kind == .leftSemi
-        return batch.take(Selection((0..<n).filter { matched[$0] == keep }.map(Int32.init)))
+        let kept = Selection.fromMask(mask.bools, validity: mask.validity).indices
+        return (kept.map { probeIdx[Int($0)] }, kept.map { buildIdx[Int($0)] })
     }
 
     /// Whether probing lists every (probe row, build row) pair of a key match: the output of
     /// inner and outer joins, the candidates of a semi or anti join's residual.
-    private var collectsPairs: Bool { kind == .inner || kind == .leftOuter || residual != nil }
+    private var collectsPairs: Bool { !kind.outputsLeftOnly || residual != nil }
 
     /// Output rows (or candidate pairs) of probe row `i` given its key's build group (nil: no match).
     @inline(__always)
     private func collect(probe i: Int, found: Int32?, probeIdx: inout [Int32], buildIdx: inout [Int32]) {
-        switch kind {
-        case .leftSemi where residual == nil: if found != nil { probeIdx.append(Int32(i)) }
-        case .leftAnti where residual == nil: if found == nil { probeIdx.append(Int32(i)) }
-        case .inner, .leftOuter, .leftSemi, .leftAnti:
-            if let id = found {
-                var r = heads[Int(id)]
-                while r >= 0 { probeIdx.append(Int32(i)); buildIdx.append(r); r = next[Int(r)] }
-            } else if kind == .leftOuter {
-                probeIdx.append(Int32(i)); buildIdx.append(-1)
-            }
+        if kind.outputsLeftOnly && residual == nil {
+            if (found != nil) == (kind == .leftSemi) { probeIdx.append(Int32(i)) }
+            return
         }
+        // Every key-matched pair; unmatched probe rows of outer joins are added after the residual.
+        guard let id = found else { return }
+        var r = heads[Int(id)]
+        while r >= 0 { probeIdx.append(Int32(i)); buildIdx.append(r); r = next[Int(r)] }
     }
+}
+
+/// Which build rows a probe row matched, set by probes running in parallel.
+final class BuildMarks: Sendable {
+    private let flags: Mutex<[Bool]>
+
+    init(rows: Int) { flags = Mutex([Bool](repeating: false, count: rows)) }
+
+    func mark(_ rows: [Int32]) {
+        guard !rows.isEmpty else { return }
+        flags.withLock { f in for r in rows where r >= 0 { f[Int(r)] = true } }
+    }
+
+    func snapshot() -> [Bool] { flags.withLock { $0 } }
 }

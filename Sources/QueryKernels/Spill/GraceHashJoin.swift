@@ -65,8 +65,8 @@ private struct PartitionJoin: Sendable {
     let probeSchema: Schema
 
     func run(build: SpillFile, probe: SpillFile, level: Int) throws(QueryError) -> [RecordBatch] {
-        guard probe.blockCount > 0 else { return [] }
-        if build.blockCount == 0 && (kind == .inner || kind == .leftSemi) { return [] }
+        if probe.blockCount == 0 && !kind.tracksBuildRows { return [] }
+        if build.blockCount == 0 && (kind == .inner || kind == .leftSemi || kind == .rightOuter || kind.outputsRightOnly) { return [] }
         // Partitions may be joined in parallel: each gives back exactly what its own table charged.
         var join = try HashJoin(kind: kind, probeKeys: probeKeys, buildKeys: buildKeys, budget: budget)
         join.residual = residual
@@ -82,6 +82,10 @@ private struct PartitionJoin: Sendable {
         for b in 0..<probe.blockCount {
             let joined = try join.probeInPieces(try probe.read(b, schema: probeSchema))
             if joined.rowCount > 0 { out.append(joined) }
+        }
+        if kind.tracksBuildRows {
+            let rows = try join.finishProbe(probeSchema: probeSchema)
+            if rows.rowCount > 0 { out.append(rows) }
         }
         return out
     }
