@@ -68,6 +68,33 @@ enum Cardinality {
         }
     }
 
+    /// How many distinct values an integer-like column `e` of `plan` can have at most: the span of
+    /// its values by the row-group statistics (`max - min + 1`); nil when unknown (not a plain
+    /// column of a scanned Parquet table, no statistics, not integers). A join key spanning few
+    /// values (a nation key) joins many rows to many, which the row counts alone do not show.
+    static func valueSpan(_ e: PhysicalExpression, in plan: LogicalPlan) -> Double? {
+        guard case .column(let i, _) = e else { return nil }
+        switch plan {
+        case .filter(let input, _):
+            return valueSpan(e, in: input)
+        case .project(let input, let expressions, _):
+            return i < expressions.count ? valueSpan(expressions[i], in: input) : nil
+        case .scan(_, let source, let columns, _, _):
+            guard i < columns.count, source.morselCount > 0 else { return nil }
+            var low = Int64.max, high = Int64.min
+            for morsel in 0..<source.morselCount {
+                guard let stats = source.statistics(morsel, column: columns[i]),
+                      case .int(let min)? = stats.min, case .int(let max)? = stats.max else { return nil }
+                low = Swift.min(low, min)
+                high = Swift.max(high, max)
+            }
+            let (span, overflow) = high.subtractingReportingOverflow(low)
+            return overflow ? nil : Double(span) + 1
+        default:
+            return nil
+        }
+    }
+
     private static func selectivity(_ condition: PhysicalExpression?) -> Double {
         guard let condition else { return 1 }
         let conjuncts = FilterIntoScan.conjuncts(condition).count

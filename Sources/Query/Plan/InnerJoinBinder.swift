@@ -11,8 +11,8 @@ import SQLParser
 ///    filter on that relation (then pushed into its scan); `a = b` between two relations, a join
 ///    key; anything else over several relations, a filter right after the join that brings its
 ///    relations together; conditions with subqueries stay for WHERE's own binding;
-/// 3. the joins are ordered greedily from the largest relation: next the smallest (estimated)
-///    relation connected to what is joined so far, the smaller side always the build side;
+/// 3. the joins are ordered greedily: the connected pair of groups whose join is estimated
+///    smallest first (bushy plans allowed), the smaller side always the build side;
 /// 4. the columns are put back in FROM order, so `SELECT *` and positions are unchanged.
 extension QueryBinder {
     struct InnerJoins {
@@ -151,58 +151,64 @@ extension QueryBinder {
         /// The relations in the order their columns stand in `plan`.
         var order: [Int]
         var rows: Double
+        /// Rows of its largest relation before any filter: `rows / unfiltered` is how much of
+        /// that relation's keys survive, what a foreign-key join against it keeps.
+        var unfiltered: Double
     }
 
-    /// Greedy left-deep joining: the largest relation first (it streams through every probe),
-    /// then repeatedly the smallest relation connected to the joined ones (a cross join only when
-    /// none is connected), each join's smaller side as its build side.
+    /// Greedy operator ordering: start from every relation on its own and repeatedly join the
+    /// two connected groups whose join is estimated smallest (a cross join only when none is
+    /// connected), the smaller group as the build side. Bushy plans come out where they pay:
+    /// `supplier ⋈ nation('GERMANY')` is joined (and shrunk) before `partsupp` probes it, instead
+    /// of `partsupp ⋈ supplier` first as a left-deep order from the largest relation would.
     private func joinInOrder(_ relations: [JoinRelation], edges: [JoinEdge], pending: inout [SQLExpression]) throws -> Joined {
-        let rows = relations.map { Cardinality.estimate($0.plan) }
-        let unfiltered = relations.map { Cardinality.unfilteredRows($0.plan) }
-        let start = relations.indices.max { unfiltered[$0] < unfiltered[$1] }!
-        var joined = Joined(plan: relations[start].plan, scope: relations[start].scope, order: [start], rows: rows[start])
-        var inSet: Set<Int> = [start]
-        while inSet.count < relations.count {
-            let connected = relations.indices.filter { r in
-                !inSet.contains(r) && edges.contains { ($0.left == r && inSet.contains($0.right)) || ($0.right == r && inSet.contains($0.left)) }
+        var groups = relations.indices.map { i in
+            Joined(plan: relations[i].plan, scope: relations[i].scope, order: [i],
+                   rows: Cardinality.estimate(relations[i].plan), unfiltered: Cardinality.unfilteredRows(relations[i].plan))
+        }
+        func connected(_ a: Joined, _ b: Joined) -> Bool {
+            edges.contains { (a.order.contains($0.left) && b.order.contains($0.right)) || (a.order.contains($0.right) && b.order.contains($0.left)) }
+        }
+        func outputRows(_ a: Joined, _ b: Joined) -> Double {
+            let (large, small) = a.rows >= b.rows ? (a, b) : (b, a)
+            // A key spanning far fewer values than either side has rows joins many to many:
+            // every row meets rows/span partners (customer ⋈ supplier on their nation keys).
+            if let span = keySpan(a, b), span * 10 < min(a.unfiltered, b.unfiltered) {
+                return a.rows * b.rows / max(1, span)
             }
-            let candidates = connected.isEmpty ? relations.indices.filter { !inSet.contains($0) } : connected
-            let next = candidates.min { rows[$0] < rows[$1] }!
-            var setKeys: [PhysicalExpression] = [], nextKeys: [PhysicalExpression] = []
+            return Cardinality.joined(large.rows, small.rows, smallerFraction: small.rows / max(1, small.unfiltered))
+        }
+        /// The largest value span of the equalities joining `a` and `b` (each side a plain column
+        /// of one relation, bound in that relation), nil when none is known.
+        func keySpan(_ a: Joined, _ b: Joined) -> Double? {
+            var best: Double?
             for edge in edges {
-                let (setSide, nextSide): (SQLExpression, SQLExpression)
-                if edge.right == next && inSet.contains(edge.left) {
-                    (setSide, nextSide) = (edge.leftExpression, edge.rightExpression)
-                } else if edge.left == next && inSet.contains(edge.right) {
-                    (setSide, nextSide) = (edge.rightExpression, edge.leftExpression)
-                } else {
-                    continue
+                guard (a.order.contains(edge.left) && b.order.contains(edge.right)) || (a.order.contains(edge.right) && b.order.contains(edge.left)) else { continue }
+                let spans = [(edge.left, edge.leftExpression), (edge.right, edge.rightExpression)].compactMap { relation, e -> Double? in
+                    guard let bound = try? expressionBinder(relations[relation].scope).bind(e) else { return nil }
+                    return Cardinality.valueSpan(bound, in: relations[relation].plan)
                 }
-                setKeys.append(try expressionBinder(joined.scope).bind(setSide))
-                nextKeys.append(try expressionBinder(relations[next].scope).bind(nextSide))
+                guard let span = spans.max() else { return nil }  // an edge of unknown span: not known to be small
+                best = max(best ?? 0, span)
             }
-            if setKeys.isEmpty {
-                // No equality: every row matches every row (a constant key).
-                setKeys = [.literal(.int64(1))]
-                nextKeys = [.literal(.int64(1))]
+            return best
+        }
+        while groups.count > 1 {
+            var best: (Int, Int, Double)?
+            for i in groups.indices {
+                for j in groups.indices where j > i && connected(groups[i], groups[j]) {
+                    let rows = outputRows(groups[i], groups[j])
+                    if best == nil || rows < best!.2 { best = (i, j, rows) }
+                }
             }
-            let nextFraction = rows[next] / max(1, unfiltered[next])
-            let outputRows = joined.rows >= rows[next]
-                ? Cardinality.joined(joined.rows, rows[next], smallerFraction: nextFraction)
-                : Cardinality.joined(joined.rows, rows[next], smallerFraction: 1)
-            if rows[next] <= joined.rows {
-                joined.plan = .join(joined.plan, relations[next].plan, .inner, leftKeys: setKeys,
-                                    rightKeys: try Self.coerced(nextKeys, to: setKeys))
-                joined.scope = joined.scope + relations[next].scope
-                joined.order.append(next)
-            } else {
-                joined.plan = .join(relations[next].plan, joined.plan, .inner, leftKeys: nextKeys,
-                                    rightKeys: try Self.coerced(setKeys, to: nextKeys))
-                joined.scope = relations[next].scope + joined.scope
-                joined.order.insert(next, at: 0)
+            if best == nil {
+                // Nothing connected: a cross join of the two smallest groups.
+                let bySize = groups.indices.sorted { groups[$0].rows < groups[$1].rows }
+                best = (min(bySize[0], bySize[1]), max(bySize[0], bySize[1]), groups[bySize[0]].rows * groups[bySize[1]].rows)
             }
-            joined.rows = outputRows
-            inSet.insert(next)
+            let (i, j, rows) = best!
+            var joined = try join(groups[i], groups[j], relations: relations, edges: edges)
+            joined.rows = rows
             // Conditions over several relations, as soon as all of them are joined.
             var waiting: [SQLExpression] = []
             for conjunct in pending {
@@ -213,8 +219,36 @@ extension QueryBinder {
                 }
             }
             pending = waiting
+            groups.remove(at: j)
+            groups[i] = joined
         }
-        return joined
+        return groups[0]
+    }
+
+    /// `a ⋈ b` on the edges between them, the larger group probing the smaller's table.
+    private func join(_ a: Joined, _ b: Joined, relations: [JoinRelation], edges: [JoinEdge]) throws -> Joined {
+        let (probe, build) = a.rows >= b.rows ? (a, b) : (b, a)
+        var probeKeys: [PhysicalExpression] = [], buildKeys: [PhysicalExpression] = []
+        for edge in edges {
+            let (probeSide, buildSide): (SQLExpression, SQLExpression)
+            if probe.order.contains(edge.left) && build.order.contains(edge.right) {
+                (probeSide, buildSide) = (edge.leftExpression, edge.rightExpression)
+            } else if probe.order.contains(edge.right) && build.order.contains(edge.left) {
+                (probeSide, buildSide) = (edge.rightExpression, edge.leftExpression)
+            } else {
+                continue
+            }
+            probeKeys.append(try expressionBinder(probe.scope).bind(probeSide))
+            buildKeys.append(try expressionBinder(build.scope).bind(buildSide))
+        }
+        if probeKeys.isEmpty {
+            // No equality: every row matches every row (a constant key).
+            probeKeys = [.literal(.int64(1))]
+            buildKeys = [.literal(.int64(1))]
+        }
+        return Joined(plan: .join(probe.plan, build.plan, .inner, leftKeys: probeKeys, rightKeys: try Self.coerced(buildKeys, to: probeKeys)),
+                      scope: probe.scope + build.scope, order: probe.order + build.order, rows: 0,
+                      unfiltered: max(probe.unfiltered, build.unfiltered))
     }
 
     /// Build keys cast to the probe keys' types.
