@@ -25,15 +25,16 @@ public struct QueryExecutor: Sendable {
         case .withInitPlans(let body, let initPlans):
             return try run(body.replacingParameters(try initPlanValues(initPlans)))
         case .aggregate(let input, let keys, let names, let specs):
-            return try spilling(keys: keys) {
-                [try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()]
-            } overLimit: {
+            let inMemory = { [try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()] }
+            // An aggregate without keys holds one group: nothing to spill.
+            guard !keys.isEmpty else { return try inMemory() }
+            return try spilling(inMemory) {
                 try partitionedAggregate(input, keys: keys, names: names, specs: specs)
             }
         case .aggregateBelowJoin(let input, let keys, let names, let specs):
             // Over the limit (the eager partial groups or the join's table): the plain aggregate
             // over the join, whose join and groups spill.
-            return try spilling(keys: nil) {
+            return try spilling {
                 [try aggregateBelowJoin(input, keys: keys, names: names, specs: specs)]
             } overLimit: {
                 keys.isEmpty ? [try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()]
@@ -92,12 +93,9 @@ public struct QueryExecutor: Sendable {
     }
 
     /// `inMemory`, or when it fails on the memory limit, `overLimit` (which spills) after giving
-    /// back what the failed attempt held. Its input runs again: cheaper than holding it. An
-    /// aggregate without keys (`keys` empty; nil: not an aggregate's keys) holds one group and
-    /// never spills.
-    private func spilling(keys: [PhysicalExpression]?, _ inMemory: () throws -> [RecordBatch],
-                          overLimit: () throws -> [RecordBatch]) throws -> [RecordBatch] {
-        guard let budget, keys.map({ !$0.isEmpty }) ?? true else { return try inMemory() }
+    /// back what the failed attempt held. Its input runs again: cheaper than holding it.
+    private func spilling<T>(_ inMemory: () throws -> T, overLimit: () throws -> T) throws -> T {
+        guard let budget else { return try inMemory() }
         let mark = budget.usedBytes
         do {
             return try inMemory()
@@ -150,14 +148,7 @@ public struct QueryExecutor: Sendable {
         guard case .join(let left, let right, let kind, let leftKeys, let rightKeys, nil) = input, kind == .inner || kind == .leftOuter else {
             return try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()
         }
-        let mark = budget?.usedBytes ?? 0
-        let join: HashJoin
-        do {
-            join = try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys)
-        } catch let error as QueryError where error.code == .memoryLimit && budget != nil {
-            budget?.release(down: mark)  // the plain aggregate over the join, which then spills
-            return try aggregate(try tasks(input), keys: keys, names: names, specs: specs).finish()
-        }
+        let join = try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys)  // over the limit: see run(_:)
         let leftTasks = try tasks(left)
         guard join.hasUniqueBuildKeys else {
             return try aggregate(leftTasks.map { task in { try join.probeInPieces(try task()) } }, keys: keys, names: names, specs: specs).finish()
@@ -273,15 +264,11 @@ public struct QueryExecutor: Sendable {
                 }
             }
         case .join(let left, let right, let kind, let leftKeys, let rightKeys, let residual):
-            let mark = budget?.usedBytes ?? 0
-            let built: HashJoin
-            do {
-                built = try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual)
-            } catch let error as QueryError where error.code == .memoryLimit && budget != nil {
-                // The build side does not fit: both sides go to spill partitions, joined pair by pair.
-                budget?.release(down: mark)
-                return try graceJoinTasks(plan)
-            }
+            // A build side that does not fit: both sides go to spill partitions, joined pair by pair.
+            let fitting: HashJoin? = try spilling {
+                try buildJoin(right, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual)
+            } overLimit: { nil }
+            guard let built = fitting else { return try graceJoinTasks(plan) }
             let probes: [Task] = try tasks(left).map { task in { try built.probeInPieces(try task()) } }
             guard kind.tracksBuildRows else { return probes }
             // Build rows are emitted once every probe has marked the ones it matched.

@@ -178,6 +178,14 @@ extension QueryBinder {
             Joined(plan: relations[i].plan, scope: relations[i].scope, order: [i],
                    rows: Cardinality.estimate(relations[i].plan), unfiltered: Cardinality.unfilteredRows(relations[i].plan))
         }
+        // Per equality, the larger value span of its two sides (each a plain column of one
+        // relation, by that relation's statistics): read once, not per pair of groups tried.
+        let edgeSpans: [Double?] = edges.map { edge in
+            [(edge.left, edge.leftExpression), (edge.right, edge.rightExpression)].compactMap { relation, e -> Double? in
+                guard let bound = try? expressionBinder(relations[relation].scope).bind(e) else { return nil }
+                return Cardinality.valueSpan(bound, in: relations[relation].plan)
+            }.max()
+        }
         func connected(_ a: Joined, _ b: Joined) -> Bool {
             edges.contains { (a.order.contains($0.left) && b.order.contains($0.right)) || (a.order.contains($0.right) && b.order.contains($0.left)) }
         }
@@ -190,17 +198,13 @@ extension QueryBinder {
             }
             return Cardinality.joined(large.rows, small.rows, smallerFraction: small.rows / max(1, small.unfiltered))
         }
-        /// The largest value span of the equalities joining `a` and `b` (each side a plain column
-        /// of one relation, bound in that relation), nil when none is known.
+        /// The largest value span of the equalities joining `a` and `b`, nil when one is unknown
+        /// (then not known to be small).
         func keySpan(_ a: Joined, _ b: Joined) -> Double? {
             var best: Double?
-            for edge in edges {
+            for (edge, span) in zip(edges, edgeSpans) {
                 guard (a.order.contains(edge.left) && b.order.contains(edge.right)) || (a.order.contains(edge.right) && b.order.contains(edge.left)) else { continue }
-                let spans = [(edge.left, edge.leftExpression), (edge.right, edge.rightExpression)].compactMap { relation, e -> Double? in
-                    guard let bound = try? expressionBinder(relations[relation].scope).bind(e) else { return nil }
-                    return Cardinality.valueSpan(bound, in: relations[relation].plan)
-                }
-                guard let span = spans.max() else { return nil }  // an edge of unknown span: not known to be small
+                guard let span else { return nil }
                 best = max(best ?? 0, span)
             }
             return best

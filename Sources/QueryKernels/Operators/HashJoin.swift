@@ -134,9 +134,7 @@ public struct HashJoin: Sendable {
         var pieces: [RecordBatch] = []
         var bytes = 0
         try probePieces(batch, into: &pieces, bytes: &bytes)
-        if pieces.count == 1 { return pieces[0] }
-        let schema = kind == .leftSemi || kind == .leftAnti ? batch.schema : Schema(batch.schema.fields + (built?.schema.fields ?? []))
-        return try Concatenate.batches(pieces, schema: pieces.first?.schema ?? schema)
+        return try Concatenate.batches(pieces, schema: pieces[0].schema)  // one piece at least
     }
 
     private func probePieces(_ batch: RecordBatch, into pieces: inout [RecordBatch], bytes: inout Int) throws(QueryError) {

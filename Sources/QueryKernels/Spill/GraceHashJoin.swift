@@ -18,15 +18,19 @@ public struct GraceHashJoin {
     private var buildSchema: Schema?
     private var probeSchema: Schema?
 
+    private let level: Int
+
+    /// `level` > 0: splitting a partition of a grace join again, on other hash bits.
     public init(kind: JoinKind, probeKeys: [PhysicalExpression], buildKeys: [PhysicalExpression], residual: PhysicalExpression?,
-                budget: MemoryBudget?) throws(QueryError) {
+                budget: MemoryBudget?, level: Int = 0) throws(QueryError) {
         self.kind = kind
         self.probeKeys = probeKeys
         self.buildKeys = buildKeys
         self.residual = residual
         self.budget = budget
-        build = try SpillPartitions(level: 0, budget: budget)
-        probe = try SpillPartitions(level: 0, budget: budget)
+        self.level = level
+        build = try SpillPartitions(level: level, budget: budget)
+        probe = try SpillPartitions(level: level, budget: budget)
     }
 
     /// Build (right) rows; all of them before the first probe row.
@@ -45,12 +49,13 @@ public struct GraceHashJoin {
 
     /// One closure per partition pair, each joining its pair (they may run in parallel).
     public mutating func partitionJoins(buildSchema declaredBuild: Schema, probeSchema declaredProbe: Schema) throws(QueryError)
-        -> [@Sendable () throws -> [RecordBatch]] {
+        -> [@Sendable () throws(QueryError) -> [RecordBatch]] {
         let buildSchema = self.buildSchema ?? declaredBuild, probeSchema = self.probeSchema ?? declaredProbe
         let builds = try build.finish(schema: buildSchema), probes = try probe.finish(schema: probeSchema)
         let join = PartitionJoin(kind: kind, probeKeys: probeKeys, buildKeys: buildKeys, residual: residual, budget: budget,
                                  buildSchema: buildSchema, probeSchema: probeSchema)
-        return zip(builds, probes).map { b, p in { try join.run(build: b, probe: p, level: 0) } }
+        let level = self.level
+        return zip(builds, probes).map { b, p in { () throws(QueryError) in try join.run(build: b, probe: p, level: level) } }
     }
 }
 
@@ -91,22 +96,11 @@ private struct PartitionJoin: Sendable {
     }
 
     private func split(build: SpillFile, probe: SpillFile, level: Int) throws(QueryError) -> [RecordBatch] {
-        var builds = try SpillPartitions(level: level, budget: budget), probes = try SpillPartitions(level: level, budget: budget)
-        var types: [DataType]?
-        for b in 0..<build.blockCount {
-            let batch = try build.read(b, schema: buildSchema)
-            let keys = try HashJoin.keyVectors(buildKeys, batch, against: nil)
-            types = keys.types
-            try builds.add(batch, keys: keys.vectors)
-        }
-        for b in 0..<probe.blockCount {
-            let batch = try probe.read(b, schema: probeSchema)
-            try probes.add(batch, keys: try HashJoin.keyVectors(probeKeys, batch, against: types).vectors)
-        }
+        var grace = try GraceHashJoin(kind: kind, probeKeys: probeKeys, buildKeys: buildKeys, residual: residual, budget: budget, level: level)
+        for b in 0..<build.blockCount { try grace.addBuild(try build.read(b, schema: buildSchema)) }
+        for b in 0..<probe.blockCount { try grace.addProbe(try probe.read(b, schema: probeSchema)) }
         var out: [RecordBatch] = []
-        for (b, p) in zip(try builds.finish(schema: buildSchema), try probes.finish(schema: probeSchema)) {
-            out += try run(build: b, probe: p, level: level)
-        }
+        for partition in try grace.partitionJoins(buildSchema: buildSchema, probeSchema: probeSchema) { out += try partition() }
         return out
     }
 }
